@@ -1,0 +1,3 @@
+/* joryu.c - placeholder main. */
+#include "base.h"
+int main(void) { return 0; }

@@ -1,0 +1,3 @@
+/* joryu_run.c - placeholder main. */
+#include "base.h"
+int main(void) { return 0; }

@@ -1,0 +1,3 @@
+/* joryuc.c - placeholder main. */
+#include "base.h"
+int main(void) { return 0; }

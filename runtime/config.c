@@ -1,0 +1,2 @@
+/* config.c - joryu.toml (placeholder). */
+#include "runtime.h"
