@@ -191,13 +191,16 @@ my_start() {
     fi
     if [[ ! -d $data/mysql ]]; then
         rm -rf "$data"
-        mkdir -p "$data"
+        mkdir -p "$data" "$DIR/mytmp"
+        # A private tmpdir: parallel bootstraps sharing /tmp collide.
         mariadb-install-db --no-defaults --datadir="$data" --user="$(id -un)" \
+            --tmpdir="$DIR/mytmp" \
             --auth-root-authentication-method=normal --skip-test-db \
             >"$DIR/my-install.log" 2>&1 ||
             { cat "$DIR/my-install.log" >&2; die "mariadb-install-db failed"; }
         local fresh=1
     fi
+    mkdir -p "$DIR/mytmp"
     for tries in 1 2 3 4 5; do
         port=$(free_port)
         rm -f "$DIR/my.pid"
@@ -205,7 +208,7 @@ my_start() {
         # terminal or pipes (a `$(dbservers.sh start)` would never return).
         setsid "$mariadbd" --no-defaults --user="$(id -un)" --datadir="$data" \
             --socket="$sock/my.sock" --port="$port" --bind-address=127.0.0.1 \
-            --pid-file="$DIR/my.pid" --log-error="$DIR/my.log" \
+            --pid-file="$DIR/my.pid" --log-error="$DIR/my.log" --tmpdir="$DIR/mytmp" \
             --skip-name-resolve --character-set-server=utf8mb4 \
             --collation-server=utf8mb4_unicode_ci --innodb-flush-log-at-trx-commit=0 \
             --innodb-doublewrite=0 --innodb-buffer-pool-size=128M \
