@@ -1,0 +1,8 @@
+import joryu
+from joryu import op, types as t
+
+@joryu.migration(id="20260101T000000_fuzz")
+def upgrade():
+    op.drop_table("a")
+      op.drop_table("b")
+  op.drop_table("c")

@@ -1,0 +1,6 @@
+import joryu
+from joryu import op, types as t
+
+@joryu.migration(id="20260101T000000_fuzz")
+def upgrade():
+    op.drop_table("a")
