@@ -73,7 +73,8 @@ typedef enum {
     FE_E_AND,    /* u.bin */
     FE_E_OR,     /* u.bin */
     FE_E_CMP,    /* u.bin with op */
-    FE_E_ERROR   /* a recovered syntax error: sema ignores it silently */
+    FE_E_ERROR,  /* a recovered syntax error: sema ignores it silently */
+    FE_E_ELLIPSIS /* `...` (as in `def upgrade(): ...`) */
 } fe_ekind;
 
 typedef enum { FE_CMP_EQ, FE_CMP_NE, FE_CMP_IN, FE_CMP_NOT_IN, FE_CMP_IS, FE_CMP_IS_NOT } fe_cmp;
