@@ -55,10 +55,12 @@ port_busy() {
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# A port nobody listens on, from a range chosen at random so that parallel
+# A port nobody listens on (the preferred one when free: a restarted DIR
+# keeps its URLs), from a range chosen at random so that parallel
 # starts rarely collide (a collision is caught anyway: start retries).
-free_port() {
+free_port() { # [preferred]
     local p i
+    if [[ -n ${1:-} ]] && ! port_busy "$1"; then echo "$1"; return 0; fi
     for i in $(seq 1 200); do
         p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
         if ! port_busy "$p"; then echo "$p"; return 0; fi
@@ -75,12 +77,30 @@ as_pg() {
     fi
 }
 
+# Where the PostgreSQL cluster lives: DIR, or (as root, when the postgres
+# user cannot reach DIR because a parent folder is private) a folder in /tmp
+# remembered in DIR/pgroot and removed by stop.
+pg_root() {
+    if [[ -f $DIR/pgroot ]]; then cat "$DIR/pgroot"; return; fi
+    local r=$DIR
+    if [[ $EUID -eq 0 ]]; then
+        chmod a+rx "$DIR" 2>/dev/null || true
+        if ! runuser -u postgres -- test -x "$DIR" 2>/dev/null; then
+            r=$(mktemp -d /tmp/jypg.XXXXXX)
+            chmod 755 "$r"
+        fi
+    fi
+    echo "$r" >"$DIR/pgroot"
+    echo "$r"
+}
+
 # A folder for Unix sockets: DIR when its path is short enough for
 # sun_path (107 bytes with the socket name), else a private folder in /tmp
 # remembered in DIR/sockdir.
 sock_dir() {
     if [[ -f $DIR/sockdir ]]; then cat "$DIR/sockdir"; return; fi
-    local s=$DIR/sock
+    local s
+    s=$(pg_root)/sock
     if (( ${#s} > 80 )); then
         s=$(mktemp -d /tmp/jysock.XXXXXX)
     else
@@ -106,14 +126,11 @@ pg_start() {
     local bin sock port tries
     bin=$(pg_bindir)
     sock=$(sock_dir)
-    local data=$DIR/pg
     if [[ $EUID -eq 0 ]]; then
         getent passwd postgres >/dev/null || die "user postgres missing (apt-get install postgresql)"
-        # postgres must be able to reach DIR: open it up (no secrets in it).
-        chmod a+rx "$DIR"
-        runuser -u postgres -- test -x "$DIR" ||
-            die "user postgres cannot enter $DIR (a parent folder is private); use a DIR under /tmp"
     fi
+    local root; root=$(pg_root)
+    local data=$root/pg log=$root/pg.log
     if [[ -f $data/postmaster.pid ]] && as_pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
         die "PostgreSQL already running in $data (stop it first)"
     fi
@@ -135,10 +152,11 @@ host    all       all   ::1/128       scram-sha-256
 HBA
         local fresh=1
     fi
-    : >"$DIR/pg.log"; [[ $EUID -eq 0 ]] && chown postgres: "$DIR/pg.log"
+    : >"$log"; [[ $EUID -eq 0 ]] && chown postgres: "$log"
+    local want; want=$(cat "$DIR/pg.port" 2>/dev/null || true)
     for tries in 1 2 3 4 5; do
-        port=$(free_port)
-        if as_pg "$bin/pg_ctl" -D "$data" -l "$DIR/pg.log" -w -t 60 start \
+        port=$(free_port "$want"); want=""
+        if as_pg "$bin/pg_ctl" -D "$data" -l "$log" -w -t 60 start \
             -o "-p $port -k $sock -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c password_encryption=scram-sha-256" \
             >/dev/null 2>&1; then
             echo "$port" >"$DIR/pg.port"
@@ -146,7 +164,7 @@ HBA
         fi
         port=""
     done
-    [[ -n $port ]] || { tail -n 20 "$DIR/pg.log" >&2; die "PostgreSQL did not start (log: $DIR/pg.log)"; }
+    [[ -n $port ]] || { tail -n 20 "$log" >&2; die "PostgreSQL did not start (log: $log)"; }
     if [[ -n ${fresh:-} ]]; then
         as_pg "$bin/psql" -X -q -v ON_ERROR_STOP=1 -h "$sock" -p "$port" -U postgres -d postgres >/dev/null <<'SQL' ||
 CREATE ROLE joryu LOGIN CREATEDB PASSWORD 'joryu';
@@ -157,7 +175,9 @@ SQL
 }
 
 pg_stop() {
-    local data=$DIR/pg bin
+    [[ -f $DIR/pgroot ]] || return 0
+    local data bin
+    data=$(pg_root)/pg
     [[ -f $data/postmaster.pid ]] || return 0
     bin=$(pg_bindir)
     as_pg "$bin/pg_ctl" -D "$data" -m fast -w -t 60 stop >/dev/null 2>&1 || true
@@ -201,8 +221,9 @@ my_start() {
         local fresh=1
     fi
     mkdir -p "$DIR/mytmp"
+    local want; want=$(cat "$DIR/my.port" 2>/dev/null || true)
     for tries in 1 2 3 4 5; do
-        port=$(free_port)
+        port=$(free_port "$want"); want=""
         rm -f "$DIR/my.pid"
         # setsid + redirections: the server must not hold the caller's
         # terminal or pipes (a `$(dbservers.sh start)` would never return).
@@ -270,11 +291,17 @@ ENV
     cat "$DIR/env.sh"
 }
 
+# Remove the /tmp folders used when DIR could not hold sockets or the
+# cluster (a cluster there is a throwaway like DIR itself).
 cleanup_sockdir() {
     if [[ -f $DIR/sockdir ]]; then
         local s; s=$(cat "$DIR/sockdir")
         case $s in /tmp/jysock.*) rm -rf "$s" ;; esac
         rm -f "$DIR/sockdir"
+    fi
+    if [[ -f $DIR/pgroot ]]; then
+        local r; r=$(cat "$DIR/pgroot")
+        case $r in /tmp/jypg.*) rm -rf "$r"; rm -f "$DIR/pgroot" ;; esac
     fi
 }
 
@@ -286,7 +313,8 @@ start)
     if [[ -f $DIR/my.pid ]] && kill -0 "$(cat "$DIR/my.pid")" 2>/dev/null; then
         die "MariaDB already running in $DIR (stop it first)"
     fi
-    if [[ -f $DIR/pg/postmaster.pid ]] && as_pg "$(pg_bindir)/pg_ctl" -D "$DIR/pg" status >/dev/null 2>&1; then
+    if [[ -f $DIR/pgroot ]] && [[ -f $(pg_root)/pg/postmaster.pid ]] &&
+        as_pg "$(pg_bindir)/pg_ctl" -D "$(pg_root)/pg" status >/dev/null 2>&1; then
         die "PostgreSQL already running in $DIR (stop it first)"
     fi
     trap 'rc=$?; if [[ $rc -ne 0 ]]; then my_stop; pg_stop; cleanup_sockdir; fi' EXIT
@@ -298,7 +326,6 @@ stop)
     my_stop
     pg_stop
     cleanup_sockdir
-    rm -f "$DIR/pg.port" "$DIR/my.port"
     ;;
 env)
     [[ -f $DIR/env.sh ]] || die "no servers started in $DIR"
