@@ -1,3 +1,45 @@
-/* joryuc.c - placeholder main. */
-#include "base.h"
-int main(void) { return 0; }
+/*
+ * joryuc.c - the compiler, for CI: check, build, verify, dump, dis, ops.
+ * Every command and flag is declared once in the table below.
+ */
+#include "compile_cmds.h"
+
+static const cli_flag build_flags[] = {
+    {"output", CLI_STR, "FILE", "bundle to write (default: joryu.jyb)"},
+    {"dialect", CLI_LIST, "D", "compile for dialect D (default: joryu.toml targets)"},
+    {NULL, CLI_BOOL, NULL, NULL},
+};
+
+static const cli_flag verify_flags[] = {
+    {"base", CLI_STR, "REF", "compare migrations added on each side since the git merge base REF"},
+    CLI_FLAG_DB,
+    {"json", CLI_BOOL, NULL, CLI_FLAG_JSON_HELP},
+    {NULL, CLI_BOOL, NULL, NULL},
+};
+
+static const cli_cmd joryuc_cmds[] = {
+    CC_CHECK_CMD,
+    {"build", "[DIR]", 0, 1, "compile the migrations folder into one bundle (.jyb)", NULL,
+     build_flags, NULL, "Bundles arrive with the bytecode VM; `joryuc check` compiles meanwhile."},
+    {"verify", "[DIR]", 0, 1, "find conflicts between concurrent migrations", NULL, verify_flags,
+     NULL, "Verify arrives with the conflict analysis; `joryuc check` compiles meanwhile."},
+    CC_DUMP_CMD,
+    {"dis", "BUNDLE", 1, 1, "disassemble a bundle", NULL, NULL, NULL,
+     "The disassembler arrives with the bytecode VM."},
+    CC_OPS_CMD,
+};
+
+static const char *const foreign[] = {
+    "init:joryu", "generate:joryu", "apply:joryu", "status:joryu", "down:joryu",
+    "history:joryu", "show:joryu", "explain:joryu", "test:joryu", "sql:joryu", NULL,
+};
+
+static const cli_prog joryuc_prog = {
+    "joryuc", "the joryu compiler: checks, builds and dumps migrations (for CI)", joryuc_cmds,
+    JY_COUNTOF(joryuc_cmds), foreign,
+};
+
+int main(int argc, char **argv)
+{
+    return cli_main(&joryuc_prog, argc, argv);
+}

@@ -7,4 +7,222 @@
 
 #include "base.h"
 
+/* ---- config (h4) ---- */
+#include "ir.h"
+
+/*
+ * joryu.toml (reference §17), read by our own TOML-subset reader: tables
+ * `[a]` and `[a.b]`, `key = value` (bare, quoted and dotted keys), basic and
+ * literal strings (also multi-line), integers, floats, booleans, arrays
+ * (nested), inline tables, comments.  Unknown tables and keys are warnings
+ * (config.unknown-table / config.unknown-key, with a did-you-mean);
+ * syntax and type errors are errors with the line and column.
+ */
+typedef enum { RT_ENV_LOCAL, RT_ENV_STAGING, RT_ENV_PRODUCTION } rt_environment;
+
+typedef struct rt_strlist {
+    char **v; /* malloc'd strings */
+    size_t n;
+} rt_strlist;
+
+typedef struct rt_config {
+    bool found;               /* a joryu.toml was read (false: defaults) */
+    char *path;               /* the file read (malloc'd), or NULL */
+    jy_source *src;           /* the file's text: diagnostics point into it (owned) */
+    /* [joryu] */
+    char *migrations_dir;     /* default "migrations", relative to the toml's folder */
+    rt_environment environment; /* default local */
+    bool has_environment;     /* environment was written in the file */
+    /* [database] */
+    char *database_url;       /* as written ("env:VAR" kept verbatim), or NULL */
+    size_t url_start, url_end; /* its position in src (for diagnostics) */
+    /* [dialects] */
+    ir_dmask targets;         /* default IR_DMASK_DEFAULT */
+    ir_dmask test_targets;    /* default = targets */
+    /* [metadata] */
+    char *metadata_target;    /* "pkg.module:Base.metadata" or NULL */
+    /* [generate] */
+    rt_strlist include_schemas, exclude_tables;
+    /* [joryu.test] */
+    char *test_default_mode;  /* "unit" (default) or "integration" */
+    ir_dmask test_integration_dialects; /* default = test_targets */
+    char *test_postgresql_image, *test_mysql_image; /* accepted, unused */
+    /* [python] */
+    char *python_interpreter; /* NULL: JORYU_PYTHON, then python3, /usr/bin/python3 */
+} rt_config;
+
+/* Fill c with the defaults (no file). */
+void rt_config_defaults(rt_config *c);
+
+/*
+ * Read a joryu.toml.  Returns 0 when the file was read (c->found), 1 when
+ * it does not exist (c holds the defaults, no diagnostic: the caller decides
+ * whether a project is required), -1 on any error (diagnostics in d, which
+ * point into c->src: print them before rt_config_free).  Warnings (unknown
+ * keys) do not make it fail.  Always call rt_config_free afterwards.
+ */
+int rt_config_load(const char *path, rt_config *c, jy_diags *d);
+/* The same over text in memory (name is used in diagnostics). */
+int rt_config_parse(const char *name, const char *text, size_t len, rt_config *c, jy_diags *d);
+void rt_config_free(rt_config *c);
+
+/* Where a database URL came from. */
+typedef enum { RT_URL_FROM_FLAG, RT_URL_FROM_ENV, RT_URL_FROM_CONFIG } rt_url_origin;
+
+/*
+ * The database URL, in the order of the brief: `--db` (flag, may be NULL),
+ * then $JORYU_DATABASE_URL, then [database] url of joryu.toml ("env:VAR"
+ * read from the environment).  Returns 0 and a malloc'd URL in *out (and
+ * its origin), or -1 with a diagnostic (config.no-database-url,
+ * config.env-unset).  Never puts the password into a diagnostic.
+ */
+int rt_config_database_url(const rt_config *c, const char *flag, char **out,
+                           rt_url_origin *origin, jy_diags *d);
+
+/*
+ * A URL fit for printing: the password of `scheme://user:pass@host/db` and
+ * of `password=` query parameters becomes `***`.  malloc'd (NULL when out
+ * of memory).  Use it for every URL that reaches output or a log.
+ */
+char *rt_url_redact(const char *url);
+
+const char *rt_environment_name(rt_environment e);
+/* ---- end config ---- */
+
+/* ---- drivers (h7) ---- */
+#include "ir.h"
+
+/*
+ * Database URLs (docs/parts/schema-drivers.md):
+ *   sqlite:///relative.db   sqlite:////abs/path.db   sqlite::memory:
+ *   postgresql://user:pass@host:port/db?sslmode=require   (also postgres://)
+ *   mysql://user:pass@host:port/db   mariadb://...
+ * User, password, host and database are percent-decoded; a host may be an
+ * [IPv6] literal.  Query parameters are kept (decoded) and passed to the
+ * driver where it has the option (PostgreSQL: any libpq keyword; MySQL:
+ * ssl-mode, connect_timeout, unix_socket/socket, charset; SQLite: mode=ro).
+ * `redacted` is the URL with the password as *** (for every message).
+ */
+typedef enum { RT_DB_SQLITE, RT_DB_POSTGRESQL, RT_DB_MYSQL } rt_db_kind;
+
+typedef struct rt_url_param {
+    char *key, *value;
+} rt_url_param;
+
+typedef struct rt_url {
+    rt_db_kind kind;
+    bool mariadb_scheme;  /* written mariadb:// */
+    char *user, *password, *host, *database; /* decoded; NULL when absent */
+    int port;             /* 0 when absent */
+    char *path;           /* SQLite: the file path, or ":memory:" */
+    bool memory;          /* SQLite in-memory */
+    rt_url_param *params;
+    size_t nparams;
+    char *redacted;       /* always set after a successful parse */
+} rt_url;
+
+/* Parse a URL.  0 on success; -1 with an rt.url-invalid diagnostic (which
+ * shows the URL redacted) otherwise.  Free with rt_url_free in both cases. */
+int rt_url_parse(const char *text, rt_url *u, jy_diags *d);
+void rt_url_free(rt_url *u);
+/* The value of a query parameter, or NULL. */
+const char *rt_url_param_get(const rt_url *u, const char *key);
+/* The dialect a URL names (mysql:// is IR_D_MYSQL until the server says
+ * MariaDB: see rt_conn_dialect). */
+ir_dialect rt_url_dialect(const rt_url *u);
+
+/*
+ * Connections.  One interface (rt_driver, a table of functions), three
+ * implementations (sqlite3, libpq, MariaDB Connector/C).  Every failure
+ * records the last error in the connection (the server's message, the
+ * SQLSTATE or error code, and the failing statement) and, when d is not
+ * NULL, adds one diagnostic:
+ *   rt.sql-error   "<server message> (SQLSTATE/code) in statement: <sql>"
+ * Passwords never appear in messages (they are scrubbed from server text).
+ */
+typedef struct rt_conn rt_conn;
+
+/* A fully read result: rows of text values with NULL flags. */
+typedef struct rt_rows {
+    size_t ncols, nrows;
+    char **colnames;      /* ncols */
+    char **cells;         /* nrows * ncols, row-major; NULL for SQL NULL */
+    size_t cur;           /* cursor: rt_rows_next moves it */
+    int64_t affected;     /* rows changed by a DML statement, -1 unknown */
+} rt_rows;
+
+typedef struct rt_driver {
+    const char *name; /* "sqlite", "postgresql", "mysql" */
+    int (*connect)(rt_conn *c, const rt_url *u, jy_diags *d);
+    void (*close)(rt_conn *c);
+    /* One or more statements without parameters or rows. */
+    int (*exec)(rt_conn *c, const char *sql, jy_diags *d);
+    /* One statement with text parameters (NULL = SQL NULL); placeholders
+     * are $1.. on PostgreSQL and ? elsewhere (rt_placeholder).  *out may be
+     * NULL to drop the rows. */
+    int (*query)(rt_conn *c, const char *sql, const char *const *params, size_t nparams,
+                 rt_rows **out, jy_diags *d);
+    int (*begin)(rt_conn *c, jy_diags *d);
+    int (*commit)(rt_conn *c, jy_diags *d);
+    int (*rollback)(rt_conn *c, jy_diags *d);
+} rt_driver;
+
+struct rt_conn {
+    const rt_driver *drv;
+    rt_url url;
+    ir_dialect dialect;    /* MARIADB when the server says so */
+    char *server_version;  /* e.g. "16.2", "10.11.6-MariaDB-0+deb12u1", "3.40.1" */
+    void *handle;          /* sqlite3*, PGconn*, MYSQL* */
+    /* last error (malloc'd, NULL when the last call succeeded) */
+    char *err_message, *err_code, *err_statement;
+    bool in_tx;
+};
+
+/*
+ * Connect to the database a URL names.  Returns a connection or NULL with
+ * one diagnostic, one line, naming the redacted URL and what to do:
+ *   rt.url-invalid     the URL does not parse
+ *   rt.connect-refused nothing listens there (server down, wrong host/port)
+ *   rt.auth-failed     the server refused the user name or password
+ *   rt.unknown-database the database does not exist
+ *   rt.connect-failed  anything else (the driver's message)
+ */
+rt_conn *rt_connect(const char *url, jy_diags *d);
+void rt_close(rt_conn *c);
+int rt_exec(rt_conn *c, const char *sql, jy_diags *d);
+int rt_query(rt_conn *c, const char *sql, const char *const *params, size_t nparams,
+             rt_rows **out, jy_diags *d);
+int rt_begin(rt_conn *c, jy_diags *d);
+int rt_commit(rt_conn *c, jy_diags *d);
+int rt_rollback(rt_conn *c, jy_diags *d);
+/* SAVEPOINT / RELEASE SAVEPOINT / ROLLBACK TO SAVEPOINT, name quoted. */
+int rt_savepoint(rt_conn *c, const char *name, jy_diags *d);
+int rt_release(rt_conn *c, const char *name, jy_diags *d);
+int rt_rollback_to(rt_conn *c, const char *name, jy_diags *d);
+/* The n-th (1-based) parameter placeholder for this connection: "$n" or "?". */
+const char *rt_placeholder(const rt_conn *c, unsigned n, char buf[16]);
+/* An identifier quoted for the connection's dialect ("x", `x`); malloc'd. */
+char *rt_quote_ident(const rt_conn *c, const char *name);
+ir_dialect rt_conn_dialect(const rt_conn *c);
+const char *rt_conn_server_version(const rt_conn *c);
+/* The last error: the server's message, its code, the statement (or NULL). */
+const char *rt_conn_error(const rt_conn *c);
+const char *rt_conn_error_code(const rt_conn *c);
+const char *rt_conn_error_statement(const rt_conn *c);
+
+/* Result cursors. */
+bool rt_rows_next(rt_rows *r);                 /* to the next row; false at the end */
+const char *rt_rows_get(const rt_rows *r, size_t col, bool *is_null); /* current row */
+const char *rt_rows_cell(const rt_rows *r, size_t row, size_t col);   /* NULL = SQL NULL */
+void rt_rows_free(rt_rows *r);
+
+/*
+ * Read the live database's catalog into s (allocated by the caller with
+ * ir_schema_new): the connection's schema (PostgreSQL current_schema()),
+ * database (MySQL DATABASE()) or main database (SQLite).  joryu's state
+ * tables are left out.  0, or -1 with a diagnostic.
+ */
+int rt_introspect(rt_conn *c, ir_schema *s, jy_diags *d);
+/* ---- end drivers ---- */
+
 #endif /* JORYU_RUNTIME_H */

@@ -1,0 +1,403 @@
+/*
+ * compile_cmds.c - check, dump, history and ops: the commands that compile
+ * migration files, shared by joryu and joryuc (see compile_cmds.h).
+ */
+#include "compile_cmds.h"
+
+#include "frontend.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const cli_flag cc_check_flags[] = {
+    {"dialect", CLI_LIST, "D",
+     "compile for dialect D (repeatable or comma-separated; default: joryu.toml targets)"},
+    {"json", CLI_BOOL, NULL, "print {ok, exit_code, targets, migrations, diagnostics} as JSON"},
+    {NULL, CLI_BOOL, NULL, NULL},
+};
+
+const cli_flag cc_dump_flags[] = {
+    {"format", CLI_STR, "json", "output format (only json)"},
+    {"dialect", CLI_LIST, "D", "fold dialect branches for D (default: joryu.toml targets)"},
+    {NULL, CLI_BOOL, NULL, NULL},
+};
+
+const cli_flag cc_history_flags[] = {
+    {"json", CLI_BOOL, NULL, "print {migrations: [{id, file, checksum, depends_on}]} as JSON"},
+    {NULL, CLI_BOOL, NULL, NULL},
+};
+
+const cli_flag cc_ops_flags[] = {
+    {NULL, CLI_BOOL, NULL, NULL},
+};
+
+/* -------------------------------------------------------------- compile */
+
+typedef struct cc_job {
+    rt_config cfg;
+    fe_options opt;
+    const char **paths;
+    size_t npaths;
+    const char *default_dir; /* set when the folder came from joryu.toml */
+} cc_job;
+
+static void job_free(cc_job *j)
+{
+    rt_config_free(&j->cfg);
+    free(j->paths);
+}
+
+/*
+ * Work out what to compile: the positional paths (or joryu.toml's
+ * migrations folder), the target dialects and single-file mode.  Refuses a
+ * missing folder and a folder without migration files.  Returns 0 or an
+ * exit code (message printed).
+ */
+static int job_prepare(cli_ctx *c, const cli_args *a, const char *dialect_flag, cc_job *j)
+{
+    memset(j, 0, sizeof *j);
+    if (cli_load_config(c, &j->cfg, a->npos == 0) != 0)
+        return JY_EXIT_ERROR;
+    fe_options_init(&j->opt);
+    if (cli_dialects(c, a, dialect_flag, j->cfg.targets, &j->opt.targets) != 0)
+        return JY_EXIT_ERROR;
+    j->paths = calloc(a->npos ? a->npos : 1, sizeof *j->paths);
+    if (!j->paths) {
+        cli_error(c, "out of memory");
+        return JY_EXIT_ERROR;
+    }
+    if (a->npos == 0) {
+        j->default_dir = j->cfg.migrations_dir;
+        j->paths[j->npaths++] = j->cfg.migrations_dir;
+    } else {
+        for (size_t i = 0; i < a->npos; i++)
+            j->paths[j->npaths++] = a->pos[i];
+    }
+    bool all_files = true;
+    for (size_t i = 0; i < j->npaths; i++) {
+        const char *p = j->paths[i];
+        struct stat st;
+        if (stat(p, &st) != 0) {
+            if (j->default_dir) {
+                cli_error(c, "the migrations folder '%s' (joryu.toml [joryu] migrations_dir) "
+                             "does not exist", p);
+                cli_hint(c, "create it with `joryu generate <slug> --empty`, or fix "
+                            "migrations_dir in joryu.toml");
+            } else {
+                cli_error(c, "'%s' does not exist", p);
+                cli_hint(c, "name a migrations folder or a migration file");
+            }
+            return JY_EXIT_ERROR;
+        }
+        if (!S_ISDIR(st.st_mode))
+            continue;
+        all_files = false;
+        jy_diags d;
+        jy_diags_init(&d);
+        char **files = NULL;
+        size_t nfiles = 0;
+        int rc = fe_list_dir(p, &files, &nfiles, &d);
+        fe_free_paths(files, nfiles);
+        if (rc != 0) {
+            cli_print_diags(c, &d);
+            jy_diags_free(&d);
+            return JY_EXIT_ERROR;
+        }
+        jy_diags_free(&d);
+        if (nfiles == 0) {
+            cli_error(c, "no migration files in %s", p);
+            cli_hint(c, "create one with `joryu generate <slug> --empty` (migration files are "
+                        "<id>.py directly inside the folder)");
+            return JY_EXIT_ERROR;
+        }
+    }
+    j->opt.single_file = all_files;
+    return 0;
+}
+
+/* Compile; on failure print the diagnostics (unless quiet) and return the
+ * exit code, keeping them in d. */
+static int job_compile(cli_ctx *c, cc_job *j, ir_program **prog, jy_diags *d, bool print)
+{
+    int rc = fe_compile(j->paths, j->npaths, &j->opt, prog, d);
+    if (print)
+        cli_print_diags(c, d); /* errors, or warnings on success */
+    if (rc != 0 || !*prog) {
+        if (*prog) {
+            ir_program_free(*prog);
+            *prog = NULL;
+        }
+        return d->exit_code ? d->exit_code : JY_EXIT_ERROR;
+    }
+    return JY_EXIT_OK;
+}
+
+static json_t *targets_json(ir_dmask m)
+{
+    json_t *arr = json_array();
+    for (int i = 0; i < IR_D__COUNT; i++)
+        if (m & IR_DMASK(i))
+            json_array_append_new(arr, json_string(ir_dialect_name((ir_dialect)i)));
+    return arr;
+}
+
+static const char *sev_word(jy_severity s)
+{
+    return s == JY_SEV_ERROR ? "error" : s == JY_SEV_WARNING ? "warning" : "note";
+}
+
+static json_t *diags_json(jy_diags *d)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < d->n; i++) {
+        jy_diag *g = &d->v[i];
+        json_t *o = json_object();
+        json_object_set_new(o, "code", json_string(g->code ? g->code : ""));
+        json_object_set_new(o, "severity", json_string(sev_word(g->sev)));
+        if (g->src) {
+            unsigned l, col, el, ec;
+            jy_source_linecol(g->src, g->offset, &l, &col);
+            jy_source_linecol(g->src, g->end, &el, &ec);
+            json_object_set_new(o, "file", json_string(g->src->path));
+            json_object_set_new(o, "line", json_integer(l));
+            json_object_set_new(o, "col", json_integer(col));
+            json_object_set_new(o, "end_line", json_integer(el));
+            json_object_set_new(o, "end_col", json_integer(ec));
+        } else {
+            json_object_set_new(o, "file", g->where ? json_string(g->where) : json_null());
+        }
+        json_object_set_new(o, "message", json_string(g->message ? g->message : ""));
+        json_object_set_new(o, "hint", g->hint ? json_string(g->hint) : json_null());
+        json_array_append_new(arr, o);
+    }
+    return arr;
+}
+
+static int print_json(cli_ctx *c, json_t *root)
+{
+    char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(root);
+    if (!s) {
+        cli_error(c, "out of memory");
+        return JY_EXIT_ERROR;
+    }
+    fputs(s, c->out);
+    fputc('\n', c->out);
+    free(s);
+    return JY_EXIT_OK;
+}
+
+int cc_check(cli_ctx *c, const cli_args *a)
+{
+    cc_job j;
+    int rc = job_prepare(c, a, "dialect", &j);
+    if (rc) {
+        job_free(&j);
+        return rc;
+    }
+    bool json = cli_has(a, "json");
+    jy_diags d;
+    jy_diags_init(&d);
+    ir_program *prog = NULL;
+    rc = job_compile(c, &j, &prog, &d, !json);
+    if (json) {
+        /* strings in JSON must be UTF-8: jansson refuses others (NULL), so
+         * messages quoting invalid bytes fall back to an empty string */
+        json_t *root = json_object();
+        json_object_set_new(root, "ok", json_boolean(rc == 0));
+        json_object_set_new(root, "exit_code", json_integer(rc));
+        json_object_set_new(root, "targets", targets_json(j.opt.targets));
+        json_object_set_new(root, "migrations", json_integer(prog ? (json_int_t)prog->n : 0));
+        json_object_set_new(root, "diagnostics", diags_json(&d));
+        if (print_json(c, root) != 0 && rc == 0)
+            rc = JY_EXIT_ERROR;
+    }
+    ir_program_free(prog);
+    jy_diags_free(&d);
+    job_free(&j);
+    return rc;
+}
+
+int cc_dump(cli_ctx *c, const cli_args *a)
+{
+    const char *fmt = cli_str(a, "format");
+    if (fmt && strcmp(fmt, "json") != 0) {
+        cli_error(c, "unknown --format '%s'", fmt);
+        cli_hint(c, "the IR dump is JSON: --format=json");
+        return JY_EXIT_ERROR;
+    }
+    cc_job j;
+    int rc = job_prepare(c, a, "dialect", &j);
+    if (rc) {
+        job_free(&j);
+        return rc;
+    }
+    jy_diags d;
+    jy_diags_init(&d);
+    ir_program *prog = NULL;
+    rc = job_compile(c, &j, &prog, &d, true);
+    if (rc == 0) {
+        char *s = ir_dump_json(prog);
+        if (!s) {
+            cli_error(c, "out of memory writing the IR dump");
+            rc = JY_EXIT_ERROR;
+        } else {
+            fputs(s, c->out);
+            if (!*s || s[strlen(s) - 1] != '\n')
+                fputc('\n', c->out);
+            free(s);
+        }
+    }
+    ir_program_free(prog);
+    jy_diags_free(&d);
+    job_free(&j);
+    return rc;
+}
+
+int cc_history(cli_ctx *c, const cli_args *a)
+{
+    cc_job j;
+    int rc = job_prepare(c, a, "dialect", &j);
+    if (rc) {
+        job_free(&j);
+        return rc;
+    }
+    /* history lists the whole folder: depends_on must resolve */
+    j.opt.single_file = false;
+    jy_diags d;
+    jy_diags_init(&d);
+    ir_program *prog = NULL;
+    rc = job_compile(c, &j, &prog, &d, true);
+    if (rc == 0 && cli_has(a, "json")) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < prog->n; i++) {
+            const ir_migration *m = prog->migs[i];
+            json_t *o = json_object();
+            json_object_set_new(o, "id", json_string(m->id));
+            json_object_set_new(o, "file", json_string(m->file));
+            json_object_set_new(o, "checksum", json_string(m->checksum));
+            json_t *deps = json_array();
+            for (size_t k = 0; k < m->ndepends; k++)
+                json_array_append_new(deps, json_string(m->depends_on[k]));
+            json_object_set_new(o, "depends_on", deps);
+            json_array_append_new(arr, o);
+        }
+        json_t *root = json_object();
+        json_object_set_new(root, "migrations", arr);
+        rc = print_json(c, root);
+    } else if (rc == 0) {
+        size_t w = 2;
+        for (size_t i = 0; i < prog->n; i++)
+            if (strlen(prog->migs[i]->id) > w)
+                w = strlen(prog->migs[i]->id);
+        fprintf(c->out, "%s%-*s  %-67s  %s%s\n", cli_bold(c), (int)w, "ID", "CHECKSUM",
+                "DEPENDS_ON", cli_reset(c));
+        for (size_t i = 0; i < prog->n; i++) {
+            const ir_migration *m = prog->migs[i];
+            fprintf(c->out, "%-*s  %-67s  ", (int)w, m->id, m->checksum);
+            if (m->ndepends == 0)
+                fputs("-", c->out);
+            for (size_t k = 0; k < m->ndepends; k++)
+                fprintf(c->out, "%s%s", k ? "," : "", m->depends_on[k]);
+            fputc('\n', c->out);
+        }
+    }
+    ir_program_free(prog);
+    jy_diags_free(&d);
+    job_free(&j);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ ops */
+
+static const char *kind_word(ir_arg_kind k)
+{
+    switch (k) {
+    case IR_K_IDENT: return "name";
+    case IR_K_IDENT_LIST: return "list of names";
+    case IR_K_STR: return "string";
+    case IR_K_SQL: return "SQL string";
+    case IR_K_SQL_DIALECTS: return "SQL string or {dialect: SQL}";
+    case IR_K_BOOL: return "bool";
+    case IR_K_INT: return "int";
+    case IR_K_TYPE: return "t.* type";
+    case IR_K_COLUMN: return "op.column(...)";
+    case IR_K_VALUE: return "constant";
+    case IR_K_SERVER_DEFAULT: return "SQL string or t.now()";
+    case IR_K_CHOICE: return "one of";
+    case IR_K_SET_MAP: return "{column: SQL}";
+    case IR_K_ROWS: return "list of {column: constant}";
+    case IR_K_HINT: return "tuple or list of tuples";
+    }
+    return "value";
+}
+
+static void print_op(cli_ctx *c, const ir_op_info *op)
+{
+    FILE *out = c->out;
+    fprintf(out, "%s%s%s\n\n%s\n", cli_bold(c), op->signature, cli_reset(c), op->synopsis);
+    if (op->flags & IR_OPF_BATCH)
+        fprintf(out, "Also allowed inside `with op.batch(table) as b:` as b.%s(...).\n", op->name);
+    if (op->flags & IR_OPF_DESTRUCTIVE)
+        fprintf(out, "Destructive: loses data.\n");
+    if (op->nparams)
+        fprintf(out, "\narguments:\n");
+    for (size_t i = 0; i < op->nparams; i++) {
+        const ir_param_info *p = &op->params[i];
+        char kind[160];
+        if (p->kind == IR_K_CHOICE || p->kind == IR_K_HINT)
+            snprintf(kind, sizeof kind, "%s %s", kind_word(p->kind), p->choices ? p->choices : "");
+        else
+            snprintf(kind, sizeof kind, "%s", kind_word(p->kind));
+        fprintf(out, "  %s%s%-16s%s %s%s%s%s- %s\n", p->flags & IR_AF_VARIADIC ? "*" : "",
+                cli_bold(c), p->name, cli_reset(c), kind,
+                p->flags & IR_AF_REQ ? ", required" : "",
+                p->flags & IR_AF_POS ? ", positional" : "",
+                p->flags & IR_AF_BATCH_TABLE ? ", implied inside op.batch" : "", p->doc);
+    }
+}
+
+int cc_ops(cli_ctx *c, const cli_args *a)
+{
+    if (a->npos == 0) {
+        size_t w = 0;
+        for (int i = 0; i < IR_OP__COUNT; i++)
+            if (strlen(ir_op_table[i].name) > w)
+                w = strlen(ir_op_table[i].name);
+        for (int i = 0; i < IR_OP__COUNT; i++)
+            fprintf(c->out, "  %s%-*s%s  %s\n", cli_bold(c), (int)w, ir_op_table[i].name,
+                    cli_reset(c), ir_op_table[i].synopsis);
+        fprintf(c->out, "\nNot available (they need a Python runtime):\n");
+        for (size_t i = 0; i < ir_reject_count; i++)
+            fprintf(c->out, "  %-*s  use %s\n", (int)w, ir_reject_table[i].name,
+                    ir_reject_table[i].alternative);
+        fprintf(c->out, "\nRun '%s ops NAME' for the arguments of one op.\n", c->prog->name);
+        return JY_EXIT_OK;
+    }
+    const char *name = a->pos[0];
+    if (strncmp(name, "op.", 3) == 0)
+        name += 3;
+    ir_op_kind k;
+    if (ir_op_lookup(name, strlen(name), &k)) {
+        print_op(c, &ir_op_table[k]);
+        return JY_EXIT_OK;
+    }
+    const ir_reject_info *rej = ir_reject_lookup(name, strlen(name));
+    if (rej) {
+        cli_error(c, "op.%s needs a Python runtime and is not available in joryu", name);
+        cli_hint(c, "use %s", rej->alternative);
+        return JY_EXIT_ERROR;
+    }
+    cli_error(c, "unknown op '%s'", name);
+    const char *cands[IR_OP__COUNT];
+    for (int i = 0; i < IR_OP__COUNT; i++)
+        cands[i] = ir_op_table[i].name;
+    const char *close = jy_closest(name, strlen(name), cands, IR_OP__COUNT);
+    if (close)
+        cli_hint(c, "did you mean '%s'? Run '%s ops' for the list", close, c->prog->name);
+    else
+        cli_hint(c, "run '%s ops' for the list", c->prog->name);
+    return JY_EXIT_ERROR;
+}

@@ -1,0 +1,55 @@
+/*
+ * compile_cmds.h - the commands that compile migration files (check, dump,
+ * history, ops), shared by joryu and joryuc.  They call the frontend, so
+ * they live outside the cli_*.c library that joryu-run links: each program
+ * that wants them compiles compile_cmds.c itself.
+ *
+ * Each command is declared once, here, as a cli_cmd initializer; both
+ * programs put the same initializer in their tables, so their help and
+ * parsing cannot drift apart.
+ */
+#ifndef JORYU_COMPILE_CMDS_H
+#define JORYU_COMPILE_CMDS_H
+
+#include "cli_int.h"
+
+extern const cli_flag cc_check_flags[];
+extern const cli_flag cc_dump_flags[];
+extern const cli_flag cc_history_flags[];
+extern const cli_flag cc_ops_flags[];
+
+int cc_check(cli_ctx *c, const cli_args *a);
+int cc_dump(cli_ctx *c, const cli_args *a);
+int cc_history(cli_ctx *c, const cli_args *a);
+int cc_ops(cli_ctx *c, const cli_args *a);
+
+#define CC_CHECK_CMD                                                                             \
+    {"check", "[DIR|FILE...]", 0, CLI_MANY,                                                      \
+     "compile migrations for every target dialect; print nothing on success",                   \
+     "DIR is a migrations folder (default: [joryu] migrations_dir of joryu.toml).\n"             \
+     "FILE arguments compile alone (single-file mode: depends_on is not resolved).\n"           \
+     "Targets: --dialect, else [dialects] targets of joryu.toml, else postgresql, mysql,\n"     \
+     "sqlite.  Diagnostics go to stderr; exit 1 on errors, 6 on a type unsupported\n"            \
+     "by a targeted dialect.",                                                                  \
+     cc_check_flags, cc_check, NULL}
+
+#define CC_DUMP_CMD                                                                              \
+    {"dump", "[PATH...]", 0, CLI_MANY,                                                           \
+     "print the compiled IR as JSON (for editors and tools)",                                    \
+     "PATH is a migration file or a folder (default: the migrations folder).\n"                  \
+     "The output is byte-for-byte deterministic; its schema is docs/ir.schema.json.",           \
+     cc_dump_flags, cc_dump, NULL}
+
+#define CC_HISTORY_CMD                                                                           \
+    {"history", "[DIR]", 0, 1,                                                                   \
+     "list the migrations in id order with their checksums and depends_on",                     \
+     "Compiles the migrations folder (default: joryu.toml's) and lists every migration:\n"       \
+     "id, semantic checksum, depends_on.  No database is read.",                                \
+     cc_history_flags, cc_history, NULL}
+
+#define CC_OPS_CMD                                                                               \
+    {"ops", "[NAME]", 0, 1, "describe the op catalogue (every op.* call), or one op",            \
+     "Without NAME: every op with its synopsis.  With NAME: its signature and arguments.",      \
+     cc_ops_flags, cc_ops, NULL}
+
+#endif /* JORYU_COMPILE_CMDS_H */
