@@ -1,7 +1,16 @@
-/* frontend.c - compile files and directories (placeholder). */
+/*
+ * frontend.c - compile files and directories: list a migrations folder,
+ * read each file (the program owns the sources), lex+parse it into an AST
+ * in an arena of its own, check it into the program's IR, free the AST;
+ * then the checks across files and the checksums (fe_sema_program).
+ */
 #include "fe_int.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
 void fe_options_init(fe_options *o)
 {
@@ -9,11 +18,76 @@ void fe_options_init(fe_options *o)
     o->single_file = false;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool is_migration_name(const char *name)
+{
+    size_t n = strlen(name);
+    if (n <= 3 || strcmp(name + n - 3, ".py") != 0)
+        return false;
+    if (name[0] == '.' || strcmp(name, "__init__.py") == 0)
+        return false;
+    return true;
+}
+
 int fe_list_dir(const char *dir, char ***paths, size_t *n, jy_diags *d)
 {
-    (void)dir; (void)d;
     *paths = NULL;
     *n = 0;
+    DIR *dp = opendir(dir);
+    if (!dp) {
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.open-dir", dir,
+                      "cannot read the directory %s: %s", dir, strerror(errno));
+        return -1;
+    }
+    size_t dlen = strlen(dir);
+    bool slash = dlen > 0 && dir[dlen - 1] == '/';
+    char **v = NULL;
+    size_t cnt = 0, cap = 0;
+    struct dirent *de;
+    int rc = 0;
+    while ((de = readdir(dp)) != NULL) {
+        if (!is_migration_name(de->d_name))
+            continue;
+        size_t len = dlen + 1 + strlen(de->d_name) + 1;
+        char *p = malloc(len);
+        if (!p) {
+            rc = -1;
+            break;
+        }
+        snprintf(p, len, "%s%s%s", dir, slash ? "" : "/", de->d_name);
+        struct stat st;
+        if (stat(p, &st) != 0 || !S_ISREG(st.st_mode)) {
+            free(p);
+            continue;
+        }
+        if (cnt == cap) {
+            size_t nc = cap ? cap * 2 : 64;
+            char **nv = realloc(v, nc * sizeof *nv);
+            if (!nv) {
+                free(p);
+                rc = -1;
+                break;
+            }
+            v = nv;
+            cap = nc;
+        }
+        v[cnt++] = p;
+    }
+    closedir(dp);
+    if (rc) {
+        fe_free_paths(v, cnt);
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.memory", dir,
+                      "out of memory listing %s", dir);
+        return -1;
+    }
+    if (cnt > 1)
+        qsort(v, cnt, sizeof *v, cmp_str);
+    *paths = v;
+    *n = cnt;
     return 0;
 }
 
@@ -24,18 +98,162 @@ void fe_free_paths(char **paths, size_t n)
     free(paths);
 }
 
+/* Take ownership of src into the program's source list. */
+static bool own_source(ir_program *prog, jy_source *src, size_t *cap)
+{
+    if (prog->nsources == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        jy_source **nv = realloc(prog->sources, nc * sizeof *nv);
+        if (!nv)
+            return false;
+        prog->sources = nv;
+        *cap = nc;
+    }
+    prog->sources[prog->nsources++] = src;
+    return true;
+}
+
+static bool add_migration(ir_program *prog, ir_migration *m, size_t *cap)
+{
+    if (prog->n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        ir_migration **nv = jy_arena_grow(prog->arena, prog->migs, prog->n, nc, sizeof *nv);
+        if (!nv)
+            return false;
+        prog->migs = nv;
+        *cap = nc;
+    }
+    prog->migs[prog->n++] = m;
+    return true;
+}
+
+/* Parse and check one loaded source (owned by prog already). */
+static void compile_source(ir_program *prog, jy_source *src, const fe_options *opt, jy_diags *d,
+                           size_t *migcap)
+{
+    jy_arena *ast = jy_arena_new();
+    if (!ast) {
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.memory", src->path, "out of memory");
+        return;
+    }
+    fe_module *mod = NULL;
+    fe_parse(src, ast, d, &mod);
+    if (mod) {
+        ir_migration *m = NULL;
+        fe_sema_module(mod, opt, prog, d, &m);
+        if (m && !add_migration(prog, m, migcap))
+            jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.memory", src->path,
+                          "out of memory");
+    }
+    jy_arena_free(ast);
+}
+
+static int finish(ir_program *prog, const fe_options *opt, jy_diags *d, size_t nerr0,
+                  ir_program **out)
+{
+    if (d->nerrors == nerr0)
+        fe_sema_program(prog, opt, d);
+    if (d->nerrors > nerr0 || jy_arena_failed(prog->arena)) {
+        if (d->nerrors == nerr0)
+            jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.memory", NULL, "out of memory");
+        ir_program_free(prog);
+        return -1;
+    }
+    *out = prog;
+    return 0;
+}
+
 int fe_compile(const char *const *paths, size_t npaths, const fe_options *opt, ir_program **out,
                jy_diags *d)
 {
-    (void)paths; (void)npaths; (void)opt; (void)d;
     *out = NULL;
-    return -1;
+    fe_options defaults;
+    if (!opt) {
+        fe_options_init(&defaults);
+        opt = &defaults;
+    }
+    size_t nerr0 = d->nerrors;
+    ir_program *prog = ir_program_new();
+    if (!prog) {
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.memory", NULL, "out of memory");
+        return -1;
+    }
+    prog->targets = opt->targets;
+    size_t srccap = 0, migcap = 0;
+    for (size_t i = 0; i < npaths; i++) {
+        struct stat st;
+        char **files = NULL;
+        size_t nfiles = 0;
+        const char *one = paths[i];
+        if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (fe_list_dir(paths[i], &files, &nfiles, d) != 0)
+                continue;
+            if (nfiles == 0) {
+                jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.empty-dir", paths[i],
+                              "%s holds no migration files (*.py)", paths[i]);
+                fe_free_paths(files, nfiles);
+                continue;
+            }
+        } else {
+            files = (char **)&one;
+            nfiles = 1;
+        }
+        for (size_t k = 0; k < nfiles; k++) {
+            jy_source *src = malloc(sizeof *src);
+            if (!src) {
+                jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.memory", files[k],
+                              "out of memory");
+                break;
+            }
+            if (jy_source_load(src, files[k], d) != 0) {
+                free(src);
+                continue;
+            }
+            if (!own_source(prog, src, &srccap)) {
+                jy_source_free(src);
+                free(src);
+                jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.memory", files[k],
+                              "out of memory");
+                break;
+            }
+            compile_source(prog, src, opt, d, &migcap);
+        }
+        if (files != (char **)&one)
+            fe_free_paths(files, nfiles);
+    }
+    return finish(prog, opt, d, nerr0, out);
 }
 
 int fe_compile_memory(const char *name, const char *text, size_t len, const fe_options *opt,
                       ir_program **out, jy_diags *d)
 {
-    (void)name; (void)text; (void)len; (void)opt; (void)d;
     *out = NULL;
-    return -1;
+    fe_options defaults;
+    if (!opt) {
+        fe_options_init(&defaults);
+        opt = &defaults;
+    }
+    size_t nerr0 = d->nerrors;
+    ir_program *prog = ir_program_new();
+    jy_source *src = malloc(sizeof *src);
+    size_t srccap = 0, migcap = 0;
+    if (!prog || !src || jy_source_from_memory(src, name, text, len) != 0 ||
+        !own_source(prog, src, &srccap)) {
+        if (src && src->text) {
+            jy_source_free(src);
+        }
+        free(src);
+        ir_program_free(prog);
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.memory", name, "out of memory");
+        return -1;
+    }
+    prog->targets = opt->targets;
+    if (memchr(text, 0, len)) {
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.binary", name,
+                      "%s holds a NUL byte: not a migration file", name);
+        ir_program_free(prog);
+        return -1;
+    }
+    compile_source(prog, src, opt, d, &migcap);
+    return finish(prog, opt, d, nerr0, out);
 }
