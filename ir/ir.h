@@ -249,6 +249,9 @@ typedef struct ir_op {
     const ir_op_info *info;
     ir_value **args;
     ir_dmask dialects;   /* the dialects this op is compiled for (branch folding) */
+    ir_dmask cond_dialects; /* sema: of all dialects (not only the targets), those whose
+                               branch reaches this op, within the migration's dialects=;
+                               independent of fe_options.targets (for checksums) */
     ir_batch *batch;     /* NULL outside op.batch */
     uint32_t start, end; /* the call, from `op` to `)` */
     uint32_t name_start, name_end; /* the op name after `op.` */
@@ -299,6 +302,7 @@ typedef struct ir_migration {
     char checksum[80];       /* ir_checksum_migration(); "v1:<64 hex>" */
     char down_checksum[80];  /* the same over the downgrade body */
     uint32_t start, end;     /* the @joryu.migration decorator */
+    uint32_t id_start, id_end; /* sema: the id="..." string (0, 0 when absent) */
     uint32_t up_start, up_end, down_start, down_end; /* the functions */
 } ir_migration;
 
