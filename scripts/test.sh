@@ -55,8 +55,18 @@ TMPROOT=$(mktemp -d /tmp/joryu-test.XXXXXX)
 DBDIR=$TMPROOT/db
 CHILD=""
 
+# kill_tree PID: stop PID, kill its descendants (ctest's tests, ninja's
+# compilers, ...), then PID itself.
+kill_tree() {
+    local c
+    kill -STOP "$1" 2>/dev/null || return 0
+    for c in $(pgrep -P "$1" 2>/dev/null); do kill_tree "$c"; done
+    kill -TERM "$1" 2>/dev/null
+    kill -CONT "$1" 2>/dev/null
+}
+
 cleanup() {
-    if [[ -n $CHILD ]]; then kill -TERM "$CHILD" 2>/dev/null || true; fi
+    if [[ -n $CHILD ]]; then kill_tree "$CHILD"; fi
     if [[ -d $DBDIR ]]; then
         bash "$ROOT/scripts/dbservers.sh" stop "$DBDIR" >/dev/null 2>&1 ||
             echo "test.sh: stopping the database servers failed (data in $DBDIR)" >&2
