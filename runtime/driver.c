@@ -1,0 +1,371 @@
+/* driver.c - the driver interface: connecting from a URL, dispatch to the
+ * three implementations, last-error bookkeeping, result cursors,
+ * transactions and savepoints (runtime.h, "drivers"). */
+#include "driver_int.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------ errors */
+
+char *rt__scrub(const rt_conn *c, const char *message)
+{
+    jy_buf b;
+    jy_buf_init(&b);
+    const char *pw = c && c->url.password && *c->url.password ? c->url.password : NULL;
+    size_t pwn = pw ? strlen(pw) : 0;
+    bool space = false;
+    for (const char *p = message ? message : ""; *p;) {
+        if (pw && strncmp(p, pw, pwn) == 0) {
+            jy_buf_puts(&b, "***");
+            p += pwn;
+            space = false;
+            continue;
+        }
+        if (isspace((unsigned char)*p)) {
+            space = true;
+            p++;
+            continue;
+        }
+        if (space && b.len)
+            jy_buf_putc(&b, ' ');
+        space = false;
+        jy_buf_putc(&b, *p++);
+    }
+    jy_buf_putc(&b, 0);
+    return jy_buf_take(&b);
+}
+
+void rt__clear_error(rt_conn *c)
+{
+    free(c->err_message);
+    free(c->err_code);
+    free(c->err_statement);
+    c->err_message = c->err_code = c->err_statement = NULL;
+}
+
+int rt__sql_error(rt_conn *c, jy_diags *d, const char *message, const char *code,
+                  const char *statement)
+{
+    rt__clear_error(c);
+    c->err_message = rt__scrub(c, message && *message ? message : "unknown error");
+    c->err_code = code && *code ? strdup(code) : NULL;
+    c->err_statement = statement ? strdup(statement) : NULL;
+    if (d) {
+        /* the statement as written, but never with the password in it */
+        char *st = statement ? rt__scrub(c, statement) : NULL;
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.sql-error", NULL,
+                      "%s: %s%s%s%s%s%s", c->url.redacted ? c->url.redacted : "database",
+                      c->err_message ? c->err_message : "error", c->err_code ? " [" : "",
+                      c->err_code ? c->err_code : "", c->err_code ? "]" : "",
+                      st ? " in statement: " : "", st ? st : "");
+        free(st);
+    }
+    return -1;
+}
+
+int rt__connect_error(rt_conn *c, jy_diags *d, rt_connerr kind, const char *message)
+{
+    rt__clear_error(c);
+    c->err_message = rt__scrub(c, message);
+    const char *url = c->url.redacted ? c->url.redacted : "?";
+    const char *db = c->url.database ? c->url.database : "";
+    switch (kind) {
+    case RT_CONNERR_REFUSED:
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.connect-refused", NULL,
+                      "cannot connect to %s: connection refused; is the server running, "
+                      "and are the host and port right?",
+                      url);
+        break;
+    case RT_CONNERR_AUTH:
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.auth-failed", NULL,
+                      "cannot connect to %s: the server refused the user name or password; "
+                      "check the credentials in the URL",
+                      url);
+        break;
+    case RT_CONNERR_UNKNOWN_DB:
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.unknown-database", NULL,
+                      "cannot connect to %s: database '%s' does not exist; create it or fix "
+                      "the database name in the URL",
+                      url, db);
+        break;
+    default:
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.connect-failed", NULL,
+                      "cannot connect to %s: %s; check the URL and the server", url,
+                      c->err_message && *c->err_message ? c->err_message : "unknown error");
+        break;
+    }
+    return -1;
+}
+
+/* ------------------------------------------------------------ results */
+
+rt_rows *rt__rows_new(size_t ncols)
+{
+    rt_rows *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->ncols = ncols;
+    r->affected = -1;
+    r->cur = (size_t)-1;
+    if (ncols && !(r->colnames = calloc(ncols, sizeof *r->colnames))) {
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+bool rt__rows_colname(rt_rows *r, size_t i, const char *name)
+{
+    if (i >= r->ncols)
+        return false;
+    free(r->colnames[i]);
+    r->colnames[i] = strdup(name ? name : "");
+    return r->colnames[i] != NULL;
+}
+
+bool rt__rows_add(rt_rows *r, const char *const *cells, const size_t *lens)
+{
+    if (r->ncols == 0) {
+        r->nrows++;
+        return true;
+    }
+    /* grow by doubling: capacity is tracked as the next power of two */
+    size_t n = r->nrows;
+    if ((n & (n - 1)) == 0) {
+        size_t cap = n ? n * 2 : 1;
+        if (cap > SIZE_MAX / r->ncols / sizeof(char *))
+            return false;
+        char **nc = realloc(r->cells, cap * r->ncols * sizeof *nc);
+        if (!nc)
+            return false;
+        r->cells = nc;
+    }
+    char **row = r->cells + n * r->ncols;
+    for (size_t i = 0; i < r->ncols; i++) {
+        if (!cells[i]) {
+            row[i] = NULL;
+            continue;
+        }
+        size_t len = lens ? lens[i] : strlen(cells[i]);
+        row[i] = malloc(len + 1);
+        if (!row[i]) {
+            for (size_t j = 0; j < i; j++)
+                free(row[j]);
+            return false;
+        }
+        memcpy(row[i], cells[i], len);
+        row[i][len] = 0;
+    }
+    r->nrows++;
+    return true;
+}
+
+bool rt_rows_next(rt_rows *r)
+{
+    if (!r)
+        return false;
+    size_t next = r->cur == (size_t)-1 ? 0 : r->cur + 1;
+    if (next >= r->nrows) {
+        r->cur = r->nrows;
+        return false;
+    }
+    r->cur = next;
+    return true;
+}
+
+const char *rt_rows_cell(const rt_rows *r, size_t row, size_t col)
+{
+    if (!r || row >= r->nrows || col >= r->ncols)
+        return NULL;
+    return r->cells[row * r->ncols + col];
+}
+
+const char *rt_rows_get(const rt_rows *r, size_t col, bool *is_null)
+{
+    const char *v = r ? rt_rows_cell(r, r->cur, col) : NULL;
+    if (is_null)
+        *is_null = v == NULL;
+    return v;
+}
+
+void rt_rows_free(rt_rows *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->nrows * r->ncols; i++)
+        free(r->cells[i]);
+    free(r->cells);
+    for (size_t i = 0; i < r->ncols; i++)
+        free(r->colnames[i]);
+    free(r->colnames);
+    free(r);
+}
+
+/* -------------------------------------------------------- connections */
+
+rt_conn *rt_connect(const char *url, jy_diags *d)
+{
+    rt_conn *c = calloc(1, sizeof *c);
+    if (!c) {
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.connect-failed", NULL, "out of memory");
+        return NULL;
+    }
+    if (rt_url_parse(url, &c->url, d) < 0) {
+        rt_url_free(&c->url);
+        free(c);
+        return NULL;
+    }
+    switch (c->url.kind) {
+    case RT_DB_SQLITE: c->drv = &rt_driver_sqlite; break;
+    case RT_DB_POSTGRESQL: c->drv = &rt_driver_pg; break;
+    default: c->drv = &rt_driver_mysql; break;
+    }
+    c->dialect = rt_url_dialect(&c->url);
+    if (c->drv->connect(c, &c->url, d) < 0) {
+        rt_close(c);
+        return NULL;
+    }
+    rt__clear_error(c);
+    return c;
+}
+
+void rt_close(rt_conn *c)
+{
+    if (!c)
+        return;
+    if (c->handle)
+        c->drv->close(c);
+    rt__clear_error(c);
+    free(c->server_version);
+    rt_url_free(&c->url);
+    free(c);
+}
+
+int rt_exec(rt_conn *c, const char *sql, jy_diags *d)
+{
+    rt__clear_error(c);
+    return c->drv->exec(c, sql, d);
+}
+
+int rt_query(rt_conn *c, const char *sql, const char *const *params, size_t nparams,
+             rt_rows **out, jy_diags *d)
+{
+    if (out)
+        *out = NULL;
+    rt__clear_error(c);
+    return c->drv->query(c, sql, params, nparams, out, d);
+}
+
+int rt_begin(rt_conn *c, jy_diags *d)
+{
+    rt__clear_error(c);
+    int rc = c->drv->begin(c, d);
+    if (rc == 0)
+        c->in_tx = true;
+    return rc;
+}
+
+int rt_commit(rt_conn *c, jy_diags *d)
+{
+    rt__clear_error(c);
+    int rc = c->drv->commit(c, d);
+    c->in_tx = false;
+    return rc;
+}
+
+int rt_rollback(rt_conn *c, jy_diags *d)
+{
+    rt__clear_error(c);
+    int rc = c->drv->rollback(c, d);
+    c->in_tx = false;
+    return rc;
+}
+
+static int sp(rt_conn *c, const char *verb, const char *name, jy_diags *d)
+{
+    char *q = rt_quote_ident(c, name);
+    if (!q)
+        return -1;
+    jy_buf b;
+    jy_buf_init(&b);
+    jy_buf_printf(&b, "%s %s", verb, q);
+    free(q);
+    int rc = b.failed ? -1 : rt_exec(c, b.data, d);
+    jy_buf_free(&b);
+    return rc;
+}
+
+int rt_savepoint(rt_conn *c, const char *name, jy_diags *d)
+{
+    return sp(c, "SAVEPOINT", name, d);
+}
+
+int rt_release(rt_conn *c, const char *name, jy_diags *d)
+{
+    return sp(c, "RELEASE SAVEPOINT", name, d);
+}
+
+int rt_rollback_to(rt_conn *c, const char *name, jy_diags *d)
+{
+    return sp(c, "ROLLBACK TO SAVEPOINT", name, d);
+}
+
+const char *rt_placeholder(const rt_conn *c, unsigned n, char buf[16])
+{
+    if (c->url.kind == RT_DB_POSTGRESQL)
+        snprintf(buf, 16, "$%u", n);
+    else
+        snprintf(buf, 16, "?");
+    return buf;
+}
+
+char *rt_quote_ident(const rt_conn *c, const char *name)
+{
+    char q = c->url.kind == RT_DB_MYSQL ? '`' : '"';
+    jy_buf b;
+    jy_buf_init(&b);
+    jy_buf_putc(&b, q);
+    for (const char *p = name; *p; p++) {
+        if (*p == q)
+            jy_buf_putc(&b, q);
+        jy_buf_putc(&b, *p);
+    }
+    jy_buf_putc(&b, q);
+    return jy_buf_take(&b);
+}
+
+ir_dialect rt_conn_dialect(const rt_conn *c)
+{
+    return c->dialect;
+}
+
+const char *rt_conn_server_version(const rt_conn *c)
+{
+    return c->server_version ? c->server_version : "";
+}
+
+const char *rt_conn_error(const rt_conn *c)
+{
+    return c->err_message;
+}
+
+const char *rt_conn_error_code(const rt_conn *c)
+{
+    return c->err_code;
+}
+
+const char *rt_conn_error_statement(const rt_conn *c)
+{
+    return c->err_statement;
+}
+
+int rt_introspect(rt_conn *c, ir_schema *s, jy_diags *d)
+{
+    switch (c->url.kind) {
+    case RT_DB_SQLITE: return rt__introspect_sqlite(c, s, d);
+    case RT_DB_POSTGRESQL: return rt__introspect_pg(c, s, d);
+    default: return rt__introspect_mysql(c, s, d);
+    }
+}

@@ -1,0 +1,176 @@
+/* driver_pg.c - the PostgreSQL driver (libpq: PQconnectdbParams,
+ * PQexec, PQexecParams).  Blocking calls; notices are swallowed (a library
+ * never prints). */
+#include "driver_int.h"
+
+#include <libpq-fe.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void quiet_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+static bool contains(const char *s, const char *needle)
+{
+    return s && strstr(s, needle) != NULL;
+}
+
+/*
+ * Connect with the URL's parts as libpq keywords (host, port, user,
+ * password, dbname) plus every query parameter (sslmode, connect_timeout,
+ * application_name, ...); libpq rejects unknown keywords.  A connect
+ * timeout of 10 s applies unless the URL sets one.
+ */
+static int pg_connect(rt_conn *c, const rt_url *u, jy_diags *d)
+{
+    const char *keys[32], *vals[32];
+    size_t n = 0;
+    char port[16];
+    if (u->host) {
+        keys[n] = "host", vals[n++] = u->host;
+    }
+    if (u->port) {
+        snprintf(port, sizeof port, "%d", u->port);
+        keys[n] = "port", vals[n++] = port;
+    }
+    if (u->user) {
+        keys[n] = "user", vals[n++] = u->user;
+    }
+    if (u->password) {
+        keys[n] = "password", vals[n++] = u->password;
+    }
+    if (u->database) {
+        keys[n] = "dbname", vals[n++] = u->database;
+    }
+    if (!rt_url_param_get(u, "connect_timeout")) {
+        keys[n] = "connect_timeout", vals[n++] = "10";
+    }
+    if (!rt_url_param_get(u, "application_name")) {
+        keys[n] = "application_name", vals[n++] = "joryu";
+    }
+    for (size_t i = 0; i < u->nparams && n + 2 < JY_COUNTOF(keys); i++) {
+        keys[n] = u->params[i].key;
+        vals[n++] = u->params[i].value;
+    }
+    keys[n] = NULL;
+    vals[n] = NULL;
+    PGconn *pg = PQconnectdbParams(keys, vals, 0);
+    if (!pg)
+        return rt__connect_error(c, d, RT_CONNERR_OTHER, "out of memory");
+    c->handle = pg;
+    if (PQstatus(pg) != CONNECTION_OK) {
+        const char *m = PQerrorMessage(pg);
+        rt_connerr kind = RT_CONNERR_OTHER;
+        if (contains(m, "Connection refused") || contains(m, "No such file or directory"))
+            kind = RT_CONNERR_REFUSED;
+        else if (contains(m, "password authentication failed") ||
+                 contains(m, "no password supplied") || contains(m, "authentication failed") ||
+                 contains(m, "role \"") )
+            kind = RT_CONNERR_AUTH;
+        else if (contains(m, "database \"") && contains(m, "does not exist"))
+            kind = RT_CONNERR_UNKNOWN_DB;
+        return rt__connect_error(c, d, kind, m);
+    }
+    PQsetNoticeProcessor(pg, quiet_notice, NULL);
+    const char *v = PQparameterStatus(pg, "server_version");
+    c->server_version = strdup(v ? v : "");
+    return 0;
+}
+
+static void pg_close(rt_conn *c)
+{
+    PQfinish(c->handle);
+    c->handle = NULL;
+}
+
+/* Record the error of a failed result (or of the connection). */
+static int pg_error(rt_conn *c, jy_diags *d, PGresult *res, const char *sql)
+{
+    const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *code = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+    jy_buf b;
+    jy_buf_init(&b);
+    jy_buf_puts(&b, msg ? msg : PQerrorMessage(c->handle));
+    if (detail)
+        jy_buf_printf(&b, " (%s)", detail);
+    int rc = rt__sql_error(c, d, b.data ? b.data : "error", code, sql);
+    jy_buf_free(&b);
+    PQclear(res);
+    return rc;
+}
+
+static bool ok_status(PGresult *res)
+{
+    ExecStatusType s = PQresultStatus(res);
+    return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_EMPTY_QUERY;
+}
+
+static int pg_exec(rt_conn *c, const char *sql, jy_diags *d)
+{
+    PGresult *res = PQexec(c->handle, sql);
+    if (!res || !ok_status(res))
+        return pg_error(c, d, res, sql);
+    PQclear(res);
+    return 0;
+}
+
+static int pg_query(rt_conn *c, const char *sql, const char *const *params, size_t nparams,
+                    rt_rows **out, jy_diags *d)
+{
+    if (nparams > 65535)
+        return rt__sql_error(c, d, "too many parameters", NULL, sql);
+    PGresult *res = PQexecParams(c->handle, sql, (int)nparams, NULL, params, NULL, NULL, 0);
+    if (!res || !ok_status(res))
+        return pg_error(c, d, res, sql);
+    int nf = PQnfields(res), nt = PQntuples(res);
+    rt_rows *r = rt__rows_new((size_t)nf);
+    const char **cells = nf ? calloc((size_t)nf, sizeof *cells) : NULL;
+    size_t *lens = nf ? calloc((size_t)nf, sizeof *lens) : NULL;
+    bool oom = !r || (nf && (!cells || !lens));
+    for (int i = 0; !oom && i < nf; i++)
+        oom = !rt__rows_colname(r, (size_t)i, PQfname(res, i));
+    for (int t = 0; !oom && t < nt; t++) {
+        for (int i = 0; i < nf; i++) {
+            cells[i] = PQgetisnull(res, t, i) ? NULL : PQgetvalue(res, t, i);
+            lens[i] = cells[i] ? (size_t)PQgetlength(res, t, i) : 0;
+        }
+        oom = !rt__rows_add(r, cells, lens);
+    }
+    free(cells);
+    free(lens);
+    if (oom) {
+        rt_rows_free(r);
+        PQclear(res);
+        return rt__sql_error(c, d, "out of memory", NULL, sql);
+    }
+    const char *ct = PQcmdTuples(res);
+    r->affected = ct && *ct ? strtoll(ct, NULL, 10) : -1;
+    PQclear(res);
+    if (out)
+        *out = r;
+    else
+        rt_rows_free(r);
+    return 0;
+}
+
+static int pg_begin(rt_conn *c, jy_diags *d)
+{
+    return pg_exec(c, "BEGIN", d);
+}
+
+static int pg_commit(rt_conn *c, jy_diags *d)
+{
+    return pg_exec(c, "COMMIT", d);
+}
+
+static int pg_rollback(rt_conn *c, jy_diags *d)
+{
+    return pg_exec(c, "ROLLBACK", d);
+}
+
+const rt_driver rt_driver_pg = {"postgresql", pg_connect, pg_close,   pg_exec, pg_query,
+                                pg_begin,     pg_commit,  pg_rollback};
