@@ -540,6 +540,7 @@ static const struct { const char *kw, *what; } python_logic[] = {
     {"break", "'break' statements"},
     {"continue", "'continue' statements"},
     {"match", "'match' statements"},
+    {"case", "'match' statements"},
 };
 
 /* How a token reads in a message: 'x', end of line, end of file... */
@@ -590,10 +591,22 @@ void fe_p_syntax_error(fe_pstate *ps, int major, const fe_token *tok, unsigned e
     uint32_t bpos;
     unsigned line, col;
 
-    if (major == TK_PYKW || (major == TK_NAME && ps->prev.type == TK_NAME &&
-                             ps->line_first.start == ps->prev.start &&
-                             tok_is(ps, &ps->prev, "match"))) {
+    /* `match` and `case` are soft keywords: names unless a statement starts
+     * with one and goes on with a value */
+    bool soft = major != TK_PYKW && ps->prev.type == TK_NAME &&
+                ps->line_first.start == ps->prev.start &&
+                (tok_is(ps, &ps->prev, "match") || tok_is(ps, &ps->prev, "case"));
+    if (major == TK_PYKW || soft) {
         const fe_token *k = major == TK_PYKW ? tok : &ps->prev;
+        bool was_try = ps->after_try, was_match = ps->after_match;
+        ps->after_try = tok_is(ps, k, "try");
+        ps->after_match = tok_is(ps, k, "match");
+        if (was_try && (tok_is(ps, k, "except") || tok_is(ps, k, "finally")))
+            return; /* the 'try' was reported: its handlers are the same mistake */
+        if (was_match && tok_is(ps, k, "case"))
+            return;
+        if (tok_is(ps, k, "case"))
+            k = &ps->prev, ps->after_match = true;
         for (size_t i = 0; i < JY_COUNTOF(python_logic); i++) {
             if (tok_is(ps, k, python_logic[i].kw)) {
                 g = jy_diag_at(d, JY_SEV_ERROR, JY_EXIT_ERROR, "parse.python-logic", src,
@@ -607,6 +620,15 @@ void fe_p_syntax_error(fe_pstate *ps, int major, const fe_token *tok, unsigned e
             }
         }
     }
+    ps->after_try = ps->after_match = false;
+    if (major == TK_LBRACKET && (ps->prev.type == TK_NAME || ps->prev.type == TK_RPAREN ||
+                                 ps->prev.type == TK_RBRACKET || ps->prev.type == TK_STRING) &&
+        ps->prev.end == tok->start) {
+        g = jy_diag_at(d, JY_SEV_ERROR, JY_EXIT_ERROR, "parse.python-logic", src, s, e,
+                       "subscripts and slices %s", subset);
+        jy_diag_hint(g, "write the value itself instead of indexing into a constant");
+        return;
+    }
     if (major == TK_PYOP) {
         g = jy_diag_at(d, JY_SEV_ERROR, JY_EXIT_ERROR, "parse.python-operator", src, s, e,
                        "the %s operator is Python logic; joryuc compiles a declarative subset "
@@ -618,7 +640,8 @@ void fe_p_syntax_error(fe_pstate *ps, int major, const fe_token *tok, unsigned e
             jy_diag_hint(g, "conditions compare op.dialect.name with '==' or '!='");
         return;
     }
-    if ((expect & FE_X_INDENT) && major != TK_INDENT && ps->header.end > ps->header.start) {
+    if (ps->block_expected && (expect & FE_X_INDENT) && major != TK_INDENT &&
+        ps->header.end > ps->header.start) {
         jy_source_linecol(src, ps->header.start, &line, &col);
         g = jy_diag_at(d, JY_SEV_ERROR, JY_EXIT_ERROR, "parse.expected-block", src, s, e,
                        "expected an indented block after '%.*s' on line %u",
@@ -657,15 +680,27 @@ void fe_p_syntax_error(fe_pstate *ps, int major, const fe_token *tok, unsigned e
         return;
     }
     unsigned closers = expect & (FE_X_RPAREN | FE_X_RBRACKET | FE_X_RBRACE);
-    if (closers && !(closers & (closers - 1)) && !(expect & (FE_X_EXPR | FE_X_NAME))) {
+    if (closers && !(closers & (closers - 1)) && !(expect & (FE_X_EXPR | FE_X_NAME)) &&
+        major != TK_COMMA) {
         char c = closers == FE_X_RPAREN ? ')' : closers == FE_X_RBRACKET ? ']' : '}';
-        g = jy_diag_at(d, JY_SEV_ERROR, JY_EXIT_ERROR, "parse.expected", src, s, e,
-                       "expected ',' or '%c', found %s", c, what);
+        /* a value where the list goes on: most likely a missing comma */
+        bool value = major == TK_NAME || major == TK_STRING || major == TK_INTEGER ||
+                     major == TK_FLOAT || major == TK_LPAREN || major == TK_LBRACKET ||
+                     major == TK_LBRACE || major == TK_TRUE || major == TK_FALSE ||
+                     major == TK_NONE || (expect & FE_X_COMMA);
+        if (value)
+            g = jy_diag_at(d, JY_SEV_ERROR, JY_EXIT_ERROR, "parse.expected", src, s, e,
+                           "expected ',' or '%c', found %s", c, what);
+        else
+            g = jy_diag_at(d, JY_SEV_ERROR, JY_EXIT_ERROR, "parse.expected", src, s, e,
+                           "expected '%c', found %s", c, what);
         return;
     }
     if (expect == FE_X_NAME) {
-        jy_diag_at(d, JY_SEV_ERROR, JY_EXIT_ERROR, "parse.expected", src, s, e,
-                   "expected a name, found %s", what);
+        g = jy_diag_at(d, JY_SEV_ERROR, JY_EXIT_ERROR, "parse.expected", src, s, e,
+                       "expected a name, found %s", what);
+        if (major == TK_STAR)
+            jy_diag_hint(g, "import the names you use: from joryu import op, types as t");
         return;
     }
     if (expect == FE_X_IMPORT) {
@@ -696,8 +731,8 @@ void fe_p_syntax_error(fe_pstate *ps, int major, const fe_token *tok, unsigned e
               ps->prev.type == TK_RBRACKET) && (expect & (FE_X_RPAREN | FE_X_RBRACKET |
                                                           FE_X_RBRACE)))
         jy_diag_hint(g, "is a ',' missing before %s?", what);
-    else if (major == TK_STAR && ps->prev.type == TK_IMPORT)
-        jy_diag_hint(g, "import the names you use: from joryu import op, types as t");
+    else if (major == TK_COMMA)
+        jy_diag_hint(g, "remove the extra ','");
 }
 
 void fe_p_stack_overflow(fe_pstate *ps)
@@ -755,9 +790,12 @@ int fe_parse(jy_source *src, jy_arena *arena, jy_diags *d, fe_module **out)
         feParse(parser, t, tok);
         if (ps.overflow || ps.failed)
             break;
+        ps.block_expected = false;
         if (t == TK_NEWLINE) {
-            if (ps.prev.type == TK_COLON)
+            if (ps.prev.type == TK_COLON) {
                 ps.header = ps.line_first;
+                ps.block_expected = true;
+            }
             line_start = true;
             ps.lex_errors_mark = fe_lexer_nerrors(ps.lx);
         }

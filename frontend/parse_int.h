@@ -70,6 +70,9 @@ typedef struct fe_pstate {
     fe_token prev;         /* the token before it */
     fe_token line_first;   /* first token of the current logical line */
     fe_token header;       /* first token of the last line that ended in ':' */
+    bool block_expected;   /* the current token follows such a line */
+    bool after_try;        /* the last error was about 'try' */
+    bool after_match;      /* ... about 'match' */
     size_t lex_errors_mark; /* lexer errors when the current line began */
 } fe_pstate;
 
@@ -85,7 +88,8 @@ enum {
     FE_X_IMPORT = 1 << 6,
     FE_X_DEF = 1 << 7,
     FE_X_EXPR = 1 << 8,   /* an expression may start here */
-    FE_X_NEWLINE = 1 << 9
+    FE_X_NEWLINE = 1 << 9,
+    FE_X_COMMA = 1 << 10
 };
 void fe_p_syntax_error(fe_pstate *ps, int major, const fe_token *tok, unsigned expect);
 void fe_p_stack_overflow(fe_pstate *ps);

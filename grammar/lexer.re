@@ -46,6 +46,7 @@ struct fe_lexer {
     int depth;
     uint32_t reported_bracket; /* offset + 1 of a bracket the parser reported */
     bool bracket_error;        /* one bracket error per logical line */
+    bool illegal_error;        /* one illegal-character error per logical line */
     /* end */
     bool eof_done;          /* final NEWLINE/DEDENTs queued */
     bool fatal;
@@ -416,6 +417,9 @@ static int scan_string(fe_lexer *lx, const unsigned char *s, const unsigned char
             while (p < lx->lim && *p != '\n' && *p != '\r')
                 p++;
             lx->cur = p;
+            /* the closers of this line are inside the broken string: drop
+             * the open brackets so the next line starts afresh */
+            lx->depth = 0;
         }
         return TK_ILLEGAL;
     }
@@ -629,6 +633,12 @@ static void illegal(fe_lexer *lx, const unsigned char *s)
         return;
     }
     const unsigned char *e = p + k;
+    if (lx->illegal_error) { /* the line's first illegal character says it */
+        lx->nerrors++;
+        lx->cur = e;
+        return;
+    }
+    lx->illegal_error = true;
     /* swallow the rest of a run of illegal characters */
     while (e < lx->lim) {
         uint32_t c2;
@@ -720,6 +730,7 @@ int fe_lexer_next(fe_lexer *lx, fe_token *out)
                     continue;
                 lx->line_has_tokens = false;
                 lx->bracket_error = false;
+                lx->illegal_error = false;
                 out->end = out->start; /* NEWLINE sits at the line end */
                 return out->type = TK_NEWLINE;
             }

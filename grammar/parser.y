@@ -47,6 +47,7 @@
         {TK_INDENT, FE_X_INDENT},     {TK_NAME, FE_X_NAME},
         {TK_IMPORT, FE_X_IMPORT},     {TK_DEF, FE_X_DEF},
         {TK_INTEGER, FE_X_EXPR},      {TK_NEWLINE, FE_X_NEWLINE},
+        {TK_COMMA, FE_X_COMMA},
     };
     unsigned expect = 0;
     YYACTIONTYPE st = yypParser->yytos->stateno;
@@ -77,6 +78,7 @@
 %right MINUS.
 %left DOT LPAREN.
 
+%type errline { fe_token }
 %type stmts { fe_vec * }
 %type stmt_line { fe_vec * }
 %type simple_list { fe_vec * }
@@ -114,9 +116,12 @@ stmt_line(A) ::= simple_list(L) NEWLINE.      { A = L; }
 stmt_line(A) ::= simple_list(L) SEMI NEWLINE. { A = L; }
 stmt_line(A) ::= compound(C).                 { A = fe_b_vec(ps); fe_b_push(ps, A, C); }
 /* recovery: skip to the end of the line (and over the body of a broken header) */
-stmt_line(A) ::= error NEWLINE(N). [ERRLINE] { A = fe_b_error_stmt(ps, N.start, N.end); }
-stmt_line(A) ::= error NEWLINE(N) INDENT stmts DEDENT(D).
+stmt_line(A) ::= errline(N). [ERRLINE]         { A = fe_b_error_stmt(ps, N.start, N.end); }
+stmt_line(A) ::= errline(N) INDENT stmts DEDENT(D).
                                               { A = fe_b_error_stmt(ps, N.start, D.end); }
+/* The statement is over: the next line may report its own error at once
+ * (lemon would otherwise wait for three shifted tokens). */
+errline(A) ::= error NEWLINE(N).              { A = N; yypParser->yyerrcnt = -1; }
 /* an indented block where no block may start */
 stmt_line(A) ::= INDENT(I) stmts DEDENT(D).   { A = fe_b_stray_indent(ps, &I, &D); }
 
