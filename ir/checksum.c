@@ -438,11 +438,17 @@ static void ser_dmask(jy_buf *b, ir_dmask m)
     jy_buf_putc(b, '>');
 }
 
-/* A step as the VM sees it alone: body, dialects, and its batch table. */
+/*
+ * A step as the VM sees it alone: body, dialects, and its batch table.  The
+ * dialects are the branch mask over all dialects (cond_dialects), not the
+ * ones compiled for: changing joryu.toml's targets changes no checksum.
+ * IR built without cond_dialects (0) falls back to dialects, which is then
+ * 0 as well when sema set it (dialects = cond_dialects & targets).
+ */
 static void ser_step(jy_buf *b, const ir_op *o)
 {
     ser_op_body(b, o);
-    ser_dmask(b, o->dialects);
+    ser_dmask(b, o->cond_dialects ? o->cond_dialects : o->dialects);
     if (o->batch) {
         jy_buf_putc(b, 'B');
         put_cstr(b, o->batch->table);

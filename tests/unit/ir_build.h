@@ -144,6 +144,7 @@ static inline ir_op *mk_op(jy_arena *a, ir_op_kind k)
                   ? tb_must(jy_arena_calloc(a, ir_op_table[k].nparams, sizeof(ir_value *)))
                   : NULL;
     o->dialects = IR_DMASK_ALL;
+    o->cond_dialects = IR_DMASK_ALL;
     for (size_t i = 0; i < ir_op_table[k].nparams; i++)
         if (ir_op_table[k].params[i].flags & IR_AF_VARIADIC)
             o->args[i] = v_seq(a, IR_V_LIST, 0);

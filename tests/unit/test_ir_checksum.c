@@ -33,6 +33,7 @@ enum {
     V_ROW_KEYS_REORDERED,
     V_HINT_OPTS_REORDERED,
     V_SAME_FLOAT,
+    V_TARGETS_CHANGED,
     V__SAME_END,
     /* different meaning */
     V_COLUMN_RENAMED = 100,
@@ -179,8 +180,10 @@ static void build(int variant, char sum[80], char down[80], char fp[80])
     else
         ex->args[IR_A_execute_sql] = v_dict(a, 2, v_str(a, "postgresql"), v_str(a, pgsql),
                                             v_str(a, "sqlite"), v_str(a, "SELECT 2"));
-    if (variant == V_OP_DIALECTS)
-        ex->dialects = IR_DMASK(IR_D_POSTGRESQL) | IR_DMASK(IR_D_SQLITE);
+    if (variant == V_OP_DIALECTS) /* in an `if op.dialect.name` branch */
+        ex->dialects = ex->cond_dialects = IR_DMASK(IR_D_POSTGRESQL) | IR_DMASK(IR_D_SQLITE);
+    if (variant == V_TARGETS_CHANGED) /* joryu.toml targets: postgresql only */
+        ex->dialects = IR_DMASK(IR_D_POSTGRESQL);
 
     /* backfill("users", set={"nick": "lower(email)", "email": "trim(email)"}) */
     ir_op *bf = mk_op(a, IR_OP_backfill);
@@ -385,7 +388,7 @@ static void test_fingerprint(void **state)
         if (k == 1)
             o->args[IR_A_add_column_nullable] = v_bool(a, true); /* the default */
         if (k == 3)
-            o->dialects = IR_DMASK(IR_D_SQLITE);
+            o->dialects = o->cond_dialects = IR_DMASK(IR_D_SQLITE);
         if (k == 4) {
             ir_batch *b = tb_must(jy_arena_alloc(a, sizeof *b));
             b->table = "users";
