@@ -138,10 +138,16 @@ typedef struct jy_diags {
     size_t nerrors;
     int exit_code; /* the highest exit_code among errors, 0 when none */
     size_t max_errors; /* stop recording after this many errors (0 = 1000) */
+    jy_source **kept;  /* sources handed over by jy_diags_keep (freed by jy_diags_free) */
+    size_t nkept;
 } jy_diags;
 
 void jy_diags_init(jy_diags *d);
 void jy_diags_free(jy_diags *d);
+/* Hand a source (malloc'd, loaded) over to d so that diagnostics pointing
+ * into it stay printable after its program is freed (a failed compile).
+ * false (and src untouched) when out of memory. */
+bool jy_diags_keep(jy_diags *d, jy_source *src);
 /* Add a diagnostic at a source position.  Returns the new diagnostic (so a
  * hint can be attached with jy_diag_hint) or NULL when out of memory or past
  * max_errors. */

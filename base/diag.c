@@ -17,7 +17,25 @@ void jy_diags_free(jy_diags *d)
         free(d->v[i].hint);
     }
     free(d->v);
+    for (size_t i = 0; i < d->nkept; i++) {
+        jy_source_free(d->kept[i]);
+        free(d->kept[i]);
+    }
+    free(d->kept);
     memset(d, 0, sizeof *d);
+}
+
+bool jy_diags_keep(jy_diags *d, jy_source *src)
+{
+    size_t n = d->nkept;
+    if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) { /* capacity 4, 8, 16, ... */
+        jy_source **v = realloc(d->kept, (n ? n * 2 : 4) * sizeof *v);
+        if (!v)
+            return false;
+        d->kept = v;
+    }
+    d->kept[d->nkept++] = src;
+    return true;
 }
 
 static char *vfmt(const char *fmt, va_list ap)

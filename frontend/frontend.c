@@ -148,15 +148,48 @@ static void compile_source(ir_program *prog, jy_source *src, const fe_options *o
     jy_arena_free(ast);
 }
 
+static int cmp_ptr(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)*(void *const *)a, y = (uintptr_t)*(void *const *)b;
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * A failed compile frees the program, but its diagnostics point into its
+ * sources: hand those sources over to d (jy_diags_keep) and free the rest.
+ */
+static void free_failed(ir_program *prog, jy_diags *d, size_t ndiag0)
+{
+    size_t nd = d->n - ndiag0, nsrc = 0;
+    const void **used = malloc((nd ? nd : 1) * sizeof *used);
+    for (size_t i = 0; used && i < nd; i++)
+        if (d->v[ndiag0 + i].src)
+            used[nsrc++] = d->v[ndiag0 + i].src;
+    if (used && nsrc > 1)
+        qsort(used, nsrc, sizeof *used, cmp_ptr);
+    size_t keep = 0;
+    for (size_t i = 0; i < prog->nsources; i++) {
+        jy_source *src = prog->sources[i];
+        const void *key = src;
+        if (used && nsrc && bsearch(&key, used, nsrc, sizeof *used, cmp_ptr) &&
+            jy_diags_keep(d, src))
+            continue;
+        prog->sources[keep++] = src;
+    }
+    prog->nsources = keep;
+    free(used);
+    ir_program_free(prog);
+}
+
 static int finish(ir_program *prog, const fe_options *opt, jy_diags *d, size_t nerr0,
-                  ir_program **out)
+                  size_t ndiag0, ir_program **out)
 {
     if (d->nerrors == nerr0)
         fe_sema_program(prog, opt, d);
     if (d->nerrors > nerr0 || jy_arena_failed(prog->arena)) {
         if (d->nerrors == nerr0)
             jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.memory", NULL, "out of memory");
-        ir_program_free(prog);
+        free_failed(prog, d, ndiag0);
         return -1;
     }
     *out = prog;
@@ -172,7 +205,7 @@ int fe_compile(const char *const *paths, size_t npaths, const fe_options *opt, i
         fe_options_init(&defaults);
         opt = &defaults;
     }
-    size_t nerr0 = d->nerrors;
+    size_t nerr0 = d->nerrors, ndiag0 = d->n;
     ir_program *prog = ir_program_new();
     if (!prog) {
         jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.memory", NULL, "out of memory");
@@ -221,7 +254,7 @@ int fe_compile(const char *const *paths, size_t npaths, const fe_options *opt, i
         if (files != (char **)&one)
             fe_free_paths(files, nfiles);
     }
-    return finish(prog, opt, d, nerr0, out);
+    return finish(prog, opt, d, nerr0, ndiag0, out);
 }
 
 int fe_compile_memory(const char *name, const char *text, size_t len, const fe_options *opt,
@@ -233,7 +266,7 @@ int fe_compile_memory(const char *name, const char *text, size_t len, const fe_o
         fe_options_init(&defaults);
         opt = &defaults;
     }
-    size_t nerr0 = d->nerrors;
+    size_t nerr0 = d->nerrors, ndiag0 = d->n;
     ir_program *prog = ir_program_new();
     jy_source *src = malloc(sizeof *src);
     size_t srccap = 0, migcap = 0;
@@ -255,5 +288,5 @@ int fe_compile_memory(const char *name, const char *text, size_t len, const fe_o
         return -1;
     }
     compile_source(prog, src, opt, d, &migcap);
-    return finish(prog, opt, d, nerr0, out);
+    return finish(prog, opt, d, nerr0, ndiag0, out);
 }
