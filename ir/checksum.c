@@ -378,7 +378,8 @@ static void ser_value(jy_buf *b, const ir_value *v, dict_mode dm)
  * One argument, by its catalogue kind:
  *   sql_dialects  a dict is sorted by dialect, keys canonical (pg = postgresql);
  *   rows          the rows keep their order, each row's columns are sorted;
- *   hint          every dict inside is sorted (opts and {"old","new"} dicts);
+ *   hint          every dict inside is sorted (opts and {"old","new"} dicts),
+ *                 and one tuple is written as a list of that one tuple;
  *   set_map and everything else keep source order (MySQL evaluates
  *   `UPDATE ... SET a = ..., b = ...` left to right, so backfill's set
  *   order can matter).
@@ -396,6 +397,11 @@ static void ser_arg(jy_buf *b, ir_arg_kind k, const ir_value *v)
             else
                 ser_value(b, row, DICTS_IN_ORDER);
         }
+        jy_buf_putc(b, ']');
+    } else if (k == IR_K_HINT && v->kind == IR_V_TUPLE) {
+        /* one tuple means the same as a list holding that tuple */
+        jy_buf_puts(b, "[1:");
+        ser_value(b, v, DICTS_SORTED);
         jy_buf_putc(b, ']');
     } else {
         ser_value(b, v, k == IR_K_HINT ? DICTS_SORTED : DICTS_IN_ORDER);

@@ -18,7 +18,7 @@
 #include "ir_build.h"
 
 /* The v1 checksums of build(V_BASE): see test_golden_v1. */
-#define GOLDEN_SUM "v1:8c52fde7d5c0c67e585378bf42d0863b55b9958e7b7b9faf2383bde881201f3c"
+#define GOLDEN_SUM "v1:c3a51edcf2df6aea52b8159c148664ebf3f16d6540aedf50f6cebfbd77c3933e"
 #define GOLDEN_DOWN "v1:dd64bb4c7b194a4d9ac7560933bd477c12225378c7f9d9b9746ac851070627ff"
 #define GOLDEN_FP "v1:8f6382f4240402820676c7b71cc130d068194aed20247b85b839ab32f72873bb"
 
@@ -34,6 +34,7 @@ enum {
     V_HINT_OPTS_REORDERED,
     V_SAME_FLOAT,
     V_TARGETS_CHANGED,
+    V_HINT_AS_LIST,
     V__SAME_END,
     /* different meaning */
     V_COLUMN_RENAMED = 100,
@@ -221,6 +222,9 @@ static void build(int variant, char sum[80], char down[80], char fp[80])
     dsc->args[IR_A_declare_schema_change_column_added] =
         v_seq(a, IR_V_TUPLE, 4, v_str(a, "users"), v_str(a, "api_key"),
               v_simple_type(a, IR_T_TEXT), opts);
+    if (variant == V_HINT_AS_LIST) /* column_added=[(...)] */
+        dsc->args[IR_A_declare_schema_change_column_added] =
+            v_seq(a, IR_V_LIST, 1, dsc->args[IR_A_declare_schema_change_column_added]);
 
     /* alter_column("users", "nick") [default=None] */
     ir_op *alt = mk_op(a, IR_OP_alter_column);
