@@ -135,17 +135,17 @@ small(A) ::= expr(E).                         { A = fe_b_expr_stmt(ps, E); }
 small(A) ::= expr(T) EQ expr(V).              { A = fe_b_assign(ps, T, V); }
 small(A) ::= IMPORT(K) import_as_list(L).     { A = fe_b_import(ps, FE_S_IMPORT, &K, L, 0); }
 small(A) ::= FROM(K) dotted(M) IMPORT import_list(L).
-                                              { A = fe_b_import(ps, FE_S_FROM_IMPORT, &K, L, 0);
-                                                for (size_t i = 0; i < L->n; i++)
-                                                    ((fe_import_name *)L->v[i])->module = M->s; }
+                                              { for (size_t i = 0; i < L->n; i++)
+                                                    ((fe_import_name *)L->v[i])->module = M->s;
+                                                A = fe_b_import(ps, FE_S_FROM_IMPORT, &K, L, 0); }
 small(A) ::= FROM(K) dotted(M) IMPORT LPAREN import_list(L) RPAREN(R).
-                                              { A = fe_b_import(ps, FE_S_FROM_IMPORT, &K, L, R.end);
-                                                for (size_t i = 0; i < L->n; i++)
-                                                    ((fe_import_name *)L->v[i])->module = M->s; }
+                                              { for (size_t i = 0; i < L->n; i++)
+                                                    ((fe_import_name *)L->v[i])->module = M->s;
+                                                A = fe_b_import(ps, FE_S_FROM_IMPORT, &K, L, R.end); }
 small(A) ::= FROM(K) dotted(M) IMPORT LPAREN import_list(L) COMMA RPAREN(R).
-                                              { A = fe_b_import(ps, FE_S_FROM_IMPORT, &K, L, R.end);
-                                                for (size_t i = 0; i < L->n; i++)
-                                                    ((fe_import_name *)L->v[i])->module = M->s; }
+                                              { for (size_t i = 0; i < L->n; i++)
+                                                    ((fe_import_name *)L->v[i])->module = M->s;
+                                                A = fe_b_import(ps, FE_S_FROM_IMPORT, &K, L, R.end); }
 
 dotted(A) ::= NAME(N).                        { A = fe_b_dotted(ps, NULL, &N); }
 dotted(A) ::= dotted(P) DOT NAME(N).          { A = fe_b_dotted(ps, P, &N); }
