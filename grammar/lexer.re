@@ -243,6 +243,7 @@ static void decode_string(fe_lexer *lx, const unsigned char *p, const unsigned c
         return;
     }
     size_t n = 0;
+    bool bad_utf8 = false;
     while (p < e) {
         unsigned char c = *p;
         if (c == '\r') {              /* CRLF and lone CR become \n */
@@ -259,8 +260,10 @@ static void decode_string(fe_lexer *lx, const unsigned char *p, const unsigned c
             uint32_t cp;
             size_t k = utf8_len(p, e, &cp);
             if (k == 0) {
-                lex_error(lx, "lex.invalid-utf8", p, p + 1,
-                          "invalid UTF-8 byte 0x%02X in string literal", c);
+                if (!bad_utf8) /* once per literal */
+                    lex_error(lx, "lex.invalid-utf8", p, p + 1,
+                              "invalid UTF-8 byte 0x%02X in string literal", c);
+                bad_utf8 = true;
                 p++;
                 continue;
             }
@@ -311,6 +314,12 @@ static void decode_string(fe_lexer *lx, const unsigned char *p, const unsigned c
                 lex_error(lx, "lex.bad-escape", esc, p,
                           "octal escape '%.*s' is larger than \\377", (int)(p - esc),
                           (const char *)esc);
+                break;
+            }
+            if (v == 0) {
+                lex_error(lx, "lex.bad-escape", esc, p,
+                          "escape '%.*s' makes a NUL character, which SQL text cannot hold",
+                          (int)(p - esc), (const char *)esc);
                 break;
             }
             n += utf8_put(buf + n, v);
