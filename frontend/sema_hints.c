@@ -235,6 +235,7 @@ void sm_hints(sema *s, uint32_t start, uint32_t end)
                 open_cap = 0;
             } else if (v[0] == '[' && v[vn - 1] == ']') {
                 const char *q = v + 1, *qe = v + vn - 1;
+                open_cap = 0;
                 while (q < qe) {
                     const char *comma = memchr(q, ',', (size_t)(qe - q));
                     const char *ie = comma ? comma : qe;

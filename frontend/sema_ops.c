@@ -1866,8 +1866,8 @@ static void dialect_rules(sema *s, ir_op *op)
         return;
     switch (op->kind) {
     case IR_OP_execute:
-        sql_keys_for(s, a[IR_A_execute_sql], mask, "op.execute's SQL");
-        sql_keys_for(s, a[IR_A_execute_reverse], mask, "reverse=");
+        sql_keys_for(s, a[IR_A_execute_sql], mask, "op.execute");
+        sql_keys_for(s, a[IR_A_execute_reverse], mask, "op.execute's reverse=");
         break;
     case IR_OP_add_column:
         type_for_dialects(s, a[IR_A_add_column_type], mask);
