@@ -417,50 +417,52 @@ static json_t *dump_arg(dctx *c, ir_arg_kind k, const ir_value *v)
     return dump_value(c, v);
 }
 
-/* A modifier of a column: as given, else its documented default. */
-static json_t *modifier(dctx *c, const ir_op *o, size_t slot)
+/* The slot of parameter `name` of an op, or -1. */
+static long slot_of(const ir_op_info *info, const char *name)
 {
-    const ir_param_info *pi = &o->info->params[slot];
-    const ir_value *v = o->args[slot];
-    if (v)
-        return dump_arg(c, pi->kind, v);
-    if (pi->kind == IR_K_BOOL) {
-        ir_param_default d = ir_param_default_of(o->kind, slot);
-        return json_boolean(d.kind == IR_PDEF_TRUE);
-    }
-    return json_null();
+    for (size_t i = 0; i < info->nparams; i++)
+        if (strcmp(info->params[i].name, name) == 0)
+            return (long)i;
+    return -1;
 }
 
-static bool bool_arg(const ir_value *v)
+/* A modifier of a column: as given, else its documented default (false for
+ * a boolean, null otherwise). */
+static json_t *modifier(dctx *c, const ir_op *o, const char *name)
 {
-    return v && v->kind == IR_V_BOOL && v->u.b;
+    long slot = slot_of(o->info, name);
+    if (slot < 0)
+        return json_null();
+    const ir_param_info *pi = &o->info->params[slot];
+    const ir_value *v = o->args[slot];
+    if (pi->kind == IR_K_BOOL && (!v || v->kind == IR_V_BOOL))
+        return json_boolean(v ? v->u.b : ir_param_default_of(o->kind, (size_t)slot).kind == IR_PDEF_TRUE);
+    return v ? dump_arg(c, pi->kind, v) : json_null();
 }
 
 /*
- * A column (op.column(...)): its name, type and every modifier with its
- * effective value: nullable resolved (False for a primary key unless
- * given), booleans as true/false, the others as a value or null.
+ * A column (op.column(...), or the column op.add_column adds): its name,
+ * type and every modifier with its effective value: nullable resolved
+ * (False for a primary key unless given), booleans as true/false, the
+ * others as a value or null.
  */
 static json_t *dump_column(dctx *c, const ir_op *col, uint32_t start, uint32_t end)
 {
     json_t *o = jobj(c);
     set(c, o, "kind", jcstr(c, "column"));
-    if (col->kind != IR_OP_column || !col->args) {
+    if ((col->kind != IR_OP_column && col->kind != IR_OP_add_column) || !col->args || !col->info) {
         set(c, o, "span", span(c, start, end));
         return o;
     }
-    const ir_value *name = col->args[IR_A_column_name];
+    const ir_value *name = col->args[slot_of(col->info, "name")];
     set(c, o, "name", is_str(name) ? jstr(c, name->u.str.s, name->u.str.len) : json_null());
-    const ir_value *ty = col->args[IR_A_column_type];
+    const ir_value *ty = col->args[slot_of(col->info, "type")];
     set(c, o, "type", ty ? dump_arg(c, IR_K_TYPE, ty) : json_null());
     set(c, o, "nullable", json_boolean(ir_column_nullable(col)));
-    set(c, o, "default", modifier(c, col, IR_A_column_default));
-    set(c, o, "server_default", modifier(c, col, IR_A_column_server_default));
-    set(c, o, "generated", modifier(c, col, IR_A_column_generated));
-    set(c, o, "primary_key", json_boolean(bool_arg(col->args[IR_A_column_primary_key])));
-    set(c, o, "autoincrement", json_boolean(bool_arg(col->args[IR_A_column_autoincrement])));
-    set(c, o, "unique", json_boolean(bool_arg(col->args[IR_A_column_unique])));
-    set(c, o, "comment", modifier(c, col, IR_A_column_comment));
+    static const char *const mods[] = {"default",       "server_default", "generated", "primary_key",
+                                       "autoincrement", "unique",         "comment"};
+    for (size_t i = 0; i < JY_COUNTOF(mods); i++)
+        set(c, o, mods[i], modifier(c, col, mods[i]));
     set(c, o, "span", span(c, start, end));
     return o;
 }
@@ -498,6 +500,8 @@ static json_t *dump_op(dctx *c, const ir_op *op, size_t step)
         set(c, args, pi->name, j);
     }
     set(c, o, "args", args);
+    if (op->kind == IR_OP_add_column) /* the column it adds, every modifier resolved */
+        set(c, o, "column", dump_column(c, op, op->start, op->end));
     set(c, o, "span", span(c, op->start, op->end));
     set(c, o, "name_span", span(c, op->name_start, op->name_end));
     return o;
