@@ -68,10 +68,11 @@ free_port() { # [preferred]
     die "no free TCP port found"
 }
 
-# Run a command as the PostgreSQL owner: `postgres` when we are root.
+# Run a command as the PostgreSQL owner: `postgres` when we are root (from
+# /, since the caller's folder may be closed to postgres, e.g. /root).
 as_pg() {
     if [[ $EUID -eq 0 ]]; then
-        runuser -u postgres -- "$@"
+        (cd / && runuser -u postgres -- "$@")
     else
         "$@"
     fi

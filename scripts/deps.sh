@@ -21,6 +21,8 @@ PACKAGES=(
     sqlite3 postgresql postgresql-client mariadb-server mariadb-client
     # benchmarks: /usr/bin/time -v, Alembic for side-by-side numbers
     time python3-alembic
+    # pgrep (scripts/test.sh stops a stage's process tree); not in minimal images
+    procps
 )
 
 missing=()
