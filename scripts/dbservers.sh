@@ -62,7 +62,9 @@ free_port() { # [preferred]
     local p i
     if [[ -n ${1:-} ]] && ! port_busy "$1"; then echo "$1"; return 0; fi
     for i in $(seq 1 200); do
-        p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+        # below the kernel's ephemeral range (32768-60999): no clash with
+        # the local ports of outgoing connections
+        p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 12000 ))
         if ! port_busy "$p"; then echo "$p"; return 0; fi
     done
     die "no free TCP port found"
