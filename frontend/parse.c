@@ -811,6 +811,8 @@ int fe_parse(jy_source *src, jy_arena *arena, jy_diags *d, fe_module **out)
     m->src = src;
     if (ps.body)
         m->body = block_of(ps.body);
+    else if (ps.top) /* abandoned parse: the statements completed so far */
+        m->body = block_of(ps.top);
     m->comments = fe_lexer_comments(ps.lx, &m->ncomments);
     int rc = ps.nerrors || fe_lexer_nerrors(ps.lx) ? -1 : 0;
     fe_lexer_free(ps.lx);

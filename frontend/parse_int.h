@@ -62,6 +62,7 @@ typedef struct fe_pstate {
     jy_diags *d;
     fe_lexer *lx;
     fe_vec *body;          /* the module's statements, set on accept */
+    fe_vec *top;           /* the module's statement list while it grows */
     size_t nerrors;        /* syntax errors reported by the parser */
     bool overflow;         /* the parser stack overflowed: stop feeding it */
     bool failed;           /* lemon gave up (parse failure) */

@@ -39,6 +39,7 @@ struct fe_lexer {
     bool pending_indent;
     char indent_kind;       /* ' ' or '\t' once a line was indented */
     bool tab_error;         /* reported once per file */
+    bool indent_error;      /* too deep: reported once per file */
     bool at_line_start;
     bool line_has_tokens;
     /* brackets */
@@ -544,9 +545,13 @@ static void indent_line(fe_lexer *lx)
     int top = lx->indents[lx->nindent];
     if (col > top) {
         if (lx->nindent == FE_MAX_INDENT) {
-            lex_error(lx, "lex.too-deep", p, p + 1,
-                      "too many indentation levels (more than %d)", FE_MAX_INDENT);
-            lx->fatal = true;
+            /* reported once; deeper lines count as the deepest level */
+            if (!lx->indent_error)
+                lex_error(lx, "lex.too-deep", p, p + 1,
+                          "too many indentation levels (more than %d)", FE_MAX_INDENT);
+            else
+                lx->nerrors++;
+            lx->indent_error = true;
             return;
         }
         lx->indents[++lx->nindent] = col;

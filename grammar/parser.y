@@ -109,7 +109,10 @@
 
 module ::= stmts(B).                          { fe_b_module(ps, B); }
 
-stmts(A) ::= .                                { A = fe_b_vec(ps); }
+/* The first `stmts` of a parse is the module's: kept so that a parse that
+ * lemon abandons (stack overflow, end of file in recovery) still hands
+ * its complete top-level statements to sema. */
+stmts(A) ::= .                                { A = fe_b_vec(ps); if (!ps->top) ps->top = A; }
 stmts(A) ::= stmts(L) stmt_line(S).           { A = L; fe_b_extend(ps, A, S); }
 
 stmt_line(A) ::= simple_list(L) NEWLINE.      { A = L; }
