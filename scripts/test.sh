@@ -155,7 +155,9 @@ fuzz_target() {
     if [[ -f $ROOT/tests/fuzz/$name.dict ]]; then dict=(-dict="$ROOT/tests/fuzz/$name.dict")
     elif [[ $name == frontend && -f $ROOT/tests/fuzz/dict ]]; then dict=(-dict="$ROOT/tests/fuzz/dict")
     fi
-    "$exe" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
+    # the outer timeout is a safety net: libFuzzer stops itself
+    timeout -k 10 $((secs * 2 + 300)) \
+        "$exe" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
         -print_final_stats=1 -artifact_prefix="$art/" "${dict[@]}" "$work"
     local rc=$?
     if compgen -G "$art/*" >/dev/null; then
