@@ -255,6 +255,13 @@ static void test_dump_of_compiled(void **state)
     assert_string_equal(json_string_value(get(table, "kind")), "ident");
     assert_int_equal(json_integer_value(get(get(table, "span"), "line")), 15);
     assert_int_equal(json_integer_value(get(get(table, "span"), "col")), 19);
+    /* add_column also shows the column it adds, resolved */
+    json_t *added = get(ac, "column");
+    assert_string_equal(json_string_value(get(added, "name")), "nick");
+    assert_string_equal(json_string_value(get(get(added, "type"), "type")), "Text");
+    assert_true(json_is_true(get(added, "nullable")));
+    assert_true(json_is_false(get(added, "unique")));
+    assert_true(json_is_null(get(added, "server_default")));
     json_t *down = get(m, "downgrade");
     assert_int_equal(json_array_size(down), 1);
     /* the same text compiled again dumps the same bytes */
