@@ -129,6 +129,23 @@ char *ir_sql_squash(const char *sql)
             p++;
             continue;
         }
+        /* function synonyms servers rewrite to (MariaDB: lower -> lcase) */
+        if ((isalpha((unsigned char)c)) &&
+            (p == sql || !(isalnum((unsigned char)p[-1]) || p[-1] == '_'))) {
+            static const char *const syn[][2] = {{"lcase", "lower"}, {"ucase", "upper"}};
+            bool done = false;
+            for (size_t i = 0; i < JY_COUNTOF(syn) && !done; i++) {
+                size_t n = strlen(syn[i][0]);
+                if (strncasecmp(p, syn[i][0], n) == 0 &&
+                    !(isalnum((unsigned char)p[n]) || p[n] == '_')) {
+                    jy_buf_puts(&b, syn[i][1]);
+                    p += n;
+                    done = true;
+                }
+            }
+            if (done)
+                continue;
+        }
         jy_buf_putc(&b, (char)tolower((unsigned char)c));
         p++;
     }
@@ -552,7 +569,7 @@ static bool is_now(const char *squashed)
         "timezone'utc',now()", "timezone('utc',now())", "datetime'now'", "current_timestamp", 
         "transaction_timestamp()", "statement_timestamp()"};
     for (size_t i = 0; i < JY_COUNTOF(nows); i++)
-        if (strcmp(squashed, nows[i]) == 0)
+        if (strcasecmp(squashed, nows[i]) == 0)
             return true;
     /* the parentheses are squashed away */
     static const char *const nows2[] = {"current_timestamp", "now", "localtimestamp",
@@ -561,7 +578,7 @@ static bool is_now(const char *squashed)
                                         "datetime'now'", "transaction_timestamp",
                                         "statement_timestamp"};
     for (size_t i = 0; i < JY_COUNTOF(nows2); i++)
-        if (strcmp(squashed, nows2[i]) == 0)
+        if (strcasecmp(squashed, nows2[i]) == 0)
             return true;
     return false;
 }
