@@ -923,6 +923,9 @@ static bool one_of(mapper *m, const tv *v, const char *label, const char *const 
     jy_diag *g = merr(m, "config.bad-value", v, "%s is \"%s\"; it must be one of %s", label,
                       v->u.str.s, list.data ? list.data : "");
     const char *close = jy_closest(v->u.str.s, v->u.str.len, names, n);
+    for (size_t i = 0; !close && v->u.str.len > 0 && i < n; i++)
+        if (strncmp(names[i], v->u.str.s, v->u.str.len) == 0) /* "prod" */
+            close = names[i];
     if (close)
         jy_diag_hint(g, "did you mean \"%s\"?", close);
     jy_buf_free(&list);

@@ -331,6 +331,11 @@ static void test_dialect_did_you_mean(void **state)
     (void)state;
     rt_config c;
     jy_diags d;
+    assert_int_equal(parse("[joryu]\nenvironment = \"prod\"\n", &c, &d), -1);
+    assert_non_null(first(&d, JY_SEV_ERROR)->hint);
+    assert_non_null(strstr(first(&d, JY_SEV_ERROR)->hint, "\"production\""));
+    rt_config_free(&c);
+    jy_diags_free(&d);
     assert_int_equal(parse("[dialects]\ntargets = [\"sqlite\", \"postgress\"]\n", &c, &d), -1);
     jy_diag *g = first(&d, JY_SEV_ERROR);
     assert_non_null(g->hint);
