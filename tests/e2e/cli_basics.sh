@@ -70,6 +70,19 @@ expect 1 "$JORYUC" build && has err "not implemented yet"
 # wrong number of arguments
 expect 1 "$JORYU" show && has err "missing argument"
 
+# colors: on a terminal only (script(1) gives us one), never with NO_COLOR or
+# --no-color; never when the output is a file (every run above)
+ESC=$(printf '\033[')
+env -u NO_COLOR script -qec "$JORYUC chek" /dev/null >"$WORK/tty" 2>&1 || true
+grep -qF "$ESC" "$WORK/tty" || fail "no colors on a terminal"
+grep -qF "did you mean" "$WORK/tty" || fail "terminal run printed no hint"
+NO_COLOR=1 script -qec "$JORYUC chek" /dev/null >"$WORK/tty" 2>&1 || true
+! grep -qF "$ESC" "$WORK/tty" || fail "colors despite NO_COLOR"
+env -u NO_COLOR script -qec "$JORYUC --no-color chek" /dev/null >"$WORK/tty" 2>&1 || true
+! grep -qF "$ESC" "$WORK/tty" || fail "colors despite --no-color"
+env -u NO_COLOR "$JORYUC" chek >"$WORK/out" 2>"$WORK/err" || true
+! grep -qF "$ESC" "$WORK/err" || fail "colors in a file"
+
 # ------------------------------------------------------------ joryu-run is small
 if nm "$RUN" | grep -E ' fe_' >/dev/null; then
     fail "joryu-run links frontend symbols: $(nm "$RUN" | grep -E ' fe_' | head -3)"
