@@ -635,4 +635,61 @@ char *ir_schema_to_json(const ir_schema *s, ir_dialect d);
 
 /* ---- end schema model ---- */
 
+/* ---- replay (h8) ---- */
+
+/*
+ * Schema replay (docs/parts/replay-backends.md): the ops of every migration
+ * applied to a schema model in apply order, for one dialect at a time (ops
+ * whose `dialects` mask leaves the dialect out are skipped, and so are
+ * migrations whose dialects= leaves it out).  An op that cannot apply is an
+ * error (code replay.*, exit 1) at the op, telling the history of the
+ * object: "column users.email does not exist here: it was dropped by
+ * 20260301T101500_drop_email (migrations/x.py:12:5)".
+ *
+ * Apply order: the topological order of depends_on (a "group:<name>"
+ * entry stands for every migration of that group), ties broken by id.
+ */
+typedef struct ir_replayer ir_replayer;
+
+/* A replay state: an empty schema and no history.  NULL when out of memory. */
+ir_replayer *ir_replay_new(ir_dialect d);
+void ir_replay_free(ir_replayer *r);
+/* The schema as replayed so far (owned by r; valid until the next apply). */
+ir_schema *ir_replay_current(const ir_replayer *r);
+ir_dialect ir_replay_dialect(const ir_replayer *r);
+/* Apply one op of m (upgrade or downgrade body).  Ops not compiled for the
+ * replay's dialect are skipped (0).  Returns 0, or -1 with a diagnostic
+ * (the schema is then unchanged). */
+int ir_replay_apply(ir_replayer *r, const ir_migration *m, const ir_op *op, jy_diags *diags);
+/* Is this op compiled for dialect d (mask and migration dialects=)? */
+bool ir_op_for_dialect(const ir_migration *m, const ir_op *op, ir_dialect d);
+
+/* The migrations of p in apply order for dialect d (those whose dialects=
+ * leaves d out are not listed).  *out is malloc'd (free it); -1 with a
+ * replay.cycle diagnostic when depends_on has a cycle. */
+int ir_replay_order(const ir_program *p, ir_dialect d, ir_migration ***out, size_t *n,
+                    jy_diags *diags);
+
+/*
+ * Replay a whole program.  fn (may be NULL) is called for every op compiled
+ * for d with the schema before it (`before`) and after it (`after`), then
+ * once per migration with op == NULL and before == after == the schema
+ * after the migration.  The schemas are valid only during the call.  A
+ * non-zero return from fn stops the replay and is returned.  Returns 0, or
+ * -1 after the first error (diagnostics in diags).
+ */
+typedef int (*ir_replay_visit)(void *ctx, const ir_migration *m, const ir_op *op,
+                               const ir_schema *before, const ir_schema *after);
+int ir_replay(const ir_program *p, ir_dialect d, ir_replay_visit fn, void *ctx, jy_diags *diags);
+
+/* The schema after replaying every migration (or up to and including the
+ * migration `upto` when not NULL), in its own arena (ir_schema_free).
+ * NULL on a replay error (diagnostics in diags) or out of memory. */
+ir_schema *ir_replay_schema(const ir_program *p, ir_dialect d, const char *upto, jy_diags *diags);
+
+/* The index name op.column(unique=True) gets: uq_<table>_<column> (in a). */
+const char *ir_unique_column_index_name(jy_arena *a, const char *table, const char *column);
+
+/* ---- end replay ---- */
+
 #endif /* JORYU_IR_H */
