@@ -24,7 +24,8 @@ for a in "$@"; do
 done
 
 B=${JORYU_BUILD_DIR:-$ROOT/build}
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+if [[ -t 1 && -z ${NO_COLOR:-} ]]; then B1=$'\033[1m' B0=$'\033[0m'; else B1='' B0=''; fi
+step() { printf '\n%s==> %s%s\n' "$B1" "$*" "$B0"; }
 
 if (( DEPS )); then
     step "installing what is missing (scripts/deps.sh)"
