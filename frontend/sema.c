@@ -269,6 +269,12 @@ static const char *const joryu_names[] = {"op", "types", "migration", "downgrade
 
 static void import_error(sema *s, const fe_import_name *in, const char *what)
 {
+    const char *bound = in->alias ? in->alias : in->name ? in->name : in->module;
+    if (bound) {
+        size_t n = strlen(bound);
+        const char *dot = in->alias || in->name ? NULL : memchr(bound, '.', n);
+        sm_bind(s, bound, dot ? (size_t)(dot - bound) : n, SM_N_BAD);
+    }
     jy_diag *g = sm_err(s, "sema.import", in->start, in->end,
                         "joryuc runs no Python: '%s' cannot be imported", what);
     jy_diag_hint(g, "a migration imports only joryu: `import joryu` and "
@@ -388,9 +394,12 @@ static void do_assign(sema *s, const fe_stmt *st)
         return;
     }
     ir_value *v = sm_value(s, e);
-    if (!v)
+    if (!v) {
+        sm_bind(s, name, n, SM_N_BAD);
         return;
+    }
     if (!const_ok(v)) {
+        sm_bind(s, name, n, SM_N_BAD);
         jy_diag *g = sm_err(s, "sema.const-value", e->start, e->end,
                             "a module constant must be a literal (string, number, True, False, "
                             "None, or a list, tuple or dict of them) or a t.* type");
@@ -633,7 +642,7 @@ static void field_group(sema *s, ir_value *v)
 static void do_decorator(sema *s, const fe_expr *call)
 {
     bool seen[JY_COUNTOF(mig_fields)] = {false};
-    bool have_id = false;
+    bool have_id = false, positional = false;
     for (size_t i = 0; i < call->u.call.nargs; i++) {
         const fe_arg *a = &call->u.call.args[i];
         if (a->star) {
@@ -643,6 +652,7 @@ static void do_decorator(sema *s, const fe_expr *call)
             continue;
         }
         if (!a->kw) {
+            positional = true;
             if (a->value && a->value->kind == FE_E_ERROR)
                 continue;
             jy_diag *g = sm_err(s, "sema.decorator-positional", a->value->start, a->value->end,
@@ -687,7 +697,7 @@ static void do_decorator(sema *s, const fe_expr *call)
         default: field_mismatch(s, v); break;
         }
     }
-    if (!have_id) {
+    if (!have_id && !positional) {
         size_t sn;
         const char *stem = file_stem(s, &sn);
         jy_diag *g = sm_err(s, "sema.missing-id", call->start, call->end,
@@ -818,7 +828,7 @@ int fe_sema_module(fe_module *mod, const fe_options *opt, ir_program *prog, jy_d
     m->on_mismatch = IR_MISMATCH_ERROR;
 
     const fe_block *body = &mod->body;
-    bool parse_damage = false;
+    bool parse_damage = false, bad_function = false;
     const fe_stmt *up = NULL, *down = NULL;
     const fe_expr *deco = NULL;
     size_t down_index = 0;
@@ -867,6 +877,8 @@ int fe_sema_module(fe_module *mod, const fe_options *opt, ir_program *prog, jy_d
             continue;
         const fe_expr *dc = NULL;
         fn_role r = classify(s, st, &dc);
+        if (r == FN_BAD)
+            bad_function = true;
         if (r == FN_NONE) {
             jy_diag *g = sm_err(s, "sema.undecorated-function", st->u.def.name_start,
                                 st->u.def.name_end,
@@ -902,10 +914,21 @@ int fe_sema_module(fe_module *mod, const fe_options *opt, ir_program *prog, jy_d
     }
 
     if (!up) {
-        if (!parse_damage) {
+        if (!parse_damage && !bad_function) {
             size_t sn;
             const char *stem = file_stem(s, &sn);
-            jy_diag *g = sm_err(s, "sema.no-migration", 0, 0,
+            uint32_t at = 0, at_end = 0;
+            for (size_t i = 0; i < body->n; i++)
+                if (body->v[i]->kind == FE_S_DEF) {
+                    at = body->v[i]->u.def.name_start;
+                    at_end = body->v[i]->u.def.name_end;
+                    break;
+                }
+            if (!at_end && body->n) {
+                at = body->v[body->n - 1]->start;
+                at_end = body->v[body->n - 1]->end;
+            }
+            jy_diag *g = sm_err(s, "sema.no-migration", at, at_end,
                                 "no @joryu.migration function in this file");
             jy_diag_hint(g, "add @joryu.migration(id=\"%.*s\") above def upgrade():", (int)sn,
                          stem);

@@ -23,7 +23,8 @@ typedef enum {
     SM_N_TEXT,      /* sqlalchemy.text: tolerated when unused */
     SM_N_CONST,     /* a module constant: value */
     SM_N_DIALECT,   /* a local `d = op.dialect.name` (scope) */
-    SM_N_BATCH      /* the `as b` of the current `with op.batch(...)` (scope) */
+    SM_N_BATCH,     /* the `as b` of the current `with op.batch(...)` (scope) */
+    SM_N_BAD        /* a name whose import or assignment was refused: uses are silent */
 } sm_name_kind;
 
 typedef struct sm_binding {
@@ -59,7 +60,7 @@ typedef struct sema {
     ir_migration *m;
     ir_dmask mig_mask; /* migration dialects= over all dialects */
     ir_batch *batch;   /* the current `with op.batch(...)`, or NULL */
-    const char *batch_alias;
+    const char *batch_alias; /* as written, even when refused */
     int nbatches;
     sm_vec *ops;       /* where the current function's ops go */
 } sema;

@@ -189,6 +189,8 @@ static ir_value *call_value(sema *s, const fe_expr *e)
             undefined_name(s, root);
             return NULL;
         }
+        if (b->kind == SM_N_BAD)
+            return NULL;
         if (b->kind == SM_N_TEXT) {
             jy_diag *g = sm_err(s, "sema.text-call", e->start, e->end,
                                 "joryuc runs no Python: text(...) is not needed");
@@ -280,6 +282,8 @@ ir_value *sm_value(sema *s, const fe_expr *e)
             undefined_name(s, e);
             return NULL;
         }
+        if (b->kind == SM_N_BAD)
+            return NULL;
         if (b->kind == SM_N_CONST) {
             if (!b->value || !(v = newv(s, IR_V_NONE, e->start, e->end)))
                 return NULL;
@@ -315,10 +319,13 @@ ir_value *sm_value(sema *s, const fe_expr *e)
         if (find_rejected(s, e))
             return NULL;
         const fe_expr *root = root_name(e);
-        if (root && !sm_lookup(s, root->u.name.s, root->u.name.n)) {
+        sm_binding *rb = root ? sm_lookup(s, root->u.name.s, root->u.name.n) : NULL;
+        if (root && !rb) {
             undefined_name(s, root);
             return NULL;
         }
+        if (rb && rb->kind == SM_N_BAD)
+            return NULL;
         not_declarative(s, e, "this attribute is not a t.* type");
         return NULL;
     }
@@ -705,12 +712,14 @@ static ir_value *type_value(sema *s, const fe_expr *e, const fe_expr *attr)
 
 static ir_op *build_op(sema *s, ir_op_kind k, const fe_expr *call, const fe_expr *fn,
                        const char *prefix);
+static void op_rules(sema *s, ir_op *op, const char *callee, size_t nargs);
 
 static ir_value *column_value(sema *s, const fe_expr *call)
 {
     ir_op *op = build_op(s, IR_OP_column, call, call->u.call.fn, "op");
     if (!op)
         return NULL;
+    op_rules(s, op, "op.column", call->u.call.nargs);
     ir_value *v = newv(s, IR_V_COLUMN, call->start, call->end);
     if (v)
         v->u.op = op;
@@ -1070,8 +1079,8 @@ static bool dict_keys_ok(sema *s, const ir_value *v, const char *const *keys, si
                 break;
         if (j == nk) {
             const char *c = jy_closest(k->u.str.s, k->u.str.len, keys, nk);
-            jy_diag *g = sm_err(s, "sema.hint-key", k->start, k->end, "%s has no key \"%s\"",
-                                what, k->u.str.s);
+            jy_diag *g = sm_err(s, "sema.hint-key", k->start, k->end, "unknown key \"%s\" in %s",
+                                k->u.str.s, what);
             if (c)
                 jy_diag_hint(g, "did you mean \"%s\"?", c);
             ok = false;
@@ -1418,6 +1427,7 @@ static ir_op *build_op(sema *s, ir_op_kind k, const fe_expr *call, const fe_expr
     }
     sm_vec var = {0};
     size_t posi = 0;
+    bool star = false;
     for (size_t ai = 0; ai < call->u.call.nargs; ai++) {
         const fe_arg *a = &call->u.call.args[ai];
         if (!a->value || a->value->kind == FE_E_ERROR) {
@@ -1434,6 +1444,7 @@ static ir_op *build_op(sema *s, ir_op_kind k, const fe_expr *call, const fe_expr
         if (a->star) {
             sm_err(s, "sema.star-arg", a->value->start, a->value->end,
                    "*args and **kwargs are not part of the compiled subset");
+            star = true;
             continue;
         }
         size_t slot;
@@ -1519,7 +1530,7 @@ static ir_op *build_op(sema *s, ir_op_kind k, const fe_expr *call, const fe_expr
             given[i] = true;
             continue;
         }
-        if ((p->flags & IR_AF_REQ) && !given[i]) {
+        if ((p->flags & IR_AF_REQ) && !given[i] && !star) {
             jy_diag *g = sm_err(s, "sema.missing-argument", op->name_start, op->name_end,
                                 "%s needs argument '%s' (%s)", callee, p->name, p->doc);
             op_signature_hint(g, info);
@@ -1594,10 +1605,8 @@ static void default_fits(sema *s, const ir_type *t, const ir_value *v)
     }
     if (!ok) {
         jy_diag *g = sm_err(s, "sema.default-type", v->start, v->end,
-                            "default=%s does not fit a t.%s column",
-                            v->kind == IR_V_BOOL ? (v->u.b ? "True" : "False")
-                                                 : sm_value_kind_name(v),
-                            tn);
+                            "default= is %s, which does not fit a t.%s column",
+                            sm_value_kind_name(v), tn);
         jy_diag_hint(g, "default= is a constant of the column's type; for a SQL expression "
                         "write server_default=\"...\"");
         return;
@@ -1649,7 +1658,7 @@ static const char *str_of(const ir_value *v)
     return v && v->kind == IR_V_STR ? v->u.str.s : NULL;
 }
 
-static void op_rules(sema *s, ir_op *op, const char *callee)
+static void op_rules(sema *s, ir_op *op, const char *callee, size_t nargs)
 {
     ir_value **a = op->args;
     switch (op->kind) {
@@ -1769,10 +1778,7 @@ static void op_rules(sema *s, ir_op *op, const char *callee)
         break;
     }
     case IR_OP_declare_schema_change: {
-        bool any = false;
-        for (size_t i = 0; i < op->info->nparams; i++)
-            any |= a[i] != NULL;
-        if (!any) {
+        if (nargs == 0) {
             jy_diag *g = sm_err(s, "sema.declare-empty", op->name_start, op->name_end,
                                 "%s declares nothing", callee);
             jy_diag_hint(g, "e.g. op.declare_schema_change(extension_added=(\"pgcrypto\",))");
@@ -1942,11 +1948,11 @@ static const char *const *op_names(size_t *n, bool batch_only)
     return batch_only ? batchable : all;
 }
 
-static void add_op(sema *s, ir_op *op, ir_dmask cond, const char *callee)
+static void add_op(sema *s, ir_op *op, ir_dmask cond, const char *callee, size_t nargs)
 {
     op->cond_dialects = cond;
     op->dialects = cond & s->opt->targets;
-    op_rules(s, op, callee);
+    op_rules(s, op, callee, nargs);
     dialect_rules(s, op);
     sm_vec_push(s, s->ops, op);
 }
@@ -1976,15 +1982,20 @@ static void do_call(sema *s, const fe_stmt *st, const fe_expr *e, ir_dmask cond)
     const char *name = fn->u.attr.name;
     size_t nn = fn->u.attr.n;
     sm_name_kind k = sm_resolve(s, obj);
-    bool via_batch = k == SM_N_BATCH;
+    bool via_batch = k == SM_N_BATCH ||
+                     (s->batch && obj->kind == FE_E_NAME && s->batch_alias &&
+                      name_is(obj->u.name.s, obj->u.name.n, s->batch_alias));
     if (k != SM_N_OP && !via_batch) {
         if (find_rejected(s, fn))
             return;
         const fe_expr *root = root_name(fn);
-        if (root && !sm_lookup(s, root->u.name.s, root->u.name.n)) {
+        sm_binding *rb = root ? sm_lookup(s, root->u.name.s, root->u.name.n) : NULL;
+        if (root && !rb) {
             undefined_name(s, root);
             return;
         }
+        if (rb && rb->kind == SM_N_BAD)
+            return;
         body_stmt_error(s, st);
         return;
     }
@@ -2052,7 +2063,7 @@ static void do_call(sema *s, const fe_stmt *st, const fe_expr *e, ir_dmask cond)
         return;
     char callee[96];
     snprintf(callee, sizeof callee, "%s.%s", prefix, name);
-    add_op(s, op, cond, callee);
+    add_op(s, op, cond, callee, e->u.call.nargs);
 }
 
 static const char *const dialect_words[] = {"postgresql", "postgres", "pg",
@@ -2148,6 +2159,8 @@ static bool cond_mask(sema *s, const fe_expr *e, ir_dmask *out)
     }
     if (find_rejected(s, e))
         return false;
+    if (e->kind == FE_E_CMP && (find_rejected(s, e->u.bin.lhs) || find_rejected(s, e->u.bin.rhs)))
+        return false;
     jy_diag *g = sm_err(s, "sema.condition", e->start, e->end,
                         "joryuc folds only conditions on op.dialect.name");
     jy_diag_hint(g, "write `if op.dialect.name == \"postgresql\":` (also !=, in, not in, and, "
@@ -2207,8 +2220,8 @@ static void do_with(sema *s, const fe_stmt *st, ir_dmask cond)
         jy_diag *g = sm_err(s, "sema.batch-alias", st->start, ctx->end,
                             "op.batch needs a name for the block");
         jy_diag_hint(g, "write `with op.batch(\"%s\") as b:`", str_of(tv) ? str_of(tv) : "table");
-    } else if (!name_free(s, alias, st->u.with.as_start, st->u.with.as_end))
-        alias = NULL;
+    }
+    bool bind_alias = alias && name_free(s, alias, st->u.with.as_start, st->u.with.as_end);
     ir_batch *b = jy_arena_alloc(s->A, sizeof *b);
     if (!b)
         return;
@@ -2222,7 +2235,7 @@ static void do_with(sema *s, const fe_stmt *st, ir_dmask cond)
     s->batch = b;
     s->batch_alias = alias ? jy_arena_strdup(s->A, alias) : "b";
     s->batch_scope = ++s->scope;
-    if (alias)
+    if (bind_alias)
         sm_bind(s, alias, strlen(alias), SM_N_BATCH);
     sm_body(s, &st->u.with.body, cond);
     s->batch = saved;
@@ -2247,6 +2260,8 @@ static void do_assign(sema *s, const fe_stmt *st)
         }
         return;
     }
+    if (name_free(s, st->u.assign.target, 0, 0))
+        sm_bind(s, st->u.assign.target, strlen(st->u.assign.target), SM_N_BAD);
     if (v && find_rejected(s, v))
         return;
     jy_diag *g = sm_err(s, "sema.assignment", st->start, st->end,
