@@ -352,20 +352,33 @@ fe_stmt *fe_b_assign(fe_pstate *ps, fe_expr *target, fe_expr *value)
 fe_dotted *fe_b_dotted(fe_pstate *ps, fe_dotted *prefix, const fe_token *name)
 {
     static fe_dotted dead = {"", 0, 0};
+    if (prefix) { /* the text is made once, when the name is used: linear */
+        prefix->end = name->end;
+        return prefix;
+    }
     fe_dotted *d = alloc(ps, sizeof *d);
     if (!d)
         return &dead;
-    d->start = prefix ? prefix->start : name->start;
+    d->start = name->start;
     d->end = name->end;
-    /* the dotted name as written, without spaces around the dots */
-    if (prefix)
-        d->s = jy_arena_printf(ps->arena, "%s.%.*s", prefix->s, (int)(name->end - name->start),
-                               ps->src->text + name->start);
-    else
-        d->s = tok_dup(ps, name);
-    if (!d->s)
-        d->s = "";
     return d;
+}
+
+/* The dotted name as written, without the blanks or line continuations
+ * that may separate its parts. */
+static const char *dotted_text(fe_pstate *ps, const fe_dotted *m)
+{
+    char *t = alloc(ps, (size_t)(m->end - m->start) + 1);
+    if (!t)
+        return "";
+    size_t n = 0;
+    for (uint32_t i = m->start; i < m->end; i++) {
+        char c = ps->src->text[i];
+        if (c != ' ' && c != '\t' && c != '\f' && c != '\\' && c != '\r' && c != '\n')
+            t[n++] = c;
+    }
+    t[n] = 0;
+    return t;
 }
 
 fe_import_name *fe_b_import_name(fe_pstate *ps, const fe_dotted *module, const fe_token *name,
@@ -376,7 +389,7 @@ fe_import_name *fe_b_import_name(fe_pstate *ps, const fe_dotted *module, const f
     if (!n)
         return &dead;
     if (module) {
-        n->module = module->s;
+        n->module = dotted_text(ps, module);
         n->start = module->start;
         n->end = module->end;
     }
@@ -390,6 +403,13 @@ fe_import_name *fe_b_import_name(fe_pstate *ps, const fe_dotted *module, const f
         n->end = alias->end;
     }
     return n;
+}
+
+void fe_b_from_module(fe_pstate *ps, fe_vec *names, const fe_dotted *module)
+{
+    const char *m = dotted_text(ps, module);
+    for (size_t i = 0; i < names->n; i++)
+        ((fe_import_name *)names->v[i])->module = m;
 }
 
 fe_stmt *fe_b_import(fe_pstate *ps, fe_skind kind, const fe_token *kw, fe_vec *names,
@@ -479,9 +499,6 @@ fe_ifchain *fe_b_if(fe_pstate *ps, fe_ifchain *chain, const fe_token *kw, fe_exp
     one[0] = s;
     chain->tail->u.if_.orelse.v = one;
     chain->tail->u.if_.orelse.n = 1;
-    for (fe_stmt *t = chain->head; t && t != s; t = t->u.if_.orelse.n ? t->u.if_.orelse.v[0] : NULL)
-        if (t->end < s->end)
-            t->end = s->end;
     chain->tail = s;
     return chain;
 }
@@ -490,14 +507,14 @@ fe_stmt *fe_b_if_end(fe_pstate *ps, fe_ifchain *chain, fe_vec *orelse)
 {
     if (!chain->head)
         return fe_b_stmt(ps, FE_S_ERROR, 0, 0);
+    uint32_t e = chain->tail ? chain->tail->end : chain->head->end;
     if (orelse && chain->tail) {
         chain->tail->u.if_.orelse = block_of(orelse);
-        uint32_t e = block_end(orelse, chain->tail->end);
-        for (fe_stmt *t = chain->head; t; t = t->u.if_.orelse.n && t != chain->tail
-                                                   ? t->u.if_.orelse.v[0] : NULL)
-            if (t->end < e)
-                t->end = e;
+        e = block_end(orelse, e);
     }
+    /* every branch of the chain spans to its end (one walk: linear) */
+    for (fe_stmt *t = chain->head; t; t = t != chain->tail ? t->u.if_.orelse.v[0] : NULL)
+        t->end = e;
     return chain->head;
 }
 
@@ -752,6 +769,13 @@ void fe_p_parse_failure(fe_pstate *ps)
         jy_diag_at(ps->d, JY_SEV_ERROR, JY_EXIT_ERROR, "parse.syntax", ps->src, ps->cur.start,
                    ps->cur.end, "invalid syntax");
     }
+}
+
+void *fe_parser_stack_grow(void *old, size_t bytes)
+{
+    if (bytes > FE_PARSER_STACK_BYTES)
+        return NULL; /* lemon then calls %stack_overflow */
+    return realloc(old, bytes);
 }
 
 /* -------------------------------------------------------------- driver */

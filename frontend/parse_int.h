@@ -51,7 +51,7 @@ typedef struct fe_ifchain {
 
 /* One `name [as alias]` of an import statement. */
 typedef struct fe_dotted {
-    const char *s;
+    const char *s;  /* made on first use from [start, end) */
     uint32_t start, end;
 } fe_dotted;
 
@@ -126,6 +126,8 @@ fe_stmt *fe_b_assign(fe_pstate *ps, fe_expr *target, fe_expr *value);
 fe_dotted *fe_b_dotted(fe_pstate *ps, fe_dotted *prefix, const fe_token *name);
 fe_import_name *fe_b_import_name(fe_pstate *ps, const fe_dotted *module, const fe_token *name,
                                  const fe_token *alias);
+/* `from M import ...`: give every name in the list its module M. */
+void fe_b_from_module(fe_pstate *ps, fe_vec *names, const fe_dotted *module);
 fe_stmt *fe_b_import(fe_pstate *ps, fe_skind kind, const fe_token *kw, fe_vec *names,
                      uint32_t end);
 fe_stmt *fe_b_def(fe_pstate *ps, fe_vec *decorators, const fe_token *def, const fe_token *name,
@@ -142,6 +144,10 @@ fe_vec *fe_b_error_stmt(fe_pstate *ps, uint32_t start, uint32_t end);
 fe_vec *fe_b_stray_indent(fe_pstate *ps, const fe_token *indent, const fe_token *dedent);
 
 /* --------------------------------------------------- lemon entry points */
+
+/* lemon's stack: malloc/realloc that refuse to grow past this many bytes. */
+#define FE_PARSER_STACK_BYTES ((size_t)1500 * (sizeof(fe_token) + 8))
+void *fe_parser_stack_grow(void *old, size_t bytes);
 
 void *feParseAlloc(void *(*mallocProc)(size_t), fe_pstate *ps);
 void feParse(void *p, int major, fe_token minor);

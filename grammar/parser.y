@@ -15,9 +15,11 @@
  *                            the set of tokens this state accepts
  *   %stack_overflow          a clear error (the driver stops feeding tokens)
  *   %parse_failure           lemon gave up: make sure something was reported
- *   %stack_size 1500         the lexer caps bracket nesting (FE_MAX_NESTING)
- *                            and indentation (FE_MAX_INDENT), so only absurd
- *                            unary chains can reach this depth
+ *   %stack_size 0            a growing stack, capped at FE_PARSER_STACK_BYTES
+ *                            (about 1,500 entries); the lexer caps bracket
+ *                            nesting (FE_MAX_NESTING) and indentation
+ *                            (FE_MAX_INDENT), so only absurd unary chains
+ *                            reach the cap
  *
  * Actions only call the fe_b_* builders of parse.c, which allocate AST nodes
  * in the arena; no value owns memory outside it, so there is no %destructor.
@@ -32,11 +34,17 @@
 %token_prefix TK_
 %token_type { fe_token }
 %extra_context { fe_pstate *ps }
-%stack_size 1500
+%stack_size 0
 %start_symbol module
 
 %include {
 #include "parse_int.h"
+#include <stdlib.h>
+/* The stack grows on demand (most files need a few dozen entries) up to
+ * FE_PARSER_STACK_BYTES; past that the grow fails and %stack_overflow
+ * reports it.  lempar.c grows with plain malloc/realloc. */
+#define malloc(n) fe_parser_stack_grow(NULL, (n))
+#define realloc(p, n) fe_parser_stack_grow((p), (n))
 }
 
 %syntax_error {
@@ -138,16 +146,13 @@ small(A) ::= expr(E).                         { A = fe_b_expr_stmt(ps, E); }
 small(A) ::= expr(T) EQ expr(V).              { A = fe_b_assign(ps, T, V); }
 small(A) ::= IMPORT(K) import_as_list(L).     { A = fe_b_import(ps, FE_S_IMPORT, &K, L, 0); }
 small(A) ::= FROM(K) dotted(M) IMPORT import_list(L).
-                                              { for (size_t i = 0; i < L->n; i++)
-                                                    ((fe_import_name *)L->v[i])->module = M->s;
+                                              { fe_b_from_module(ps, L, M);
                                                 A = fe_b_import(ps, FE_S_FROM_IMPORT, &K, L, 0); }
 small(A) ::= FROM(K) dotted(M) IMPORT LPAREN import_list(L) RPAREN(R).
-                                              { for (size_t i = 0; i < L->n; i++)
-                                                    ((fe_import_name *)L->v[i])->module = M->s;
+                                              { fe_b_from_module(ps, L, M);
                                                 A = fe_b_import(ps, FE_S_FROM_IMPORT, &K, L, R.end); }
 small(A) ::= FROM(K) dotted(M) IMPORT LPAREN import_list(L) COMMA RPAREN(R).
-                                              { for (size_t i = 0; i < L->n; i++)
-                                                    ((fe_import_name *)L->v[i])->module = M->s;
+                                              { fe_b_from_module(ps, L, M);
                                                 A = fe_b_import(ps, FE_S_FROM_IMPORT, &K, L, R.end); }
 
 dotted(A) ::= NAME(N).                        { A = fe_b_dotted(ps, NULL, &N); }

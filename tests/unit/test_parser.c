@@ -299,6 +299,12 @@ static void test_statements(void **state)
     assert_int_equal(v[5]->kind, FE_S_ASSIGN);
     assert_int_equal(v[6]->kind, FE_S_ASSIGN);
     done(r);
+    /* dotted names as written, whatever separates their parts */
+    r = parse_ok("import a . b \\\n  .c\nfrom x .y import z\n");
+    assert_string_equal(r->m->body.v[0]->u.import.names[0].module, "a.b.c");
+    assert_string_equal(r->m->body.v[1]->u.import.names[0].module, "x.y");
+    assert_string_equal(r->m->body.v[1]->u.import.names[0].name, "z");
+    done(r);
 }
 
 static void test_empty_and_comments(void **state)
