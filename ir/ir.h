@@ -540,6 +540,8 @@ ir_index *ir_table_add_index(ir_schema *s, ir_table *t, const char *name, bool u
                              const char *const *cols, size_t n, const char *where,
                              const char *method);
 bool ir_table_remove_index(ir_table *t, const char *name);
+/* false when the index is missing or the new name is taken on the table. */
+bool ir_table_rename_index(ir_schema *s, ir_table *t, const char *from, const char *to);
 
 /* Constraints share one namespace per table (unique, fk, check, and the
  * primary key name). */
@@ -553,6 +555,8 @@ ir_check *ir_table_add_check(ir_schema *s, ir_table *t, const char *name, const 
  * "primary_key", or NULL when none. */
 const char *ir_table_constraint_kind(const ir_table *t, const char *name);
 bool ir_table_remove_constraint(ir_table *t, const char *name);
+/* Rename a constraint of any kind (the primary key's name too). */
+bool ir_table_rename_constraint(ir_schema *s, ir_table *t, const char *from, const char *to);
 
 ir_enum *ir_schema_enum(const ir_schema *s, const char *name);
 ir_enum *ir_schema_add_enum(ir_schema *s, const char *name, const char *const *labels, size_t n);

@@ -391,6 +391,18 @@ bool ir_table_remove_index(ir_table *t, const char *name)
     return false;
 }
 
+bool ir_table_rename_index(ir_schema *s, ir_table *t, const char *from, const char *to)
+{
+    ir_index *x = ir_table_index(t, from);
+    if (!x || !to || ir_table_index(t, to))
+        return false;
+    const char *nn = sdup(s, to);
+    if (!nn)
+        return false;
+    x->name = nn;
+    return true;
+}
+
 /* --------------------------------------------------------- constraints */
 
 const char *ir_table_constraint_kind(const ir_table *t, const char *name)
@@ -486,6 +498,35 @@ bool ir_table_remove_constraint(ir_table *t, const char *name)
     for (size_t i = 0; i < t->nchecks; i++)
         if (streq(t->checks[i]->name, name)) {
             REMOVE_AT(t->checks, t->nchecks, i);
+            return true;
+        }
+    return false;
+}
+
+bool ir_table_rename_constraint(ir_schema *s, ir_table *t, const char *from, const char *to)
+{
+    if (!from || !to || !ir_table_constraint_kind(t, from) || ir_table_constraint_kind(t, to))
+        return false;
+    const char *nn = sdup(s, to);
+    if (!nn)
+        return false;
+    if (t->npk && streq(t->pk_name, from)) {
+        t->pk_name = nn;
+        return true;
+    }
+    for (size_t i = 0; i < t->nuniques; i++)
+        if (streq(t->uniques[i]->name, from)) {
+            t->uniques[i]->name = nn;
+            return true;
+        }
+    for (size_t i = 0; i < t->nfkeys; i++)
+        if (streq(t->fkeys[i]->name, from)) {
+            t->fkeys[i]->name = nn;
+            return true;
+        }
+    for (size_t i = 0; i < t->nchecks; i++)
+        if (streq(t->checks[i]->name, from)) {
+            t->checks[i]->name = nn;
             return true;
         }
     return false;

@@ -283,7 +283,7 @@ static void test_introspection(void **state)
        "  CONSTRAINT uq_sel UNIQUE (`select`, i)"
        ") COMMENT 'the odd one';"
        "CREATE TABLE child ("
-       "  k INT NOT NULL,"
+       "  k INT NOT NULL AUTO_INCREMENT,"
        "  parent BIGINT,"
        "  PRIMARY KEY (k),"
        "  CONSTRAINT fk_parent FOREIGN KEY (parent) REFERENCES `Odd ``Table` (id) "
@@ -348,7 +348,7 @@ static void test_introspection(void **state)
     const char *ii[] = {"i", "d"};
     ir_table_add_index(e, t, "ix_i", false, ii, 2, NULL, NULL);
     ir_table *ch = ir_schema_add_table(e, "child");
-    ty.id = IR_T_INT;
+    ty.id = IR_T_SERIAL;
     ir_table_add_column(e, ch, "k", &ty)->nullable = false;
     ty.id = IR_T_BIGINT;
     ir_table_add_column(e, ch, "parent", &ty);

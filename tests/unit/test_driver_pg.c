@@ -266,6 +266,7 @@ static void test_introspection(void **state)
        "  st \"Status Ënum\" DEFAULT 'new',"
        "  arr integer[],"
        "  tsv tsvector,"
+       "  sr serial,"
        "  \"naïve\" text GENERATED ALWAYS AS (lower(\"Mixed Case\")) STORED,"
        "  CONSTRAINT \"chk pos\" CHECK (dec > 0),"
        "  CONSTRAINT uq_sel UNIQUE (\"select\", i)"
@@ -343,6 +344,7 @@ static void test_introspection(void **state)
     ty.dialect_type = "tsvector";
     COL("tsv", IR_T_DIALECT);
     ty.dialect_type = NULL;
+    COL("sr", IR_T_SERIAL)->nullable = false;
     COL("naïve", IR_T_TEXT)->generated = "lower(\"Mixed Case\")";
     const char *pk[] = {"id"};
     ir_table_set_pk(e, t, NULL, pk, 1);

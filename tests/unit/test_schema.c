@@ -297,6 +297,17 @@ static void test_editing(void **state)
     assert_string_equal(u->fkeys[0]->ref_table, "organisations");
     assert_non_null(ir_schema_index(s, "ix_email", NULL));
 
+    /* renaming indexes and constraints */
+    assert_true(ir_table_rename_index(s, u, "ix_email", "ix_mail"));
+    assert_false(ir_table_rename_index(s, u, "ix_email", "x"));
+    assert_true(ir_table_rename_index(s, u, "ix_mail", "ix_email"));
+    assert_true(ir_table_rename_constraint(s, u, "chk_age", "ck_age"));
+    assert_string_equal(ir_table_constraint_kind(u, "ck_age"), "check");
+    assert_false(ir_table_rename_constraint(s, u, "ck_age", "fk_org")); /* taken */
+    assert_true(ir_table_rename_constraint(s, u, "ck_age", "chk_age"));
+    assert_true(ir_table_rename_constraint(s, u, "users_pkey", "pk_users"));
+    assert_string_equal(u->pk_name, "pk_users");
+
     /* removing a column removes what uses it */
     assert_true(ir_table_remove_column(s, u, "mail"));
     assert_null(ir_table_index(u, "ix_email"));
