@@ -58,12 +58,10 @@ int fe_list_dir(const char *dir, char ***paths, size_t *n, jy_diags *d)
             rc = -1;
             break;
         }
+        /* Every *.py entry is listed, regular or not: loading refuses (with a
+         * diagnostic) a dangling symlink, a FIFO or a folder named *.py
+         * rather than skipping it silently. */
         snprintf(p, len, "%s%s%s", dir, slash ? "" : "/", de->d_name);
-        struct stat st;
-        if (stat(p, &st) != 0 || !S_ISREG(st.st_mode)) {
-            free(p);
-            continue;
-        }
         if (cnt == cap) {
             size_t nc = cap ? cap * 2 : 64;
             char **nv = realloc(v, nc * sizeof *nv);
