@@ -39,9 +39,9 @@ ir_param_default ir_param_default_of(ir_op_kind k, size_t slot);
  * True when argument `slot` of op `o`, as given, means exactly what leaving
  * it out means, so the checksum drops it ("no behaviour change => same
  * checksum").  Never true for a slot whose None has its own meaning
- * (alter_column's default, server_default and comment: None drops them),
- * nor for nullable= on a primary-key column (whose default depends on the
- * backend).  A NULL slot counts as default.
+ * (alter_column's default, server_default and comment: None drops them).
+ * nullable= of a column defaults to False on a primary key, True otherwise.
+ * A NULL slot counts as default.
  */
 bool ir_arg_is_default(const ir_op *o, size_t slot);
 

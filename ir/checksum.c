@@ -130,12 +130,14 @@ bool ir_arg_is_default(const ir_op *o, size_t slot)
         (slot == IR_A_alter_column_default || slot == IR_A_alter_column_server_default ||
          slot == IR_A_alter_column_comment))
         return false;
-    /* nullable= on a primary key: its default is not the signature's True. */
-    if ((o->kind == IR_OP_column && slot == IR_A_column_nullable &&
-         is_true(o->args[IR_A_column_primary_key])) ||
-        (o->kind == IR_OP_add_column && slot == IR_A_add_column_nullable &&
-         is_true(o->args[IR_A_add_column_primary_key])))
-        return false;
+    /* nullable= of a column: the default is False for a primary key (the
+     * column is NOT NULL either way), True otherwise. */
+    if ((o->kind == IR_OP_column && slot == IR_A_column_nullable) ||
+        (o->kind == IR_OP_add_column && slot == IR_A_add_column_nullable)) {
+        const ir_value *pk = o->args[o->kind == IR_OP_column ? IR_A_column_primary_key
+                                                              : IR_A_add_column_primary_key];
+        return v->kind == IR_V_BOOL && v->u.b == !is_true(pk);
+    }
     ir_param_default d = ir_param_default_of(o->kind, slot);
     switch (d.kind) {
     case IR_PDEF_NULL: return v->kind == IR_V_NONE;

@@ -35,6 +35,7 @@ enum {
     V_SAME_FLOAT,
     V_TARGETS_CHANGED,
     V_HINT_AS_LIST,
+    V_PK_NULLABLE_FALSE,
     V__SAME_END,
     /* different meaning */
     V_COLUMN_RENAMED = 100,
@@ -105,6 +106,8 @@ static void build(int variant, char sum[80], char down[80], char fp[80])
     cid->args[IR_A_column_primary_key] = v_bool(a, true);
     if (variant == V_PK_NULLABLE_TRUE)
         cid->args[IR_A_column_nullable] = v_bool(a, true);
+    if (variant == V_PK_NULLABLE_FALSE) /* a primary key is NOT NULL anyway */
+        cid->args[IR_A_column_nullable] = v_bool(a, false);
     ir_op *cemail = mk_column(a, variant == V_COLUMN_RENAMED ? "mail" : "email",
                               v_string_type(a, variant == V_TYPE_LENGTH ? 256 : 255));
     cemail->args[IR_A_column_nullable] = v_bool(a, false);

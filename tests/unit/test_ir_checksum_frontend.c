@@ -92,7 +92,7 @@ static const char *const SAME[] = {
     "def upgrade():\n"
     "    op.create_table(\n"
     "        \"users\",\n"
-    "        op.column(\"id\", t.BigInt, primary_key=True),\n"
+    "        op.column(\"id\", t.BigInt, nullable=False, primary_key=True),\n"
     "        op.column(\"email\", t.String(255), unique=True, nullable=False, default=None),\n"
     "    )\n"
     "    op.add_column(type=t.Text, name=\"nick\", table=\"users\", nullable=True, unique=False)\n"
