@@ -415,9 +415,13 @@ static void ser_op_body(jy_buf *b, const ir_op *o)
 {
     const ir_op_info *info = o->info ? o->info : &ir_op_table[o->kind];
     size_t idx[64], n = 0;
+    if (info->nparams > JY_COUNTOF(idx)) {
+        b->failed = true; /* never a silently partial checksum: grow idx[] */
+        return;
+    }
     jy_buf_putc(b, 'o');
     put_cstr(b, info->name);
-    for (size_t i = 0; i < info->nparams && n < JY_COUNTOF(idx); i++) {
+    for (size_t i = 0; i < info->nparams; i++) {
         if (o->args && o->args[i] && !ir_arg_is_default(o, i)) {
             size_t j = n++;
             /* insertion sort by name: at most a few dozen parameters */
