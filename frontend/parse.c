@@ -795,6 +795,11 @@ int fe_parse(jy_source *src, jy_arena *arena, jy_diags *d, fe_module **out)
     ps.src = src;
     ps.arena = arena;
     ps.d = d;
+    if (src->len >= UINT32_MAX) { /* positions are 32-bit byte offsets */
+        jy_diag_at(d, JY_SEV_ERROR, JY_EXIT_ERROR, "parse.too-large", src, 0, 0,
+                   "file too large to compile");
+        return -1;
+    }
     ps.lx = fe_lexer_new(src, arena, d);
     void *parser = ps.lx ? feParseAlloc(malloc, &ps) : NULL;
     if (!parser) {
