@@ -218,7 +218,7 @@ my_start() {
         # A private tmpdir: parallel bootstraps sharing /tmp collide.
         mariadb-install-db --no-defaults --datadir="$data" --user="$(id -un)" \
             --tmpdir="$DIR/mytmp" \
-            --auth-root-authentication-method=normal --skip-test-db \
+            --auth-root-authentication-method=normal --skip-test-db --skip-name-resolve \
             >"$DIR/my-install.log" 2>&1 ||
             { cat "$DIR/my-install.log" >&2; die "mariadb-install-db failed"; }
         local fresh=1
