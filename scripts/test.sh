@@ -2,7 +2,7 @@
 # test.sh - build joryu and run every test: the README's test command, and
 # the whole of CI (.ci/run runs this and nothing else).
 #
-#   scripts/test.sh                  everything (about 10-20 minutes on 2 cores)
+#   scripts/test.sh                  everything (about 5-20 minutes on 2 cores)
 #   scripts/test.sh --quick          deps, servers, build/, ctest (no ASan, no fuzzing)
 #   scripts/test.sh [...] -- ARGS    ARGS go to every ctest run (e.g. -- -L unit, -- -R e2e.db)
 #
