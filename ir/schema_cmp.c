@@ -320,9 +320,26 @@ static void pg_from_sql(jy_arena *a, const char *s, ir_type *out)
         }
         return;
     }
+    /* other types: the spelling format_type() gives back */
+    static const struct {
+        const char *alias, *canon;
+    } aliases[] = {{"timestamp", "timestamp without time zone"},
+                   {"timetz", "time with time zone"},
+                   {"varchar", "character varying"},
+                   {"bpchar", "character"},
+                   {"char", "character"},
+                   {"varbit", "bit varying"}};
+    const char *canon = s;
+    for (size_t i = 0; i < JY_COUNTOF(aliases); i++) {
+        size_t an = strlen(aliases[i].alias);
+        if (strncmp(s, aliases[i].alias, an) == 0 && (s[an] == 0 || s[an] == '(')) {
+            canon = jy_arena_printf(a, "%s%s", aliases[i].canon, s + an);
+            break;
+        }
+    }
     type_init(out, IR_T_DIALECT);
     out->dialect_of = IR_D_POSTGRESQL;
-    out->dialect_type = s;
+    out->dialect_type = canon ? canon : s;
 }
 
 static void mysql_from_sql(jy_arena *a, const char *s, ir_dialect d, ir_type *out)
@@ -385,6 +402,22 @@ static void mysql_from_sql(jy_arena *a, const char *s, ir_dialect d, ir_type *ou
         mysql_enum_labels(a, s, out);
         return;
     }
+    if (strcmp(s, "uuid") == 0) { /* MariaDB 10.7+ */
+        type_init(out, IR_T_UUID);
+        return;
+    }
+    /* display widths of the other integer types mean nothing either */
+    static const char *const widths[] = {"tinyint(", "mediumint(", "year("};
+    for (size_t i = 0; i < JY_COUNTOF(widths); i++)
+        if (istarts(s, widths[i])) {
+            const char *close = strchr(s, ')');
+            if (close && close[1] == 0) {
+                s = jy_arena_strndup(a, s, strlen(widths[i]) - 1);
+                if (!s)
+                    s = "?";
+            }
+            break;
+        }
 other:
     type_init(out, IR_T_DIALECT);
     out->dialect_of = d;

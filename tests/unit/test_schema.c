@@ -186,6 +186,16 @@ static void test_type_equivalence(void **state)
     dt.dialect_of = IR_D_MYSQL;
     dt.dialect_type = "MEDIUMTEXT";
     assert_true(same_type(dt, T(IR_T_TEXT), IR_D_MYSQL));
+    dt.dialect_of = IR_D_MARIADB;
+    dt.dialect_type = "mediumint";
+    assert_true(same_type(dt, from_sql(ar, IR_D_MARIADB, "mediumint(9)"), IR_D_MARIADB));
+    dt.dialect_of = IR_D_POSTGRESQL;
+    dt.dialect_type = "timestamp";
+    assert_true(same_type(dt, from_sql(ar, IR_D_POSTGRESQL, "timestamp without time zone"),
+                          IR_D_POSTGRESQL));
+    dt.dialect_type = "varchar(3)";
+    assert_true(same_type(dt, T(IR_T_STRING), IR_D_POSTGRESQL) == false);
+    assert_true(same_type(T(IR_T_UUID), from_sql(ar, IR_D_MARIADB, "uuid"), IR_D_MARIADB));
     /* and real differences stay */
     assert_false(same_type(T(IR_T_TEXT), s20, IR_D_POSTGRESQL));
     assert_false(same_type(T(IR_T_INT), T(IR_T_BIGINT), IR_D_MYSQL));
