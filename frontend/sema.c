@@ -813,6 +813,10 @@ int fe_sema_module(fe_module *mod, const fe_options *opt, ir_program *prog, jy_d
     s->mod = mod;
     s->nerrors0 = d->nerrors;
     s->mig_mask = IR_DMASK_ALL;
+    /* this file's lexer/parser diagnostics are the last ones recorded */
+    for (size_t i = d->n; i > 0 && d->v[i - 1].src == mod->src; i--)
+        if (d->v[i - 1].sev == JY_SEV_ERROR)
+            s->parse_errors = true;
 
     ir_migration *m = jy_arena_alloc(s->A, sizeof *m);
     if (!m) {

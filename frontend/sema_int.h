@@ -50,6 +50,8 @@ typedef struct sema {
     jy_diags *d;
     fe_module *mod;
     size_t nerrors0;   /* d->nerrors when this file started */
+    bool parse_errors; /* the parser reported errors in this file: names it
+                          dropped may look undefined, so that is not reported */
 
     sm_binding *names; /* open addressing, power-of-two capacity */
     size_t names_cap, names_n;

@@ -15,6 +15,26 @@
 
 /* ------------------------------------------------------------- values */
 
+/* Concatenate up to four strings into buf (truncating); cheaper than
+ * snprintf, which this runs for every argument. */
+static const char *cat4(char *buf, size_t cap, const char *a, const char *b, const char *c,
+                        const char *d)
+{
+    const char *parts[4] = {a, b, c, d};
+    size_t len = 0;
+    for (int i = 0; i < 4; i++) {
+        if (!parts[i])
+            continue;
+        size_t n = strlen(parts[i]);
+        if (n > cap - 1 - len)
+            n = cap - 1 - len;
+        memcpy(buf + len, parts[i], n);
+        len += n;
+    }
+    buf[len] = 0;
+    return buf;
+}
+
 static ir_value *newv(sema *s, ir_vkind k, uint32_t start, uint32_t end)
 {
     ir_value *v = jy_arena_alloc(s->A, sizeof *v);
@@ -105,6 +125,8 @@ static bool find_rejected(sema *s, const fe_expr *e)
 
 static void undefined_name(sema *s, const fe_expr *e)
 {
+    if (s->parse_errors)
+        return; /* likely bound by a statement the parser refused */
     const char **cands = malloc((s->names_n + 1) * sizeof *cands);
     size_t nc = 0;
     for (size_t i = 0; cands && i < s->names_cap; i++) {
@@ -712,14 +734,14 @@ static ir_value *type_value(sema *s, const fe_expr *e, const fe_expr *attr)
 
 static ir_op *build_op(sema *s, ir_op_kind k, const fe_expr *call, const fe_expr *fn,
                        const char *prefix);
-static void op_rules(sema *s, ir_op *op, const char *callee, size_t nargs);
+static void op_rules(sema *s, ir_op *op, const char *callee, const fe_expr *call);
 
 static ir_value *column_value(sema *s, const fe_expr *call)
 {
     ir_op *op = build_op(s, IR_OP_column, call, call->u.call.fn, "op");
     if (!op)
         return NULL;
-    op_rules(s, op, "op.column", call->u.call.nargs);
+    op_rules(s, op, "op.column", call);
     ir_value *v = newv(s, IR_V_COLUMN, call->start, call->end);
     if (v)
         v->u.op = op;
@@ -929,9 +951,8 @@ static ir_value *choice(sema *s, ir_value *v, const ir_param_info *p, const char
     const char *list[32];
     size_t n = 0;
     const char *c = p->choices;
-    char *buf = jy_arena_strdup(s->A, c ? c : "");
-    if (!buf)
-        return NULL;
+    char buf[256];
+    cat4(buf, sizeof buf, c ? c : "", NULL, NULL, NULL);
     for (char *q = buf; *q && n < JY_COUNTOF(list);) {
         list[n++] = q;
         char *bar = strchr(q, '|');
@@ -1307,7 +1328,9 @@ static ir_value *hint(sema *s, ir_value *v, const ir_param_info *p)
 static ir_value *check_kind(sema *s, const char *callee, const ir_param_info *p, ir_value *v)
 {
     char what[160];
-    snprintf(what, sizeof what, "argument '%s' of %s", p->name, callee);
+    char head[64];
+    cat4(what, sizeof what, cat4(head, sizeof head, "argument '", p->name, "' of ", NULL), callee,
+         NULL, NULL);
     switch (p->kind) {
     case IR_K_IDENT:
         return ident_ok(s, v, what) ? v : NULL;
@@ -1414,7 +1437,7 @@ static ir_op *build_op(sema *s, ir_op_kind k, const fe_expr *call, const fe_expr
     op->batch = batch;
 
     char callee[96];
-    snprintf(callee, sizeof callee, "%s.%s", prefix, info->name);
+    cat4(callee, sizeof callee, prefix, ".", info->name, NULL);
     const char *pnames[40];
     size_t npn = 0;
     int variadic = -1;
@@ -1658,8 +1681,9 @@ static const char *str_of(const ir_value *v)
     return v && v->kind == IR_V_STR ? v->u.str.s : NULL;
 }
 
-static void op_rules(sema *s, ir_op *op, const char *callee, size_t nargs)
+static void op_rules(sema *s, ir_op *op, const char *callee, const fe_expr *call)
 {
+    size_t nargs = call->u.call.nargs;
     ir_value **a = op->args;
     switch (op->kind) {
     case IR_OP_column:
@@ -1695,7 +1719,12 @@ static void op_rules(sema *s, ir_op *op, const char *callee, size_t nargs)
             break;
         size_t n = cols->u.list.n;
         if (n == 0) {
-            if (a[IR_A_create_table_name]) {
+            /* a column argument that failed was reported already */
+            size_t tried = 0;
+            for (size_t i = 0; i < nargs; i++)
+                if (!call->u.call.args[i].kw || strcmp(call->u.call.args[i].kw, "columns") == 0)
+                    tried++;
+            if (a[IR_A_create_table_name] && tried <= 1) {
                 jy_diag *g = sm_err(s, "sema.no-columns", op->name_start, op->name_end,
                                     "%s needs at least one column", callee);
                 jy_diag_hint(g, "op.create_table(\"t\", op.column(\"id\", t.BigInt, "
@@ -1948,11 +1977,11 @@ static const char *const *op_names(size_t *n, bool batch_only)
     return batch_only ? batchable : all;
 }
 
-static void add_op(sema *s, ir_op *op, ir_dmask cond, const char *callee, size_t nargs)
+static void add_op(sema *s, ir_op *op, ir_dmask cond, const char *callee, const fe_expr *call)
 {
     op->cond_dialects = cond;
     op->dialects = cond & s->opt->targets;
-    op_rules(s, op, callee, nargs);
+    op_rules(s, op, callee, call);
     dialect_rules(s, op);
     sm_vec_push(s, s->ops, op);
 }
@@ -2062,8 +2091,8 @@ static void do_call(sema *s, const fe_stmt *st, const fe_expr *e, ir_dmask cond)
     if (!op)
         return;
     char callee[96];
-    snprintf(callee, sizeof callee, "%s.%s", prefix, name);
-    add_op(s, op, cond, callee, e->u.call.nargs);
+    cat4(callee, sizeof callee, prefix, ".", name, NULL);
+    add_op(s, op, cond, callee, e);
 }
 
 static const char *const dialect_words[] = {"postgresql", "postgres", "pg",
