@@ -276,6 +276,15 @@ fe_expr *fe_b_unary(fe_pstate *ps, fe_ekind kind, const fe_token *op, fe_expr *o
 
 fe_expr *fe_b_binary(fe_pstate *ps, fe_ekind kind, fe_cmp op, fe_expr *lhs, fe_expr *rhs)
 {
+    if (kind == FE_E_CMP && (lhs->kind == FE_E_CMP || rhs->kind == FE_E_CMP)) {
+        /* Python reads a == b == c as (a == b) and (b == c): say so */
+        ps->nerrors++;
+        jy_diag *g = jy_diag_at(ps->d, JY_SEV_ERROR, JY_EXIT_ERROR, "parse.chained-comparison",
+                                ps->src, lhs->start, rhs->end,
+                                "chained comparisons are not supported");
+        jy_diag_hint(g, "compare once per condition and join them with 'and' / 'or'");
+        return err_expr(ps, lhs->start, rhs->end);
+    }
     fe_expr *x = alloc(ps, sizeof *x);
     if (!x)
         return err_expr(ps, lhs->start, rhs->end);
@@ -624,6 +633,12 @@ void fe_p_syntax_error(fe_pstate *ps, int major, const fe_token *tok, unsigned e
             return;
         if (tok_is(ps, k, "case"))
             k = &ps->prev, ps->after_match = true;
+        if (tok_is(ps, k, "for") && ps->line_first.start != k->start) {
+            g = jy_diag_at(d, JY_SEV_ERROR, JY_EXIT_ERROR, "parse.python-logic", src, k->start,
+                           k->end, "comprehensions %s", subset);
+            jy_diag_hint(g, "write the values out: [\"a\", \"b\"]");
+            return;
+        }
         for (size_t i = 0; i < JY_COUNTOF(python_logic); i++) {
             if (tok_is(ps, k, python_logic[i].kw)) {
                 g = jy_diag_at(d, JY_SEV_ERROR, JY_EXIT_ERROR, "parse.python-logic", src,
@@ -748,6 +763,8 @@ void fe_p_syntax_error(fe_pstate *ps, int major, const fe_token *tok, unsigned e
               ps->prev.type == TK_RBRACKET) && (expect & (FE_X_RPAREN | FE_X_RBRACKET |
                                                           FE_X_RBRACE)))
         jy_diag_hint(g, "is a ',' missing before %s?", what);
+    else if (major == TK_COMMA && !fe_lexer_open_bracket(ps->lx, &ch, &bpos))
+        jy_diag_hint(g, "a tuple needs parentheses: (a, b)");
     else if (major == TK_COMMA)
         jy_diag_hint(g, "remove the extra ','");
 }
