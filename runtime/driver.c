@@ -312,6 +312,16 @@ int rt_rollback_to(rt_conn *c, const char *name, jy_diags *d)
     return sp(c, "ROLLBACK TO SAVEPOINT", name, d);
 }
 
+int rt_set_read_only(rt_conn *c, jy_diags *d)
+{
+    switch (c->url.kind) {
+    case RT_DB_SQLITE: return rt_exec(c, "PRAGMA query_only = ON", d);
+    case RT_DB_POSTGRESQL:
+        return rt_exec(c, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", d);
+    default: return rt_exec(c, "SET SESSION TRANSACTION READ ONLY", d);
+    }
+}
+
 const char *rt_placeholder(const rt_conn *c, unsigned n, char buf[16])
 {
     if (c->url.kind == RT_DB_POSTGRESQL)

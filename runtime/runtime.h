@@ -199,6 +199,11 @@ int rt_rollback(rt_conn *c, jy_diags *d);
 int rt_savepoint(rt_conn *c, const char *name, jy_diags *d);
 int rt_release(rt_conn *c, const char *name, jy_diags *d);
 int rt_rollback_to(rt_conn *c, const char *name, jy_diags *d);
+/* Make the session read-only (dry runs): every later write fails with the
+ * server's error.  SQLite: PRAGMA query_only; PostgreSQL: SET SESSION
+ * CHARACTERISTICS AS TRANSACTION READ ONLY; MySQL: SET SESSION TRANSACTION
+ * READ ONLY. */
+int rt_set_read_only(rt_conn *c, jy_diags *d);
 /* The n-th (1-based) parameter placeholder for this connection: "$n" or "?". */
 const char *rt_placeholder(const rt_conn *c, unsigned n, char buf[16]);
 /* An identifier quoted for the connection's dialect ("x", `x`); malloc'd. */

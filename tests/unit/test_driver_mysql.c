@@ -198,6 +198,25 @@ static void test_basics(void **state)
     rt_close(c);
 }
 
+/* A read-only session refuses writes, with the server's message. */
+static void test_read_only(void **state)
+{
+    fixture *f = *state;
+    rt_conn *c = must_connect(f->url);
+    ok(c, "CREATE TABLE ro_t (x INTEGER)");
+    assert_int_equal(rt_set_read_only(c, NULL), 0);
+    jy_diags d;
+    jy_diags_init(&d);
+    assert_int_equal(rt_exec(c, "INSERT INTO ro_t VALUES (1)", &d), -1);
+    assert_int_equal(d.nerrors, 1);
+    assert_non_null(strstr(d.v[0].message, "INSERT INTO ro_t VALUES (1)"));
+    jy_diags_free(&d);
+    rt_close(c);
+    c = must_connect(f->url);
+    ok(c, "DROP TABLE ro_t");
+    rt_close(c);
+}
+
 static int closed_port(void)
 {
     int s = socket(AF_INET, SOCK_STREAM, 0);
@@ -401,6 +420,7 @@ int main(void)
         cmocka_unit_test(test_basics),
         cmocka_unit_test(test_connect_errors),
         cmocka_unit_test(test_introspection),
+        cmocka_unit_test(test_read_only),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

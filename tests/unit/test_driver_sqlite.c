@@ -83,6 +83,22 @@ static void test_exec_and_params(void **state)
     rt_close(c);
 }
 
+/* A read-only session refuses writes, with the server's message. */
+static void test_read_only(void **state)
+{
+    (void)state;
+    rt_conn *c = open_mem();
+    ok(c, "CREATE TABLE ro_t (x INTEGER)");
+    assert_int_equal(rt_set_read_only(c, NULL), 0);
+    jy_diags d;
+    jy_diags_init(&d);
+    assert_int_equal(rt_exec(c, "INSERT INTO ro_t VALUES (1)", &d), -1);
+    assert_int_equal(d.nerrors, 1);
+    assert_non_null(strstr(d.v[0].message, "INSERT INTO ro_t VALUES (1)"));
+    jy_diags_free(&d);
+    rt_close(c); /* in memory: nothing to clean up */
+}
+
 static void test_transactions(void **state)
 {
     (void)state;
@@ -310,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_errors_carry_statement),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_introspection),
+        cmocka_unit_test(test_read_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
