@@ -119,6 +119,7 @@ static const char *const COMMENTS[] = {
 #define JY_COUNT_COMMENTS (sizeof COMMENTS / sizeof COMMENTS[0])
 #define JY_COUNT_ENUMS (sizeof ENUM_LABELS / sizeof ENUM_LABELS[0])
 #define JY_COUNT_HITS 256
+#define JY_COUNT_TOUCHED 4
 
 enum kind {
     K_CREATE_TABLE, K_ADD_COLUMNS, K_CREATE_INDEX, K_ALTER_BATCH, K_ALTER_IF, K_RENAME_COLUMN,
@@ -238,6 +239,9 @@ typedef struct gen {
     const char *tags;
     bool uses_t;
     bool fn_doc;
+    size_t touched[JY_COUNT_TOUCHED]; /* tables whose last_mig is the provisional id */
+    size_t ntouched;
+    unsigned word_uses[JY_COUNT_TW]; /* tables named after each TABLE_WORDS entry */
 } gen;
 
 static uint64_t rnd64(gen *g)
@@ -281,10 +285,17 @@ static bool table_name_used(const gen *g, const char *name)
  * names derived from it never collide). */
 static void fresh_table_name(gen *g, char *out, size_t outsz)
 {
-    const char *w = TABLE_WORDS[rnd(g, (unsigned)JY_COUNT_TW)];
-    snprintf(out, outsz, "%s", w);
-    for (unsigned k = 2; table_name_used(g, out); k++)
-        snprintf(out, outsz, "%s_%u", w, k + rnd(g, 3));
+    unsigned wi = rnd(g, (unsigned)JY_COUNT_TW);
+    const char *w = TABLE_WORDS[wi];
+    /* the n-th table named after a word is word_n: no search through every
+     * name (the check below only guards the invariant) */
+    unsigned k = ++g->word_uses[wi];
+    if (k == 1)
+        snprintf(out, outsz, "%s", w);
+    else
+        snprintf(out, outsz, "%s_%u", w, k);
+    while (table_name_used(g, out))
+        snprintf(out, outsz, "%s_%u", w, k = ++g->word_uses[wi]);
 }
 
 static bool col_name_used(const gtable *t, const char *name)
@@ -606,6 +617,8 @@ static void touch(gen *g, gtable *t, unsigned dep_pct)
     if (chance(g, dep_pct))
         add_dep(g, t->last_mig);
     snprintf(t->last_mig, sizeof t->last_mig, "%s", g->id);
+    if (g->ntouched < JY_COUNT_TOUCHED)
+        g->touched[g->ntouched++] = (size_t)(t - g->tables);
 }
 
 static void set_slug(gen *g, const char *fmt, ...)
@@ -861,7 +874,7 @@ static void alter_change(gen *g, gcol *c, sbuf *up, sbuf *down, const char **wha
     case TY_TEXT:
         if (chance(g, 40)) {
             sb_printf(up, "comment=\"%s\"", COMMENTS[rnd(g, JY_COUNT_COMMENTS)]);
-            sb_printf(down, "comment=None");
+            sb_printf(down, "comment=\"\"");
             *what = "document";
             return;
         }
@@ -881,7 +894,7 @@ static void alter_change(gen *g, gcol *c, sbuf *up, sbuf *down, const char **wha
         *what = "relax";
     } else {
         sb_printf(up, "comment=\"%s\"", COMMENTS[rnd(g, JY_COUNT_COMMENTS)]);
-        sb_printf(down, "comment=None");
+        sb_printf(down, "comment=\"\"");
         *what = "document";
     }
 }
@@ -1281,6 +1294,7 @@ static void gen_one(gen *g)
     sb_reset(&g->down);
     sb_reset(&g->consts);
     g->ndeps = 0;
+    g->ntouched = 0;
     g->tmode = NULL;
     g->tags = NULL;
     g->uses_t = false;
@@ -1320,9 +1334,11 @@ static void gen_one(gen *g)
     }
     char final_id[80];
     snprintf(final_id, sizeof final_id, "%s_%s", stamp, g->slug.p);
-    for (size_t i = 0; i < g->ntables; i++)
-        if (strcmp(g->tables[i].last_mig, g->id) == 0)
-            snprintf(g->tables[i].last_mig, sizeof g->tables[i].last_mig, "%s", final_id);
+    for (size_t i = 0; i < g->ntouched; i++) {
+        gtable *tt = &g->tables[g->touched[i]];
+        if (strcmp(tt->last_mig, g->id) == 0)
+            snprintf(tt->last_mig, sizeof tt->last_mig, "%s", final_id);
+    }
     snprintf(g->id, sizeof g->id, "%s", final_id);
     if (chance(g, 10))
         g->fn_doc = true;
