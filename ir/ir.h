@@ -661,6 +661,9 @@ void ir_replay_free(ir_replayer *r);
 /* The schema as replayed so far (owned by r; valid until the next apply). */
 ir_schema *ir_replay_current(const ir_replayer *r);
 ir_dialect ir_replay_dialect(const ir_replayer *r);
+/* Replace the current schema by a copy of s (the history is kept).
+ * -1 when out of memory. */
+int ir_replay_reset(ir_replayer *r, const ir_schema *s);
 /* Apply one op of m (upgrade or downgrade body).  Ops not compiled for the
  * replay's dialect are skipped (0).  Returns 0, or -1 with a diagnostic
  * (the schema is then unchanged). */

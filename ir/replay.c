@@ -109,6 +109,16 @@ void ir_replay_free(ir_replayer *r)
 ir_schema *ir_replay_current(const ir_replayer *r) { return r->s; }
 ir_dialect ir_replay_dialect(const ir_replayer *r) { return r->d; }
 
+int ir_replay_reset(ir_replayer *r, const ir_schema *s)
+{
+    ir_schema *c = ir_schema_clone(s, NULL);
+    if (!c)
+        return -1;
+    ir_schema_free(r->s);
+    r->s = c;
+    return 0;
+}
+
 bool ir_op_for_dialect(const ir_migration *m, const ir_op *op, ir_dialect d)
 {
     if (m && !(m->dialects & IR_DMASK(d)))

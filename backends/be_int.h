@@ -1,0 +1,79 @@
+/*
+ * be_int.h - what the backend files share (private to backends/).
+ */
+#ifndef JORYU_BE_INT_H
+#define JORYU_BE_INT_H
+
+#include "backends.h"
+
+/* One statement being built: plain SQL, or one clause of an ALTER TABLE
+ * that the merge pass may join with its neighbours on the same table. */
+typedef struct be_bstmt {
+    char *sql;         /* plain statement (alter_table == NULL) */
+    char *alter_table; /* quoted table name of a mergeable ALTER TABLE clause */
+    char *clause;      /* the clause after "ALTER TABLE <t> " */
+    unsigned flags;
+} be_bstmt;
+
+/* The statements of one step and the emission context. */
+typedef struct be_out {
+    jy_arena *a;       /* the program arena */
+    ir_dialect d;
+    jy_diags *diags;
+    const ir_migration *m;
+    const ir_op *op;   /* the op reported on errors */
+    be_bstmt *v;
+    size_t n, cap;
+    bool no_tx;
+    bool failed;
+} be_out;
+
+/* Append a plain statement (printf-style). */
+void be_sql(be_out *o, const char *fmt, ...) JY_PRINTF(2, 3);
+/* Append "ALTER TABLE <table> <clause>" as a mergeable clause. */
+void be_alter(be_out *o, const char *table, const char *fmt, ...) JY_PRINTF(3, 4);
+/* An error at the op (be.* code). */
+jy_diag *be_error(be_out *o, const char *code, const char *fmt, ...) JY_PRINTF(3, 4);
+
+/* Quoted identifier / string literal in the arena. */
+const char *be_qi(be_out *o, const char *name);
+const char *be_qs(be_out *o, const char *s);
+/* "a", "b" list of quoted identifiers. */
+const char *be_qlist(be_out *o, const char *const *names, size_t n);
+bool be_is_mysql(ir_dialect d);
+
+/* Per-dialect type spelling (postgresql.c, mysql.c, sqlite.c). */
+void be_pg_type(jy_buf *b, const ir_type *t);
+void be_my_type(jy_buf *b, const ir_type *t);
+void be_lite_type(jy_buf *b, const ir_type *t);
+
+/* A column definition (name, type, modifiers) for CREATE TABLE / ADD
+ * COLUMN; inline_pk puts PRIMARY KEY on the column (SQLite rowid). */
+const char *be_column_def(be_out *o, const ir_table *t, const ir_column *c, bool inline_pk);
+/* The default as SQL for a column (NULL when none). */
+const char *be_default_sql(be_out *o, const ir_column *c);
+/* CREATE TABLE <name> (...) for table t (name may differ: SQLite rebuild),
+ * then its indexes (and comments on PostgreSQL). */
+void be_create_table(be_out *o, const ir_schema *s, const ir_table *t, const char *name);
+void be_create_index(be_out *o, const ir_table *t, const ir_index *x, bool concurrent);
+void be_drop_index(be_out *o, const ir_table *t, const char *name);
+/* A table constraint clause: "CONSTRAINT n UNIQUE (...)" etc. */
+const char *be_unique_clause(be_out *o, const ir_table *t, const ir_unique *u);
+const char *be_fkey_clause(be_out *o, const ir_fkey *k);
+const char *be_check_clause(be_out *o, const ir_check *k);
+/* The literal of an IR constant (bulk_insert). */
+const char *be_value_sql(be_out *o, const ir_value *v);
+
+/* SQLite: the documented table rebuild from table `from` (in schema
+ * `before`) to table `to` (in `after`); srcmap[i] is the column of `from`
+ * that fills to->columns[i] (NULL: none). */
+void be_lite_rebuild(be_out *o, const ir_schema *before, const ir_schema *after,
+                     const ir_table *from, const ir_table *to, const char *const *srcmap);
+/* SQLite: can ALTER TABLE do this op directly?  false with a reason. */
+bool be_lite_add_ok(const ir_schema *after, const char *table, const char *col, const char **why);
+bool be_lite_drop_ok(const ir_schema *before, const char *table, const char *col,
+                     const char **why);
+bool be_lite_direct(const ir_op *op, const ir_schema *before, const ir_schema *after,
+                    const char **why);
+
+#endif /* JORYU_BE_INT_H */

@@ -1,0 +1,4 @@
+-- 20260101T000009_teams_check upgrade (mariadb)
+
+-- step 1: op.create_check_constraint (line 9)
+ALTER TABLE `teams` ADD CONSTRAINT `ck_teams_headcount` CHECK (headcount >= 0);

@@ -1,0 +1,4 @@
+-- 20260101T000025_concurrent_title_index upgrade (mariadb)
+
+-- step 1: op.create_index (line 8)
+CREATE INDEX `ix_projects_title` ON `projects` (`title`) USING BTREE;

@@ -1,0 +1,8 @@
+-- 20260101T000038_audit_check_raw downgrade (mariadb)
+-- synthesized from the replayed schema
+
+-- step 1: undo op.declare_schema_change (line 12)
+-- replay hint: runs nothing
+
+-- step 2: undo op.execute (line 8)
+ALTER TABLE audit_log DROP CONSTRAINT ck_audit_action;

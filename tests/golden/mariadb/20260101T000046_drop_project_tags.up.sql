@@ -1,0 +1,4 @@
+-- 20260101T000046_drop_project_tags upgrade (mariadb)
+
+-- step 1: op.drop_table (line 8) [destructive]
+DROP TABLE `project_tags`;

@@ -1,0 +1,8 @@
+-- 20260101T000049_weird_names downgrade (mariadb)
+-- synthesized from the replayed schema
+
+-- step 1: undo op.create_index (line 15)
+DROP INDEX `ix weird` ON `Order "Items"`;
+
+-- step 2: undo op.create_table (line 8) [destructive]
+DROP TABLE `Order "Items"`;

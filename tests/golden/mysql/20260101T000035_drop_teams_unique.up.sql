@@ -1,0 +1,4 @@
+-- 20260101T000035_drop_teams_unique upgrade (mysql)
+
+-- step 1: op.drop_constraint (line 9)
+ALTER TABLE `teams` DROP INDEX `uq_teams_slug`;

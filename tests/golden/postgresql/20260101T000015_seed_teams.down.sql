@@ -1,0 +1,2 @@
+-- 20260101T000015_seed_teams downgrade (postgresql)
+-- irreversible: op.bulk_insert adds rows (line 8)

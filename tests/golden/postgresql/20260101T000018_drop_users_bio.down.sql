@@ -1,0 +1,6 @@
+-- 20260101T000018_drop_users_bio downgrade (postgresql)
+-- synthesized from the replayed schema
+
+-- step 1: undo op.drop_column (line 8)
+ALTER TABLE "users" ADD COLUMN "bio" TEXT;
+COMMENT ON COLUMN "users"."bio" IS 'about the user';

@@ -1,0 +1,2 @@
+-- 20260101T000029_project_status_paused downgrade (postgresql)
+-- irreversible: op.execute has no reverse= (line 9)

@@ -1,0 +1,11 @@
+-- 20260101T000030_create_tags upgrade (postgresql)
+
+-- step 1: op.create_table (line 8)
+CREATE TABLE "tags" (
+  "id" BIGSERIAL NOT NULL,
+  "label" VARCHAR(50) NOT NULL,
+  "color" VARCHAR(7) NOT NULL DEFAULT '#ffffff',
+  "weight" INTEGER DEFAULT (1 + 1),
+  PRIMARY KEY ("id")
+);
+CREATE UNIQUE INDEX "uq_tags_label" ON "tags" ("label");

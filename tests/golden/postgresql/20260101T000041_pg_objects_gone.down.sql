@@ -1,0 +1,2 @@
+-- 20260101T000041_pg_objects_gone downgrade (postgresql)
+-- irreversible: op.execute has no reverse= (line 8)

@@ -1,0 +1,2 @@
+-- 20260101T000042_raw_column_changes downgrade (postgresql)
+-- irreversible: op.execute has no reverse= (line 16)

@@ -1,0 +1,2 @@
+-- 20260101T000045_raw_unique_and_fk downgrade (postgresql)
+-- irreversible: op.execute has no reverse= (line 8)

@@ -1,0 +1,2 @@
+-- 20260101T000014_backfill_login_count downgrade (sqlite)
+-- irreversible: op.backfill changes rows (line 8)

@@ -1,0 +1,22 @@
+-- 20260101T000034_drop_project_tags_fk downgrade (sqlite)
+-- synthesized from the replayed schema
+
+-- step 1: undo op.drop_constraint (line 9) [outside a transaction]
+PRAGMA foreign_keys = OFF;
+BEGIN;
+DROP VIEW IF EXISTS "active_projects";
+CREATE TABLE "_joryu_new_project_tags" (
+  "project_id" INTEGER NOT NULL,
+  "tag_id" INTEGER NOT NULL,
+  PRIMARY KEY ("project_id", "tag_id"),
+  CONSTRAINT "fk_project_tags_project" FOREIGN KEY ("project_id") REFERENCES "projects" ("id") ON DELETE CASCADE,
+  CONSTRAINT "fk_project_tags_tag" FOREIGN KEY ("tag_id") REFERENCES "tags" ("id") ON DELETE CASCADE
+);
+INSERT INTO "_joryu_new_project_tags" ("project_id", "tag_id") SELECT "project_id", "tag_id" FROM "project_tags";
+DROP TABLE "project_tags";
+ALTER TABLE "_joryu_new_project_tags" RENAME TO "project_tags";
+CREATE VIEW "active_projects" AS SELECT id, title FROM projects WHERE status = 'active';
+-- must return no rows:
+PRAGMA foreign_key_check("project_tags");
+COMMIT;
+PRAGMA foreign_keys = ON;

@@ -1,0 +1,34 @@
+-- 20260101T000035_drop_teams_unique downgrade (sqlite)
+-- synthesized from the replayed schema
+
+-- step 1: undo op.drop_constraint (line 9) [outside a transaction]
+PRAGMA foreign_keys = OFF;
+BEGIN;
+DROP VIEW IF EXISTS "active_projects";
+CREATE TABLE "_joryu_new_teams" (
+  "id" INTEGER NOT NULL PRIMARY KEY,
+  "name" TEXT NOT NULL,
+  "slug" TEXT,
+  "budget" NUMERIC DEFAULT 0,
+  "rating" REAL,
+  "score" REAL DEFAULT 1.5,
+  "size" INTEGER,
+  "ext_id" TEXT,
+  "logo" BLOB,
+  "thumb" BLOB,
+  "settings" TEXT,
+  "founded" TEXT,
+  "standup" TEXT,
+  "headcount" INTEGER NOT NULL DEFAULT 1,
+  "motto" TEXT DEFAULT 'it''s a \ team',
+  "note" TEXT,
+  CONSTRAINT "uq_teams_slug" UNIQUE ("slug")
+);
+INSERT INTO "_joryu_new_teams" ("id", "name", "slug", "budget", "rating", "score", "size", "ext_id", "logo", "thumb", "settings", "founded", "standup", "headcount", "motto", "note") SELECT "id", "name", "slug", "budget", "rating", "score", "size", "ext_id", "logo", "thumb", "settings", "founded", "standup", "headcount", "motto", "note" FROM "teams";
+DROP TABLE "teams";
+ALTER TABLE "_joryu_new_teams" RENAME TO "teams";
+CREATE VIEW "active_projects" AS SELECT id, title FROM projects WHERE status = 'active';
+-- must return no rows:
+PRAGMA foreign_key_check("teams");
+COMMIT;
+PRAGMA foreign_keys = ON;

@@ -1,0 +1,13 @@
+-- 20260101T000042_raw_column_changes upgrade (sqlite)
+
+-- step 1: op.execute (line 8)
+ALTER TABLE users RENAME COLUMN nickname TO handle;
+
+-- step 2: op.declare_schema_change (line 15)
+-- replay hint: runs nothing
+
+-- step 3: op.execute (line 16)
+SELECT 1;
+
+-- step 4: op.declare_schema_change (line 24)
+-- replay hint: runs nothing
