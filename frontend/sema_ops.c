@@ -1025,8 +1025,9 @@ static bool rows_ok(sema *s, const ir_value *v, const char *what)
         sm_err(s, "sema.argument-kind", v->start, v->end, "%s needs at least one row", what);
         return false;
     }
+    /* Rows may name different columns: a column a row leaves out gets its
+     * default (the backends group consecutive rows with the same columns). */
     bool ok = true;
-    const ir_value *first = NULL;
     for (size_t r = 0; r < v->u.list.n; r++) {
         const ir_value *row = v->u.list.items[r];
         if (row->kind != IR_V_DICT) {
@@ -1049,28 +1050,8 @@ static bool rows_ok(sema *s, const ir_value *v, const char *what)
         }
         if (rok && !no_duplicates(s, row->u.dict.keys, row->u.dict.n, "column"))
             rok = false;
-        if (!rok) {
+        if (!rok)
             ok = false;
-            continue;
-        }
-        if (!first) {
-            first = row;
-            continue;
-        }
-        bool same = row->u.dict.n == first->u.dict.n;
-        for (size_t i = 0; same && i < row->u.dict.n; i++) {
-            bool found = false;
-            for (size_t j = 0; j < first->u.dict.n && !found; j++)
-                found = strcmp(row->u.dict.keys[i]->u.str.s, first->u.dict.keys[j]->u.str.s) == 0;
-            same = found;
-        }
-        if (!same) {
-            jy_diag *g = sm_err(s, "sema.rows-columns", row->start, row->end,
-                                "this row has other columns than the first row");
-            jy_diag_hint(g, "every row of op.bulk_insert names the same columns (write None "
-                            "for NULL)");
-            ok = false;
-        }
     }
     return ok;
 }
@@ -1880,6 +1861,10 @@ static void sql_keys_for(sema *s, const ir_value *v, ir_dmask mask, const char *
         if (ir_dialect_parse(k, strlen(k), &d))
             have |= IR_DMASK(d);
     }
+    /* MariaDB runs the "mysql" SQL unless a "mariadb" key overrides it (the
+     * family rule of op.dialect.name; the backends pick mariadb, mysql, default) */
+    if (have & IR_DMASK(IR_D_MYSQL))
+        have |= IR_DMASK(IR_D_MARIADB);
     ir_dmask missing = mask & ~have;
     if (!missing)
         return;

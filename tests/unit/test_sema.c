@@ -533,20 +533,31 @@ static void test_exit_6(void **state)
 static void test_mariadb_target(void **state)
 {
     (void)state;
-    /* Reference §6.1: "mysql" and "mariadb" are separate keys of op.execute. */
+    /* MariaDB runs the "mysql" SQL unless a "mariadb" key overrides it. */
     const char *text = HEADER "@joryu.migration(id=\"20260101T000000_x\")\ndef upgrade():\n"
                               "    op.execute({\"postgresql\": \"a\", \"mysql\": \"b\", \"sqlite\": \"c\"})\n";
     jy_diags d;
     jy_diags_init(&d);
-    ir_program *p = compile_text("20260101T000000_x.py", text, IR_DMASK_DEFAULT, &d);
+    ir_program *p = compile_text("20260101T000000_x.py", text, IR_DMASK_ALL, &d);
     assert_non_null(p);
     ir_program_free(p);
     jy_diags_free(&d);
+    /* but a "mariadb" key does not serve MySQL */
+    text = HEADER "@joryu.migration(id=\"20260101T000000_x\")\ndef upgrade():\n"
+                  "    op.execute({\"postgresql\": \"a\", \"mariadb\": \"b\", \"sqlite\": \"c\"})\n";
     jy_diags_init(&d);
     assert_null(compile_text("20260101T000000_x.py", text, IR_DMASK_ALL, &d));
     const jy_diag *g = find_code(&d, "sema.execute-missing-dialect");
     assert_non_null(g);
-    assert_string_equal(g->message, "op.execute has no SQL for mariadb and no \"default\" key");
+    assert_string_equal(g->message, "op.execute has no SQL for mysql and no \"default\" key");
+    jy_diags_free(&d);
+    /* rows may name different columns */
+    text = HEADER "@joryu.migration(id=\"20260101T000000_x\")\ndef upgrade():\n"
+                  "    op.bulk_insert(\"t\", [{\"a\": 1, \"b\": 2}, {\"a\": 3}])\n";
+    jy_diags_init(&d);
+    p = compile_text("20260101T000000_x.py", text, IR_DMASK_ALL, &d);
+    assert_non_null(p);
+    ir_program_free(p);
     jy_diags_free(&d);
 }
 
