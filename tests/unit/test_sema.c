@@ -227,6 +227,11 @@ static void test_appendix_a(void **state)
     ir_migration *a9 = mig(p, "20260625T100000_add_phone");
     assert_true(bval(a9->ops[0]->args[IR_A_add_column_nullable]));
     ir_program_free(p);
+
+    /* every valid folder compiles for all four dialects as well */
+    const char *dirs[] = {"seed", "appendix_a", "ops"};
+    for (size_t i = 0; i < JY_COUNTOF(dirs); i++)
+        ir_program_free(compile_dir(dirs[i], IR_DMASK_ALL));
 }
 
 /* Branch folding: every op's mask for all four dialects as targets. */
