@@ -28,8 +28,8 @@ if [[ -t 1 && -z ${NO_COLOR:-} ]]; then B1=$'\033[1m' B0=$'\033[0m'; else B1='' 
 step() { printf '\n%s==> %s%s\n' "$B1" "$*" "$B0"; }
 
 if (( DEPS )); then
-    step "installing what is missing (scripts/deps.sh)"
-    bash "$ROOT/scripts/deps.sh"
+    step "installing what is missing (scripts/deps.sh --build)"
+    bash "$ROOT/scripts/deps.sh" --build
 fi
 
 step "building joryu in ${B#"$ROOT"/}/"

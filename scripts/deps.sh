@@ -3,6 +3,7 @@
 # and benchmarks need, skipping what is already installed.
 #
 #   scripts/deps.sh            install what is missing (root, or sudo)
+#   scripts/deps.sh --build    only what building joryu needs (scripts/demo.sh)
 #   scripts/deps.sh --check    list what is missing; exit 1 if anything is
 #
 # The list is explicit on purpose: a machine that happens to have a package
@@ -25,13 +26,28 @@ PACKAGES=(
     procps
 )
 
+# Enough to build joryu (and configure its tests) and use SQLite.
+BUILD_PACKAGES=(
+    build-essential cmake ninja-build pkg-config re2c lemon
+    libcmocka-dev libjansson-dev libssl-dev libsqlite3-dev libpq-dev libmariadb-dev sqlite3
+)
+
+CHECK=0
+for a in "$@"; do
+    case $a in
+    --check) CHECK=1 ;;
+    --build) PACKAGES=("${BUILD_PACKAGES[@]}") ;;
+    *) echo "usage: $0 [--build] [--check]" >&2; exit 2 ;;
+    esac
+done
+
 missing=()
 for p in "${PACKAGES[@]}"; do
     status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
     [[ $status == installed ]] || missing+=("$p")
 done
 
-if [[ ${1:-} == --check ]]; then
+if (( CHECK )); then
     if (( ${#missing[@]} )); then
         echo "missing: ${missing[*]}"
         exit 1
