@@ -595,6 +595,13 @@ static bool tok_is(fe_pstate *ps, const fe_token *t, const char *word)
 static const char *const subset =
     "are Python logic; joryuc compiles a declarative subset (see docs/SPEC.md)";
 
+/*
+ * The %syntax_error of parser.y: word one message for the token `tok` (of
+ * type `major`, 0 at the end of input) that the parser cannot take, given
+ * `expect`, the FE_X_* set of tokens the state would have taken.  Nothing is
+ * reported for a line the lexer already complained about.  Every call counts
+ * as a parse error (fe_parse then returns -1).
+ */
 void fe_p_syntax_error(fe_pstate *ps, int major, const fe_token *tok, unsigned expect)
 {
     if (ps->overflow)
@@ -769,6 +776,7 @@ void fe_p_syntax_error(fe_pstate *ps, int major, const fe_token *tok, unsigned e
         jy_diag_hint(g, "remove the extra ','");
 }
 
+/* %stack_overflow: lemon emptied its stack; the driver stops feeding it. */
 void fe_p_stack_overflow(fe_pstate *ps)
 {
     ps->overflow = true;
@@ -778,6 +786,8 @@ void fe_p_stack_overflow(fe_pstate *ps)
     jy_diag_hint(g, "split the expression; migrations never need this much nesting");
 }
 
+/* %parse_failure: lemon gave up (end of input during recovery); make sure
+ * the failure was reported at least once. */
 void fe_p_parse_failure(fe_pstate *ps)
 {
     ps->failed = true;

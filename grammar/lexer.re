@@ -570,6 +570,7 @@ static void indent_line(fe_lexer *lx)
     }
 }
 
+/* The closing bracket of each opening one, indexed as "([{". */
 static const char *const closer_of = ")]}";
 
 static char match_open(char close)
@@ -674,6 +675,13 @@ static void illegal(fe_lexer *lx, const unsigned char *s)
 
 /* ---------------------------------------------------------------- next */
 
+/*
+ * The next token into *out (zeroed first; str points into the arena for a
+ * STRING).  Order of business: queued DEDENTs, a queued INDENT, the
+ * indentation of a new line, then one re2c match.  At the end of input:
+ * the "never closed" error for an open bracket, a final NEWLINE when the
+ * last line had tokens, a DEDENT per open block, then 0 forever.
+ */
 int fe_lexer_next(fe_lexer *lx, fe_token *out)
 {
     const unsigned char *YYCURSOR, *YYMARKER, *YYLIMIT = lx->lim, *s;
