@@ -20,6 +20,12 @@ def upgrade():
             "mariadb": "ALTER TABLE users MODIFY COLUMN handle VARCHAR(60) NULL",
             "sqlite": "SELECT 1",
         },
+        reverse={
+            "postgresql": "ALTER TABLE users ALTER COLUMN handle TYPE VARCHAR(40)",
+            "mysql": "ALTER TABLE users MODIFY COLUMN handle VARCHAR(40) NULL",
+            "mariadb": "ALTER TABLE users MODIFY COLUMN handle VARCHAR(40) NULL",
+            "sqlite": "SELECT 1",
+        },
     )
     op.declare_schema_change(
         column_altered=("users", "handle", {"old": {"type": t.String(40)}, "new": {"type": t.String(60)}}),

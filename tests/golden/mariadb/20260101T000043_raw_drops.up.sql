@@ -3,11 +3,11 @@
 -- step 1: op.execute (line 8)
 DROP VIEW active_projects;
 
--- step 2: op.execute (line 9)
-DROP INDEX ix_users_name;
+-- step 2: op.execute (line 12)
+DROP INDEX ix_users_name ON users;
 
--- step 3: op.execute (line 13)
+-- step 3: op.execute (line 16)
 ALTER TABLE users DROP COLUMN handle;
 
--- step 4: op.declare_schema_change (line 14)
+-- step 4: op.declare_schema_change (line 20)
 -- replay hint: runs nothing

@@ -1,2 +1,14 @@
 -- 20260101T000042_raw_column_changes downgrade (postgresql)
--- irreversible: op.execute has no reverse= (line 16)
+-- synthesized from the replayed schema
+
+-- step 1: undo op.declare_schema_change (line 30)
+-- replay hint: runs nothing
+
+-- step 2: undo op.execute (line 16)
+ALTER TABLE users ALTER COLUMN handle TYPE VARCHAR(40);
+
+-- step 3: undo op.declare_schema_change (line 15)
+-- replay hint: runs nothing
+
+-- step 4: undo op.execute (line 8)
+ALTER TABLE users RENAME COLUMN handle TO nickname;

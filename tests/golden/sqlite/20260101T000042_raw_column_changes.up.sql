@@ -9,5 +9,5 @@ ALTER TABLE users RENAME COLUMN nickname TO handle;
 -- step 3: op.execute (line 16)
 SELECT 1;
 
--- step 4: op.declare_schema_change (line 24)
+-- step 4: op.declare_schema_change (line 30)
 -- replay hint: runs nothing
