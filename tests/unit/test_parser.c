@@ -504,6 +504,51 @@ static void test_random_input(void **state)
     }
 }
 
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    jy_buf b;
+    jy_buf_init(&b);
+    char tmp[4096];
+    size_t k;
+    while ((k = fread(tmp, 1, sizeof tmp, f)) > 0)
+        jy_buf_append(&b, tmp, k);
+    fclose(f);
+    return jy_buf_take(&b);
+}
+
+/* Every lex.* / parse.* code in the sources is documented in
+ * docs/parts/lexer-parser.md (as `code` in its table). */
+static void test_codes_documented(void **state)
+{
+    (void)state;
+    char *doc = slurp(JORYU_SRC "/docs/parts/lexer-parser.md");
+    const char *srcs[] = {JORYU_SRC "/grammar/lexer.re", JORYU_SRC "/frontend/parse.c"};
+    size_t found = 0;
+    for (size_t i = 0; i < JY_COUNTOF(srcs); i++) {
+        char *text = slurp(srcs[i]);
+        for (char *p = text; (p = strchr(p, '"')) != NULL; p++) {
+            if (strncmp(p + 1, "lex.", 4) != 0 && strncmp(p + 1, "parse.", 6) != 0)
+                continue;
+            char *e = p + 1;
+            while ((*e >= 'a' && *e <= 'z') || *e == '.' || *e == '-' || (*e >= '0' && *e <= '9'))
+                e++;
+            if (*e != '"')
+                continue;
+            char code[80];
+            snprintf(code, sizeof code, "`%.*s`", (int)(e - p - 1), p + 1);
+            if (!strstr(doc, code))
+                print_error("%s is not documented in docs/parts/lexer-parser.md\n", code);
+            assert_non_null(strstr(doc, code));
+            found++;
+        }
+        free(text);
+    }
+    assert_true(found >= 30);
+    free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -516,6 +561,7 @@ int main(void)
         cmocka_unit_test(test_recovery),
         cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_random_input),
+        cmocka_unit_test(test_codes_documented),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
