@@ -527,14 +527,39 @@ fe_stmt *fe_b_if_end(fe_pstate *ps, fe_ifchain *chain, fe_vec *orelse)
     return chain->head;
 }
 
-fe_vec *fe_b_error_stmt(fe_pstate *ps, uint32_t start, uint32_t end)
+void fe_b_add_line(fe_pstate *ps, fe_vec *block, fe_line line)
 {
+    if (line.more)
+        fe_b_extend(ps, block, line.more);
+    else
+        fe_b_push(ps, block, line.first);
+}
+
+fe_line fe_b_line_add(fe_pstate *ps, fe_line line, fe_stmt *s)
+{
+    if (!line.more) {
+        line.more = fe_b_vec(ps);
+        fe_b_push(ps, line.more, line.first);
+    }
+    fe_b_push(ps, line.more, s);
+    return line;
+}
+
+fe_vec *fe_b_line_vec(fe_pstate *ps, fe_line line)
+{
+    if (line.more)
+        return line.more;
     fe_vec *v = fe_b_vec(ps);
-    fe_b_push(ps, v, fe_b_stmt(ps, FE_S_ERROR, start, end));
+    fe_b_push(ps, v, line.first);
     return v;
 }
 
-fe_vec *fe_b_stray_indent(fe_pstate *ps, const fe_token *indent, const fe_token *dedent)
+fe_stmt *fe_b_error_stmt(fe_pstate *ps, uint32_t start, uint32_t end)
+{
+    return fe_b_stmt(ps, FE_S_ERROR, start, end);
+}
+
+fe_stmt *fe_b_stray_indent(fe_pstate *ps, const fe_token *indent, const fe_token *dedent)
 {
     ps->nerrors++;
     jy_diag *g = jy_diag_at(ps->d, JY_SEV_ERROR, JY_EXIT_ERROR, "parse.unexpected-indent",

@@ -44,6 +44,13 @@ typedef struct fe_strlist {
     uint32_t start, end;
 } fe_strlist;
 
+/* The statements of one logical line: `first`, and all of them in `more`
+ * when `;` put several on the line (rare: no list for the common case). */
+typedef struct fe_line {
+    fe_stmt *first;
+    fe_vec *more;
+} fe_line;
+
 /* `if` with its `elif`s while they are parsed: tail is the last FE_S_IF. */
 typedef struct fe_ifchain {
     fe_stmt *head, *tail;
@@ -138,10 +145,15 @@ fe_stmt *fe_b_with(fe_pstate *ps, const fe_token *kw, fe_expr *ctx, const fe_tok
 fe_ifchain *fe_b_if(fe_pstate *ps, fe_ifchain *chain, const fe_token *kw, fe_expr *cond,
                     fe_vec *body);
 fe_stmt *fe_b_if_end(fe_pstate *ps, fe_ifchain *chain, fe_vec *orelse);
+/* Lines: append a line's statements to a block; add a statement after `;`;
+ * a one-line suite (`def f(): ...`) as a block. */
+void fe_b_add_line(fe_pstate *ps, fe_vec *block, fe_line line);
+fe_line fe_b_line_add(fe_pstate *ps, fe_line line, fe_stmt *s);
+fe_vec *fe_b_line_vec(fe_pstate *ps, fe_line line);
 /* A statement that failed to parse (already reported), spanning [start, end). */
-fe_vec *fe_b_error_stmt(fe_pstate *ps, uint32_t start, uint32_t end);
+fe_stmt *fe_b_error_stmt(fe_pstate *ps, uint32_t start, uint32_t end);
 /* An indented block where none may start: reported here, returns an error stmt. */
-fe_vec *fe_b_stray_indent(fe_pstate *ps, const fe_token *indent, const fe_token *dedent);
+fe_stmt *fe_b_stray_indent(fe_pstate *ps, const fe_token *indent, const fe_token *dedent);
 
 /* --------------------------------------------------- lemon entry points */
 

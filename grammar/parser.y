@@ -88,8 +88,8 @@
 
 %type errline { fe_token }
 %type stmts { fe_vec * }
-%type stmt_line { fe_vec * }
-%type simple_list { fe_vec * }
+%type stmt_line { fe_line }
+%type simple_list { fe_line }
 %type small { fe_stmt * }
 %type compound { fe_stmt * }
 %type suite { fe_vec * }
@@ -121,23 +121,23 @@ module ::= stmts(B).                          { fe_b_module(ps, B); }
  * lemon abandons (stack overflow, end of file in recovery) still hands
  * its complete top-level statements to sema. */
 stmts(A) ::= .                                { A = fe_b_vec(ps); if (!ps->top) ps->top = A; }
-stmts(A) ::= stmts(L) stmt_line(S).           { A = L; fe_b_extend(ps, A, S); }
+stmts(A) ::= stmts(L) stmt_line(S).           { A = L; fe_b_add_line(ps, A, S); }
 
 stmt_line(A) ::= simple_list(L) NEWLINE.      { A = L; }
 stmt_line(A) ::= simple_list(L) SEMI NEWLINE. { A = L; }
-stmt_line(A) ::= compound(C).                 { A = fe_b_vec(ps); fe_b_push(ps, A, C); }
+stmt_line(A) ::= compound(C).                 { A.first = C; A.more = NULL; }
 /* recovery: skip to the end of the line (and over the body of a broken header) */
-stmt_line(A) ::= errline(N). [ERRLINE]         { A = fe_b_error_stmt(ps, N.start, N.end); }
+stmt_line(A) ::= errline(N). [ERRLINE]         { A.first = fe_b_error_stmt(ps, N.start, N.end); A.more = NULL; }
 stmt_line(A) ::= errline(N) INDENT stmts DEDENT(D).
-                                              { A = fe_b_error_stmt(ps, N.start, D.end); }
+                                              { A.first = fe_b_error_stmt(ps, N.start, D.end); A.more = NULL; }
 /* The statement is over: the next line may report its own error at once
  * (lemon would otherwise wait for three shifted tokens). */
 errline(A) ::= error NEWLINE(N).              { A = N; yypParser->yyerrcnt = -1; }
 /* an indented block where no block may start */
-stmt_line(A) ::= INDENT(I) stmts DEDENT(D).   { A = fe_b_stray_indent(ps, &I, &D); }
+stmt_line(A) ::= INDENT(I) stmts DEDENT(D).   { A.first = fe_b_stray_indent(ps, &I, &D); A.more = NULL; }
 
-simple_list(A) ::= small(S).                  { A = fe_b_vec(ps); fe_b_push(ps, A, S); }
-simple_list(A) ::= simple_list(L) SEMI small(S). { A = L; fe_b_push(ps, A, S); }
+simple_list(A) ::= small(S).                  { A.first = S; A.more = NULL; }
+simple_list(A) ::= simple_list(L) SEMI small(S). { A = fe_b_line_add(ps, L, S); }
 
 /* ---------------------------------------------------- simple statements */
 
@@ -199,8 +199,8 @@ compound(A) ::= ifchain(C) ELSE COLON suite(B). { A = fe_b_if_end(ps, C, B); }
 ifchain(A) ::= IF(K) expr(E) COLON suite(B).  { A = fe_b_if(ps, NULL, &K, E, B); }
 ifchain(A) ::= ifchain(C) ELIF(K) expr(E) COLON suite(B). { A = fe_b_if(ps, C, &K, E, B); }
 
-suite(A) ::= simple_list(L) NEWLINE.          { A = L; }
-suite(A) ::= simple_list(L) SEMI NEWLINE.     { A = L; }
+suite(A) ::= simple_list(L) NEWLINE.          { A = fe_b_line_vec(ps, L); }
+suite(A) ::= simple_list(L) SEMI NEWLINE.     { A = fe_b_line_vec(ps, L); }
 suite(A) ::= NEWLINE INDENT stmts(L) DEDENT.  { A = L; }
 
 /* ---------------------------------------------------------- expressions */
