@@ -182,6 +182,31 @@ static void constraints_added(be_out *o, const ir_table *from, const ir_table *t
             be_alter(o, to->name, "ADD %s", be_check_clause(o, to->checks[i]));
 }
 
+/* Does an index (primary key, unique constraint or index) of t begin with
+ * the columns of foreign key k?  (MySQL then creates no index for it.) */
+static bool prefix_of(const char *const *cols, size_t n, const char *const *of, size_t nof)
+{
+    if (n > nof)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(cols[i], of[i]) != 0)
+            return false;
+    return true;
+}
+
+static bool fk_covered(const ir_table *t, const ir_fkey *k)
+{
+    if (prefix_of(k->columns, k->ncolumns, t->pk, t->npk))
+        return true;
+    for (size_t i = 0; i < t->nuniques; i++)
+        if (prefix_of(k->columns, k->ncolumns, t->uniques[i]->columns, t->uniques[i]->ncolumns))
+            return true;
+    for (size_t i = 0; i < t->nindexes; i++)
+        if (prefix_of(k->columns, k->ncolumns, t->indexes[i]->columns, t->indexes[i]->ncolumns))
+            return true;
+    return false;
+}
+
 /* Drop a named constraint of t by its kind. */
 static void drop_constraint_sql(be_out *o, const ir_table *t, const char *name)
 {
@@ -192,8 +217,17 @@ static void drop_constraint_sql(be_out *o, const ir_table *t, const char *name)
     }
     if (!kind)
         return;
-    if (!strcmp(kind, "fk"))
+    if (!strcmp(kind, "fk")) {
         be_alter(o, t->name, "DROP FOREIGN KEY %s", be_qi(o, name));
+        /* MySQL created an index of the same name for the key when no
+         * index began with its columns: it outlives the key, drop it too */
+        const ir_fkey *k = NULL;
+        for (size_t i = 0; i < t->nfkeys; i++)
+            if (streq(t->fkeys[i]->name, name))
+                k = t->fkeys[i];
+        if (k && !fk_covered(t, k))
+            be_alter(o, t->name, "DROP INDEX %s", be_qi(o, name));
+    }
     else if (!strcmp(kind, "unique"))
         be_alter(o, t->name, "DROP INDEX %s", be_qi(o, name));
     else if (!strcmp(kind, "check"))

@@ -13,5 +13,5 @@ def upgrade():
         op.column("status", t.Enum("draft", "active", "archived", name="project_status"), nullable=False, default="draft"),
         op.column("budget", t.Decimal(10, 2)),
         op.column("starts_on", t.Date),
-        op.column("title_len", t.Int, generated="length(title)"),
+        op.column("double_budget", t.Decimal(12, 2), generated="budget * 2"),
     )

@@ -10,9 +10,13 @@ def upgrade():
             "mysql": "ALTER TABLE tags ADD CONSTRAINT uq_tags_color_label UNIQUE (color, label)",
             "default": "ALTER TABLE tags ADD CONSTRAINT uq_tags_color_label UNIQUE (color, label)",
         },
+        reverse="ALTER TABLE tags DROP CONSTRAINT uq_tags_color_label",
     )
     op.declare_schema_change(
         constraint_added=("uq_tags_color_label", "tags", {"kind": "unique", "columns": ["color", "label"]}),
     )
-    op.execute("ALTER TABLE tags DROP CONSTRAINT uq_tags_color_label")
+    op.execute(
+        "ALTER TABLE tags DROP CONSTRAINT uq_tags_color_label",
+        reverse="ALTER TABLE tags ADD CONSTRAINT uq_tags_color_label UNIQUE (color, label)",
+    )
     op.declare_schema_change(constraint_dropped=("uq_tags_color_label", "tags", {"kind": "unique"}))

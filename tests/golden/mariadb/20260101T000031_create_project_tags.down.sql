@@ -2,7 +2,8 @@
 -- synthesized from the replayed schema
 
 -- step 1: undo op.create_foreign_key (line 16)
-ALTER TABLE `project_tags` DROP FOREIGN KEY `fk_project_tags_tag`;
+ALTER TABLE `project_tags` DROP FOREIGN KEY `fk_project_tags_tag`,
+  DROP INDEX `fk_project_tags_tag`;
 
 -- step 2: undo op.create_foreign_key (line 15)
 ALTER TABLE `project_tags` DROP FOREIGN KEY `fk_project_tags_project`;

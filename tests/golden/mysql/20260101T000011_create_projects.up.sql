@@ -8,6 +8,6 @@ CREATE TABLE `projects` (
   `status` ENUM('draft', 'active', 'archived') NOT NULL DEFAULT 'draft',
   `budget` DECIMAL(10, 2),
   `starts_on` DATE,
-  `title_len` INT GENERATED ALWAYS AS (length(title)) STORED,
+  `double_budget` DECIMAL(12, 2) GENERATED ALWAYS AS (budget * 2) STORED,
   PRIMARY KEY (`id`)
 );

@@ -9,6 +9,6 @@ CREATE TABLE "projects" (
   "status" "project_status" NOT NULL DEFAULT 'draft',
   "budget" NUMERIC(10, 2),
   "starts_on" DATE,
-  "title_len" INTEGER GENERATED ALWAYS AS (length(title)) STORED,
+  "double_budget" NUMERIC(12, 2) GENERATED ALWAYS AS (budget * 2) STORED,
   PRIMARY KEY ("id")
 );

@@ -9,14 +9,14 @@ DROP POLICY own_rows ON users;
 -- step 3: op.execute (line 10)
 DROP MATERIALIZED VIEW team_sizes;
 
--- step 4: op.execute (line 11)
+-- step 4: op.execute (line 14)
 DROP SCHEMA reporting;
 
--- step 5: op.execute (line 12)
+-- step 5: op.execute (line 15)
 DROP SEQUENCE invoice_numbers;
 
--- step 6: op.execute (line 13)
+-- step 6: op.execute (line 16)
 DROP EXTENSION IF EXISTS pg_trgm;
 
--- step 7: op.declare_schema_change (line 14)
+-- step 7: op.declare_schema_change (line 17)
 -- replay hint: runs nothing

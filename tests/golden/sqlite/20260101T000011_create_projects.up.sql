@@ -8,6 +8,6 @@ CREATE TABLE "projects" (
   "status" TEXT NOT NULL DEFAULT 'draft',
   "budget" NUMERIC,
   "starts_on" TEXT,
-  "title_len" INTEGER GENERATED ALWAYS AS (length(title)) STORED,
+  "double_budget" NUMERIC GENERATED ALWAYS AS (budget * 2) STORED,
   CHECK ("status" IN ('draft', 'active', 'archived'))
 );

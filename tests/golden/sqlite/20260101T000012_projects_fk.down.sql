@@ -11,7 +11,7 @@ CREATE TABLE "_joryu_new_projects" (
   "status" TEXT NOT NULL DEFAULT 'draft',
   "budget" NUMERIC,
   "starts_on" TEXT,
-  "title_len" INTEGER GENERATED ALWAYS AS (length(title)) STORED,
+  "double_budget" NUMERIC GENERATED ALWAYS AS (budget * 2) STORED,
   CHECK ("status" IN ('draft', 'active', 'archived'))
 );
 INSERT INTO "_joryu_new_projects" ("id", "team_id", "title", "status", "budget", "starts_on") SELECT "id", "team_id", "title", "status", "budget", "starts_on" FROM "projects";

@@ -12,7 +12,7 @@ CREATE TABLE "_joryu_new_projects" (
   "status" TEXT NOT NULL DEFAULT 'draft',
   "budget" NUMERIC,
   "starts_on" TEXT,
-  "title_len" INTEGER GENERATED ALWAYS AS (length(title)) STORED,
+  "double_budget" NUMERIC GENERATED ALWAYS AS (budget * 2) STORED,
   CONSTRAINT "fk_projects_team" FOREIGN KEY ("team_id") REFERENCES "teams" ("id") ON DELETE RESTRICT ON UPDATE CASCADE,
   CHECK ("status" IN ('draft', 'active', 'archived'))
 );

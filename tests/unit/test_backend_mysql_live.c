@@ -1,0 +1,51 @@
+/*
+ * test_backend_mysql_live.c - the emitted SQL really does what replay says, on
+ * MySQL/MariaDB (test_backend_live.h), in a fresh database joryu_h8_live
+ * on the server JORYU_TEST_MYSQL_URL names.  Fails (never skips) when it is unset or
+ * unreachable: scripts/test.sh starts the servers.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "test_backend_live.h"
+
+static void test_mysql_live(void **state)
+{
+    (void)state;
+    const char *url = getenv("JORYU_TEST_MYSQL_URL");
+    if (!url || !*url)
+        fail_msg("JORYU_TEST_MYSQL_URL is not set: start the servers with "
+                 "eval \"$(scripts/dbservers.sh start DIR)\" or run scripts/test.sh");
+    ir_program *p = compile_history();
+    jy_diags d;
+    jy_diags_init(&d);
+    rt_conn *c = rt_connect(url, &d);
+    if (!c)
+        jy_diags_print(&d, stdout, false);
+    assert_non_null(c);
+    int rc = rt_exec(c,
+                     "DROP DATABASE IF EXISTS joryu_h8_live; "
+                     "CREATE DATABASE joryu_h8_live CHARACTER SET utf8mb4 "
+                     "COLLATE utf8mb4_unicode_ci; USE joryu_h8_live",
+                     &d);
+    if (rc)
+        jy_diags_print(&d, stdout, false);
+    assert_int_equal(rc, 0);
+    size_t downs = live_check(c, rt_conn_dialect(c), p);
+    assert_true(downs >= 10);
+    assert_int_equal(rt_exec(c, "DROP DATABASE joryu_h8_live", &d), 0);
+    rt_close(c);
+    jy_diags_free(&d);
+    ir_program_free(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_mysql_live),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
