@@ -17,8 +17,10 @@ static char *redact_text(const char *text)
     const char *sep = strstr(text, "://");
     const char *p = text;
     if (sep) {
+        /* the user info ends at the last '@' before the query: a password
+         * with an unencoded '/' is hidden too (over-redacting is fine) */
         const char *auth = sep + 3;
-        const char *end = auth + strcspn(auth, "/?#");
+        const char *end = auth + strcspn(auth, "?#");
         const char *at = NULL;
         for (const char *x = auth; x < end; x++)
             if (*x == '@')

@@ -162,6 +162,12 @@ static void test_redaction(void **state)
     assert_non_null(strstr(m, "postgresql://u:***@h:99999/db"));
     assert_non_null(strstr(m, "port"));
     free(m);
+
+    /* an unencoded '/' in the password: not a valid URL, still hidden */
+    m = parse_bad("postgresql://u:pa/ss@h:5432/db");
+    assert_null(strstr(m, "pa/ss"));
+    assert_null(strstr(m, "ss@"));
+    free(m);
 }
 
 static void test_bad_urls(void **state)
