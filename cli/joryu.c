@@ -121,8 +121,8 @@ static int cmd_init(cli_ctx *c, const cli_args *a)
                  toml);
     } else if (lstat(mig, &st) == 0) {
         cli_error(c, "%s already exists: joryu init writes nothing when it would touch it", mig);
-        cli_hint(c, "to use the existing folder, write %s by hand with [joryu] "
-                    "migrations_dir = \"migrations\" (see `joryu init --help`)",
+        cli_hint(c, "to keep the existing folder, create an empty %s by hand: every key "
+                    "has a default, and migrations_dir defaults to \"migrations\"",
                  toml);
     } else if (mkdir(mig, 0777) != 0) {
         cli_error(c, "cannot create %s: %s", mig, strerror(errno));
@@ -274,7 +274,7 @@ static int cmd_generate(cli_ctx *c, const cli_args *a)
     size_t sn = slugify(title.data, slug, SLUG_MAX - 4); /* room for a _NNN suffix */
     if (sn == 0 || !(slug[0] >= 'a' && slug[0] <= 'z')) {
         if (sn == 0)
-            cli_error(c, "the slug \"%s\" has no letters or digits", title.data);
+            cli_error(c, "the slug \"%s\" has no ASCII letters or digits", title.data);
         else
             cli_error(c, "the slug '%s' must start with a letter", slug);
         cli_hint(c, "describe the change in a few words, e.g. joryu generate \"add users "

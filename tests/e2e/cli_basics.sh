@@ -118,7 +118,7 @@ expect 1 "$JORYU" check && has err "no migration files"
 # -------------------------------------------------------------------- generate
 expect 1 "$JORYU" generate "add users table" && has err "--empty"
 expect 1 "$JORYU" generate "2fa codes" --empty && has err "must start with a letter"
-expect 1 "$JORYU" generate "!!!" --empty && has err "no letters or digits"
+expect 1 "$JORYU" generate "!!!" --empty && has err "no ASCII letters or digits"
 JORYU_NOW=bad expect 1 "$JORYU" generate x --empty && has err "JORYU_NOW"
 export JORYU_NOW=20260314T150926
 expect 0 "$JORYU" generate "Add Users-Table!!" --empty
