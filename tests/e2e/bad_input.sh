@@ -60,7 +60,9 @@ expect_error() {
     shift 2
     local as=()
     if [ "${1:-}" = --as-nobody ]; then
-        as=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
+        # root reads through permission bits: drop to nobody (a normal user
+        # cannot read a 000 file anyway, and cannot switch users)
+        [ "$(id -u)" = 0 ] && as=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
         shift
     fi
     [ "${1:-}" = -- ] && shift
@@ -180,14 +182,14 @@ mkdir -p "$T/nested"
     head -c 10000 /dev/zero | tr '\0' ']'
     printf ')\n'
 } >"$T/nested/${ID}_nested.py"
-expect_error nested_brackets 'nest|deep|too many|bracket|expected|invalid|not' -- "$T/nested/${ID}_nested.py"
+expect_error nested_brackets 'nest|too deep|too many (brackets|levels)' -- "$T/nested/${ID}_nested.py"
 # unclosed: 10,000 opening brackets and end of file
 {
     printf '"""nested."""\nimport joryu\nfrom joryu import op\n\n\n@joryu.migration(id="%s_open")\ndef upgrade():\n    op.execute(' "$ID"
     head -c 10000 /dev/zero | tr '\0' '('
     printf '\n'
 } >"$T/nested/${ID}_open.py"
-expect_error nested_unclosed 'nest|deep|too many|bracket|paren|unclosed|end of file|expected' -- \
+expect_error nested_unclosed 'nest|too deep|too many (brackets|levels)|unclosed|never closed|end of file' -- \
     "$T/nested/${ID}_open.py"
 
 # 8. a folder named like a migration: given directly, and as the only entry
