@@ -234,7 +234,7 @@ static int my_prepared(rt_conn *c, const char *sql, const char *const *params, s
     }
     if (!fail && mysql_stmt_bind_result(st, rb) != 0)
         fail = true;
-    int f;
+    int f = 0;
     while (!fail && ((f = mysql_stmt_fetch(st)) == 0 || f == MYSQL_DATA_TRUNCATED)) {
         for (unsigned i = 0; i < nf; i++) {
             vals[i] = NULL;
