@@ -351,8 +351,9 @@ static void print_op(cli_ctx *c, const ir_op_info *op)
             snprintf(kind, sizeof kind, "%s %s", kind_word(p->kind), p->choices ? p->choices : "");
         else
             snprintf(kind, sizeof kind, "%s", kind_word(p->kind));
-        fprintf(out, "  %s%s%-16s%s %s%s%s%s- %s\n", p->flags & IR_AF_VARIADIC ? "*" : "",
-                cli_bold(c), p->name, cli_reset(c), kind,
+        char name[64];
+        snprintf(name, sizeof name, "%s%s", p->flags & IR_AF_VARIADIC ? "*" : "", p->name);
+        fprintf(out, "  %s%-16s%s %s%s%s%s: %s\n", cli_bold(c), name, cli_reset(c), kind,
                 p->flags & IR_AF_REQ ? ", required" : "",
                 p->flags & IR_AF_POS ? ", positional" : "",
                 p->flags & IR_AF_BATCH_TABLE ? ", implied inside op.batch" : "", p->doc);
