@@ -4,7 +4,7 @@
  * in an arena of its own, check it into the program's IR, free the AST;
  * then the checks across files and the checksums (fe_sema_program).
  */
-#include "fe_int.h"
+#include "sema_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -184,6 +184,8 @@ static int finish(ir_program *prog, const fe_options *opt, jy_diags *d, size_t n
 {
     if (d->nerrors == nerr0)
         fe_sema_program(prog, opt, d);
+    else
+        sm_program_checks(prog, opt, d, false);
     if (d->nerrors > nerr0 || jy_arena_failed(prog->arena)) {
         if (d->nerrors == nerr0)
             jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.memory", NULL, "out of memory");

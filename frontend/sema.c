@@ -1143,15 +1143,16 @@ done:
 
 /*
  * Checks across the migrations of a program, after every file's sema:
- * ids unique (the error names both files), depends_on naming existing ids
- * and groups (skipped in single-file mode), no cycle; then migs sorted by
- * id and checksums filled (when no error).
+ * migs sorted by id, ids unique (the error names both files), depends_on
+ * naming existing ids and groups (skipped in single-file mode, and when
+ * !resolve: after a file failed, its id may be missing), no cycle.
+ * fe_sema_program adds the checksums when all is well.
  */
-int fe_sema_program(ir_program *prog, const fe_options *opt, jy_diags *d)
+int sm_program_checks(ir_program *prog, const fe_options *opt, jy_diags *d, bool resolve)
 {
     size_t nerr0 = d->nerrors;
     size_t n = prog->n;
-    bool single = opt && opt->single_file;
+    bool single = (opt && opt->single_file) || !resolve;
     if (n > 1)
         qsort(prog->migs, n, sizeof *prog->migs, cmp_mig);
 
@@ -1239,9 +1240,6 @@ int fe_sema_program(ir_program *prog, const fe_options *opt, jy_diags *d)
     }
     if (d->nerrors == nerr0)
         find_cycles(prog, edges, d);
-    if (d->nerrors == nerr0)
-        for (size_t i = 0; i < n; i++)
-            ir_checksum_migration(prog->migs[i]);
 out:
     free(groups);
     free(ids);
@@ -1251,4 +1249,13 @@ out:
             free(edges[i].v);
     free(edges);
     return d->nerrors > nerr0 ? -1 : 0;
+}
+
+int fe_sema_program(ir_program *prog, const fe_options *opt, jy_diags *d)
+{
+    if (sm_program_checks(prog, opt, d, true) != 0)
+        return -1;
+    for (size_t i = 0; i < prog->n; i++)
+        ir_checksum_migration(prog->migs[i]);
+    return 0;
 }

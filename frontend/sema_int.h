@@ -92,6 +92,12 @@ bool sm_dialect_mask(const char *name, size_t n, ir_dmask *out);
 /* Well-formed migration id (reference §3.1 plus a real date and time). */
 bool sm_valid_id(const char *s, size_t n, const char **why);
 
+/* The checks across files without the checksums (fe_sema_program runs
+ * them with resolve = true); frontend.c runs them with resolve = false when
+ * a file already failed, so duplicate ids and cycles are still reported
+ * without "unknown dependency" cascades. */
+int sm_program_checks(ir_program *prog, const fe_options *opt, jy_diags *d, bool resolve);
+
 /* ---- sema_ops.c ---- */
 
 /*
