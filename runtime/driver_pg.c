@@ -95,8 +95,11 @@ static int pg_error(rt_conn *c, jy_diags *d, PGresult *res, const char *sql)
     jy_buf b;
     jy_buf_init(&b);
     jy_buf_puts(&b, msg ? msg : PQerrorMessage(c->handle));
+    const char *hint = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_HINT) : NULL;
     if (detail)
         jy_buf_printf(&b, " (%s)", detail);
+    if (hint)
+        jy_buf_printf(&b, " (hint: %s)", hint);
     int rc = rt__sql_error(c, d, b.data ? b.data : "error", code, sql);
     jy_buf_free(&b);
     PQclear(res);

@@ -171,6 +171,12 @@ static void test_basics(void **state)
     assert_non_null(strstr(d.v[0].message, "syntax error"));
     assert_null(strstr(d.v[0].message, "joryu:joryu")); /* the password stays out */
     jy_diags_free(&d);
+    /* the server's hint comes along */
+    jy_diags_init(&d);
+    assert_int_equal(rt_exec(c, "SELECT nam FROM t", &d), -1);
+    assert_non_null(strstr(d.v[0].message, "column \"nam\" does not exist"));
+    assert_non_null(strstr(d.v[0].message, "hint: Perhaps you meant"));
+    jy_diags_free(&d);
     ok(c, "DROP TABLE t");
     rt_close(c);
 }
