@@ -63,7 +63,7 @@ typedef struct ty_info {
 static const ty_info TYPES[TY_COUNT] = {
     [TY_SMALLINT] = {"SmallInt", true, true, 2, {"level", "kind", "tier_no", "grade", NULL}},
     [TY_INT] = {"Int", true, true, 12,
-                {"quantity", "position", "rank", "attempts", "score", "version", "priority",
+                {"quantity", "position", "ranking", "attempts", "score", "version", "priority",
                  "retries", "seats", NULL}},
     [TY_BIGINT] = {"BigInt", true, true, 7,
                    {"external_ref", "views", "size_bytes", "visits", "total_cents", NULL}},
@@ -724,7 +724,9 @@ static void k_create_table(gen *g)
             c.nullable = true;
             t->cols[src].pinned = true;
             snprintf(c.generated, sizeof c.generated, "%s * 100", t->cols[src].name);
-            fresh_col_name(g, t, TY_BIGINT, "_x100", c.name, sizeof c.name);
+            set_name(c.name, sizeof c.name, "%s_x100", t->cols[src].name);
+            for (unsigned k = 2; col_name_used(t, c.name); k++)
+                set_name(c.name, sizeof c.name, "%s_x100_%u", t->cols[src].name, k);
             add_col(t, &c);
         }
     }
