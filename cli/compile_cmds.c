@@ -52,20 +52,34 @@ static void job_free(cc_job *j)
 /*
  * Work out what to compile: the positional paths (or joryu.toml's
  * migrations folder), the target dialects and single-file mode.  Refuses a
- * missing folder and a folder without migration files.  Returns 0 or an
- * exit code (message printed).
+ * missing project, a missing path and a folder without migration files.
+ * Problems become diagnostics in d (config.*, io.*, cli.*: the caller
+ * prints them as text or JSON; those of joryu.toml point into j->cfg, so
+ * print before job_free).  Returns 0 or an exit code.  --dialect errors
+ * are argument errors, printed at once.
  */
-static int job_prepare(cli_ctx *c, const cli_args *a, const char *dialect_flag, cc_job *j)
+static int job_prepare(cli_ctx *c, const cli_args *a, const char *dialect_flag, cc_job *j,
+                       jy_diags *d)
 {
     memset(j, 0, sizeof *j);
-    if (cli_load_config(c, &j->cfg, a->npos == 0) != 0)
-        return JY_EXIT_ERROR;
     fe_options_init(&j->opt);
+    int crc = rt_config_load(CLI_CONFIG_FILE, &j->cfg, d);
+    if (crc < 0)
+        return JY_EXIT_ERROR;
+    if (crc == 1 && a->npos == 0) {
+        jy_diag *g = jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "cli.no-project",
+                                   CLI_CONFIG_FILE,
+                                   "no joryu.toml here: run `joryu init` to create a project "
+                                   "in this folder");
+        jy_diag_hint(g, "or name what to compile: %s %s DIR|FILE...", c->prog->name,
+                     a->cmd->name);
+        return JY_EXIT_ERROR;
+    }
     if (cli_dialects(c, a, dialect_flag, j->cfg.targets, &j->opt.targets) != 0)
         return JY_EXIT_ERROR;
     j->paths = calloc(a->npos ? a->npos : 1, sizeof *j->paths);
     if (!j->paths) {
-        cli_error(c, "out of memory");
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "cli.memory", NULL, "out of memory");
         return JY_EXIT_ERROR;
     }
     if (a->npos == 0) {
@@ -80,36 +94,34 @@ static int job_prepare(cli_ctx *c, const cli_args *a, const char *dialect_flag, 
         const char *p = j->paths[i];
         struct stat st;
         if (stat(p, &st) != 0) {
+            jy_diag *g;
             if (j->default_dir) {
-                cli_error(c, "the migrations folder '%s' (joryu.toml [joryu] migrations_dir) "
-                             "does not exist", p);
-                cli_hint(c, "create it with `joryu generate <slug> --empty`, or fix "
-                            "migrations_dir in joryu.toml");
+                g = jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "cli.no-migrations-dir", p,
+                                  "the migrations folder '%s' (joryu.toml [joryu] "
+                                  "migrations_dir) does not exist", p);
+                jy_diag_hint(g, "create it with `joryu generate <slug> --empty`, or fix "
+                                "migrations_dir in joryu.toml");
             } else {
-                cli_error(c, "'%s' does not exist", p);
-                cli_hint(c, "name a migrations folder or a migration file");
+                g = jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "cli.no-such-path", p,
+                                  "'%s' does not exist", p);
+                jy_diag_hint(g, "name a migrations folder or a migration file");
             }
             return JY_EXIT_ERROR;
         }
         if (!S_ISDIR(st.st_mode))
             continue;
         all_files = false;
-        jy_diags d;
-        jy_diags_init(&d);
         char **files = NULL;
         size_t nfiles = 0;
-        int rc = fe_list_dir(p, &files, &nfiles, &d);
+        int rc = fe_list_dir(p, &files, &nfiles, d);
         fe_free_paths(files, nfiles);
-        if (rc != 0) {
-            cli_print_diags(c, &d);
-            jy_diags_free(&d);
+        if (rc != 0)
             return JY_EXIT_ERROR;
-        }
-        jy_diags_free(&d);
         if (nfiles == 0) {
-            cli_error(c, "no migration files in %s", p);
-            cli_hint(c, "create one with `joryu generate <slug> --empty` (migration files are "
-                        "<id>.py directly inside the folder)");
+            jy_diag *g = jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "cli.empty-dir", p,
+                                       "no migration files in %s", p);
+            jy_diag_hint(g, "create one with `joryu generate <slug> --empty` (migration files "
+                            "are <id>.py directly inside the folder)");
             return JY_EXIT_ERROR;
         }
     }
@@ -117,13 +129,11 @@ static int job_prepare(cli_ctx *c, const cli_args *a, const char *dialect_flag, 
     return 0;
 }
 
-/* Compile; on failure print the diagnostics (unless quiet) and return the
- * exit code, keeping them in d. */
-static int job_compile(cli_ctx *c, cc_job *j, ir_program **prog, jy_diags *d, bool print)
+/* Compile (d may already hold warnings of joryu.toml).  Returns 0 or the
+ * exit code of the worst error (1 or 6). */
+static int job_compile(cc_job *j, ir_program **prog, jy_diags *d)
 {
     int rc = fe_compile(j->paths, j->npaths, &j->opt, prog, d);
-    if (print)
-        cli_print_diags(c, d); /* errors, or warnings on success */
     if (rc != 0 || !*prog) {
         if (*prog) {
             ir_program_free(*prog);
@@ -191,20 +201,16 @@ static int print_json(cli_ctx *c, json_t *root)
 
 int cc_check(cli_ctx *c, const cli_args *a)
 {
-    cc_job j;
-    int rc = job_prepare(c, a, "dialect", &j);
-    if (rc) {
-        job_free(&j);
-        return rc;
-    }
     bool json = cli_has(a, "json");
+    cc_job j;
     jy_diags d;
     jy_diags_init(&d);
     ir_program *prog = NULL;
-    rc = job_compile(c, &j, &prog, &d, !json);
+    int rc = job_prepare(c, a, "dialect", &j, &d);
+    if (rc == 0)
+        rc = job_compile(&j, &prog, &d);
     if (json) {
-        /* strings in JSON must be UTF-8: jansson refuses others (NULL), so
-         * messages quoting invalid bytes fall back to an empty string */
+        /* the same report whatever failed: project, paths or compile */
         json_t *root = json_object();
         json_object_set_new(root, "ok", json_boolean(rc == 0));
         json_object_set_new(root, "exit_code", json_integer(rc));
@@ -213,6 +219,8 @@ int cc_check(cli_ctx *c, const cli_args *a)
         json_object_set_new(root, "diagnostics", diags_json(&d));
         if (print_json(c, root) != 0 && rc == 0)
             rc = JY_EXIT_ERROR;
+    } else {
+        cli_print_diags(c, &d);
     }
     ir_program_free(prog);
     jy_diags_free(&d);
@@ -229,15 +237,13 @@ int cc_dump(cli_ctx *c, const cli_args *a)
         return JY_EXIT_ERROR;
     }
     cc_job j;
-    int rc = job_prepare(c, a, "dialect", &j);
-    if (rc) {
-        job_free(&j);
-        return rc;
-    }
     jy_diags d;
     jy_diags_init(&d);
     ir_program *prog = NULL;
-    rc = job_compile(c, &j, &prog, &d, true);
+    int rc = job_prepare(c, a, "dialect", &j, &d);
+    if (rc == 0)
+        rc = job_compile(&j, &prog, &d);
+    cli_print_diags(c, &d);
     if (rc == 0) {
         char *s = ir_dump_json(prog);
         if (!s) {
@@ -259,17 +265,15 @@ int cc_dump(cli_ctx *c, const cli_args *a)
 int cc_history(cli_ctx *c, const cli_args *a)
 {
     cc_job j;
-    int rc = job_prepare(c, a, "dialect", &j);
-    if (rc) {
-        job_free(&j);
-        return rc;
-    }
-    /* history lists the whole folder: depends_on must resolve */
-    j.opt.single_file = false;
     jy_diags d;
     jy_diags_init(&d);
     ir_program *prog = NULL;
-    rc = job_compile(c, &j, &prog, &d, true);
+    int rc = job_prepare(c, a, "dialect", &j, &d);
+    /* history lists the whole folder: depends_on must resolve */
+    j.opt.single_file = false;
+    if (rc == 0)
+        rc = job_compile(&j, &prog, &d);
+    cli_print_diags(c, &d);
     if (rc == 0 && cli_has(a, "json")) {
         json_t *arr = json_array();
         for (size_t i = 0; i < prog->n; i++) {

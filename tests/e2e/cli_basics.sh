@@ -95,6 +95,13 @@ cd "$P"
 # commands that need the project say how to make one
 expect 1 "$JORYU" generate x --empty && has err "run \`joryu init\`"
 expect 1 "$JORYUC" check && has err "no joryu.toml here"
+# --json reports it as a diagnostic on stdout
+expect 1 "$JORYUC" check --json && has out '"code": "cli.no-project"'
+has out '"ok": false'
+# an explicit path needs no project (defaults apply)
+mkdir "$WORK/loose"
+expect 1 "$JORYUC" check "$WORK/loose" && has err "no migration files in $WORK/loose"
+expect 1 "$JORYUC" check "$WORK/nope" && has err "does not exist"
 expect 0 "$JORYU" init && has out "created joryu.toml"
 [ -f joryu.toml ] || fail "init wrote no joryu.toml"
 [ -d migrations ] || fail "init made no migrations/"
@@ -184,6 +191,10 @@ def upgrade():
     op.create_table("x", op.column("id", t.BigInt, primary_key=True)
 EOF
 expect 1 "$JORYUC" check && has err "migrations/20260314T160000_broken.py:"
+expect 1 "$JORYUC" check --json && has out '"file": "migrations/20260314T160000_broken.py"'
+has out '"ok": false'
+has out '"line": '
+[ ! -s "$WORK/err" ] || fail "check --json wrote to stderr"
 rm migrations/20260314T160000_broken.py
 
 # ------------------------------------------------------------ joryu.toml errors
