@@ -63,6 +63,7 @@ typedef struct sema {
     ir_dmask mig_mask; /* migration dialects= over all dialects */
     ir_batch *batch;   /* the current `with op.batch(...)`, or NULL */
     const char *batch_alias; /* as written, even when refused */
+    uint32_t batch_tstart, batch_tend; /* the table argument of op.batch(...) */
     int nbatches;
     sm_vec *ops;       /* where the current function's ops go */
 } sema;

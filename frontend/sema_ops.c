@@ -1530,7 +1530,8 @@ static ir_op *build_op(sema *s, ir_op_kind k, const fe_expr *call, const fe_expr
     for (size_t i = 0; i < np; i++) {
         const ir_param_info *p = &info->params[i];
         if (batch && (p->flags & IR_AF_BATCH_TABLE)) {
-            args[i] = new_str(s, batch->table, strlen(batch->table), batch->start, batch->end);
+            args[i] = new_str(s, batch->table, strlen(batch->table), s->batch_tstart,
+                              s->batch_tend);
             given[i] = true;
             continue;
         }
@@ -2240,9 +2241,12 @@ static void do_with(sema *s, const fe_stmt *st, ir_dmask cond)
     if (!b)
         return;
     b->table = str_of(tv) ? str_of(tv) : "";
-    b->start = tv ? tv->start : ctx->start;
-    b->end = tv ? tv->end : ctx->end;
+    b->start = st->start; /* the with statement */
+    b->end = st->end;
     b->id = s->nbatches++;
+    uint32_t saved_ts = s->batch_tstart, saved_te = s->batch_tend;
+    s->batch_tstart = tv ? tv->start : ctx->start;
+    s->batch_tend = tv ? tv->end : ctx->end;
     ir_batch *saved = s->batch;
     const char *saved_alias = s->batch_alias;
     unsigned saved_scope = s->batch_scope;
@@ -2255,6 +2259,8 @@ static void do_with(sema *s, const fe_stmt *st, ir_dmask cond)
     s->batch = saved;
     s->batch_alias = saved_alias;
     s->batch_scope = saved_scope;
+    s->batch_tstart = saved_ts;
+    s->batch_tend = saved_te;
 }
 
 static void do_assign(sema *s, const fe_stmt *st)
