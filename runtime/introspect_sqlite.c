@@ -154,6 +154,58 @@ typedef struct scan_ctx {
     ir_table *t;
 } scan_ctx;
 
+/* The column names of a "(a, "b c" DESC, ...)" group (first token of each
+ * item); returns how many (at most max). */
+static size_t group_names(jy_arena *a, tok g, const char **out, size_t max)
+{
+    const char *p = g.s + 1, *end = g.s + g.n - 1;
+    size_t n = 0;
+    bool first = true;
+    while (p < end && n < max) {
+        tok t = next_tok(&p, end);
+        if (t.kind == TK_END)
+            break;
+        if (t.kind == TK_PUNCT && *t.s == ',') {
+            first = true;
+            continue;
+        }
+        if (first && (t.kind == TK_WORD || t.kind == TK_QUOTED))
+            out[n++] = tok_name(a, t);
+        first = false;
+    }
+    return n;
+}
+
+static bool same_cols(const char *const *x, size_t nx, const char *const *y, size_t ny)
+{
+    if (nx != ny)
+        return false;
+    for (size_t i = 0; i < nx; i++)
+        if (!x[i] || !y[i] || strcmp(x[i], y[i]) != 0)
+            return false;
+    return true;
+}
+
+/* Give the unnamed unique constraint / foreign key on these columns the
+ * name the CREATE TABLE text gives it (the pragmas do not report names). */
+static void name_unique(ir_table *t, const char *const *cols, size_t n, const char *name)
+{
+    for (size_t i = 0; i < t->nuniques; i++)
+        if (!t->uniques[i]->name && same_cols(t->uniques[i]->columns, t->uniques[i]->ncolumns, cols, n)) {
+            t->uniques[i]->name = name;
+            return;
+        }
+}
+
+static void name_fkey(ir_table *t, const char *const *cols, size_t n, const char *name)
+{
+    for (size_t i = 0; i < t->nfkeys; i++)
+        if (!t->fkeys[i]->name && same_cols(t->fkeys[i]->columns, t->fkeys[i]->ncolumns, cols, n)) {
+            t->fkeys[i]->name = name;
+            return;
+        }
+}
+
 /* One item of a CREATE TABLE body: a table constraint (we take CHECKs and
  * constraint names) or a column definition (we take CHECKs and GENERATED
  * expressions). */
@@ -178,6 +230,17 @@ static void scan_item(void *arg, const char *s, const char *end)
                 ir_table_add_check(x->s, x->t, cname, group_inner(a, g));
         } else if (is_kw(t, "PRIMARY") && cname) {
             x->t->pk_name = cname;
+        } else if (cname && (is_kw(t, "UNIQUE") || is_kw(t, "FOREIGN"))) {
+            bool unique = is_kw(t, "UNIQUE");
+            tok g = next_tok(&p, end);
+            if (!unique && is_kw(g, "KEY"))
+                g = next_tok(&p, end);
+            const char *cols[64];
+            size_t n = g.kind == TK_GROUP ? group_names(a, g, cols, 64) : 0;
+            if (n && unique)
+                name_unique(x->t, cols, n, cname);
+            else if (n)
+                name_fkey(x->t, cols, n, cname);
         }
         return;
     }
@@ -216,6 +279,12 @@ static void scan_item(void *arg, const char *s, const char *end)
             }
         } else if (is_kw(u, "PRIMARY") && pending) {
             x->t->pk_name = pending;
+        } else if (is_kw(u, "UNIQUE") && pending && col) {
+            const char *one[] = {col};
+            name_unique(x->t, one, 1, pending);
+        } else if (is_kw(u, "REFERENCES") && pending && col) {
+            const char *one[] = {col};
+            name_fkey(x->t, one, 1, pending);
         }
         pending = NULL;
     }
@@ -341,8 +410,6 @@ static int one_table(rt_conn *c, ir_schema *s, const char *name, const char *sql
     rt_rows_free(r);
     if (npk)
         ir_table_set_pk(s, t, NULL, pkcols, npk);
-    /* INTEGER PRIMARY KEY columns may be written NULL-able but are not */
-    scan_create_table(s, t, sql);
     if (sql) {
         const char *q = sql;
         bool autoinc = false;
@@ -433,6 +500,9 @@ static int one_table(rt_conn *c, ir_schema *s, const char *name, const char *sql
         i = j;
     }
     rt_rows_free(r);
+    /* what only the CREATE TABLE text tells: checks, generated columns,
+     * constraint names */
+    scan_create_table(s, t, sql);
     return 0;
 }
 

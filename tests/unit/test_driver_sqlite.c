@@ -211,14 +211,14 @@ static void test_introspection(void **state)
           "  \"select\" TEXT,"
           "  lower_mail TEXT GENERATED ALWAYS AS (lower(\"e mail\")) STORED,"
           "  CONSTRAINT users_age_max CHECK (age < 200),"
-          "  UNIQUE (\"e mail\")"
+          "  CONSTRAINT \"uq mail\" UNIQUE (\"e mail\")"
           ");"
           "CREATE TABLE posts ("
           "  pid INTEGER NOT NULL,"
-          "  uid INTEGER REFERENCES \"Users\" (id) ON DELETE CASCADE,"
+          "  uid INTEGER CONSTRAINT fk_uid REFERENCES \"Users\" (id) ON DELETE CASCADE,"
           "  \"Ünïcode\" TEXT,"
           "  PRIMARY KEY (uid, pid),"
-          "  FOREIGN KEY (pid) REFERENCES \"Users\" ON UPDATE SET NULL"
+          "  CONSTRAINT \"fk \"\"pid\" FOREIGN KEY (pid) REFERENCES \"Users\" ON UPDATE SET NULL"
           ");"
           "CREATE INDEX ix_posts_u ON posts (\"Ünïcode\") WHERE uid > 0;"
           "CREATE UNIQUE INDEX ix_lower ON \"Users\" (lower(\"select\"), age);"
@@ -260,6 +260,7 @@ static void test_introspection(void **state)
     assert_string_equal(ir_table_constraint_kind(u, "users_age_max"), "check");
     assert_int_equal(u->nuniques, 1);
     assert_string_equal(u->uniques[0]->columns[0], "e mail");
+    assert_string_equal(ir_table_constraint_kind(u, "uq mail"), "unique");
     ir_index *il = ir_table_index(u, "ix_lower");
     assert_non_null(il);
     assert_true(il->unique);
@@ -289,6 +290,8 @@ static void test_introspection(void **state)
             setnull = true;
     }
     assert_true(cascade && setnull);
+    assert_string_equal(ir_table_constraint_kind(p, "fk_uid"), "fk");
+    assert_string_equal(ir_table_constraint_kind(p, "fk \"pid"), "fk");
     assert_non_null(ir_schema_object(s, IR_OBJ_VIEW, "v_users", NULL));
     assert_non_null(ir_schema_object(s, IR_OBJ_TRIGGER, "trg", "posts"));
 
