@@ -99,18 +99,56 @@ bool sm_valid_id(const char *s, size_t n, const char **why);
  * without "unknown dependency" cascades. */
 int sm_program_checks(ir_program *prog, const fe_options *opt, jy_diags *d, bool resolve);
 
-/* ---- sema_ops.c ---- */
+#define SM_IDENT_MAX 63         /* bytes in a database name (PostgreSQL's limit) */
+#define SM_STRING_MAX 10485760  /* VARCHAR(n) / VARBINARY(n) upper bound */
+
+/* ---- sema_values.c ---- */
 
 /*
  * Convert an expression to a value: literals, lists, tuples, dicts,
  * constants, t.X / t.X(...), t.now(), op.func.now(), op.column(...).
  * Anything else is an error.  Returns NULL after reporting (or silently
- * for an FE_E_ERROR node).
+ * for an FE_E_ERROR node or a name whose definition was refused).
  */
 ir_value *sm_value(sema *s, const fe_expr *e);
+const char *sm_value_kind_name(const ir_value *v);
+ir_value *sm_newv(sema *s, ir_vkind k, uint32_t start, uint32_t end);
+/* A string value (copied into the IR arena). */
+ir_value *sm_new_str(sema *s, const char *p, size_t n, uint32_t start, uint32_t end);
+/* Concatenate up to four strings (NULLs skipped) into buf, truncating. */
+const char *sm_cat4(char *buf, size_t cap, const char *a, const char *b, const char *c,
+                    const char *d);
+bool sm_name_is(const char *p, size_t n, const char *lit);
+/* The NAME at the root of an attribute/call chain, or NULL. */
+const fe_expr *sm_root_name(const fe_expr *e);
+/* Report `op.<rejected op>` anywhere in an attribute/call chain; true if found. */
+bool sm_find_rejected(sema *s, const fe_expr *e);
+/* "name 'x' is not defined" with a did-you-mean over the bound names. */
+void sm_undefined_name(sema *s, const fe_expr *e);
+
+/* ---- sema_kinds.c ---- */
+
+/* A string naming a database object: 1..SM_IDENT_MAX bytes, no NUL. */
+bool sm_ident_ok(sema *s, const ir_value *v, const char *what);
+/* A non-blank SQL string. */
+bool sm_sql_ok(sema *s, const ir_value *v, const char *what);
+bool sm_is_const_scalar(const ir_value *v);
+/* Report the first repeated string among items (n log n). */
+bool sm_no_duplicates(sema *s, ir_value **items, size_t n, const char *what);
+/* Check an argument against its catalogue kind; returns the value to store
+ * (possibly normalized: dialect keys, choices, hint tuples) or NULL. */
+ir_value *sm_check_kind(sema *s, const char *callee, const ir_param_info *p, ir_value *v);
+const char *sm_str_of(const ir_value *v);
+
+/* ---- sema_ops.c ---- */
+
+/* Bind the arguments of a call to catalogue entry k (see sema_ops.c). */
+ir_op *sm_build_op(sema *s, ir_op_kind k, const fe_expr *call, const fe_expr *fn,
+                   const char *prefix);
+/* The rules of one op that need no dialect (exclusive arguments, ranges). */
+void sm_op_rules(sema *s, ir_op *op, const char *callee, const fe_expr *call);
 /* Check one statement list of a function body (ops go to s->ops). */
 void sm_body(sema *s, const fe_block *b, ir_dmask cond);
-const char *sm_value_kind_name(const ir_value *v);
 
 /* ---- sema_hints.c ---- */
 
