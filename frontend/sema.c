@@ -752,14 +752,14 @@ static fn_role classify(sema *s, const fe_stmt *st, const fe_expr **deco)
             jy_diag *g = sm_err(s, "sema.unknown-decorator", fn->u.attr.name_start,
                                 fn->u.attr.name_end, "joryu has no decorator '%s'",
                                 fn->u.attr.name);
-            jy_diag_hint(g, c ? "did you mean '%s'?" : "use @joryu.migration(...) or "
-                                                       "@joryu.downgrade%s",
-                         c ? c : "");
+            if (c)
+                jy_diag_hint(g, "did you mean '%s'?", c);
+            else
+                jy_diag_hint(g, "use @joryu.migration(...) or @joryu.downgrade");
         } else {
-            jy_diag *g = sm_err(s, "sema.unknown-decorator", e->start, e->end,
-                                "unknown decorator: joryuc knows only @joryu.migration(...) "
-                                "and @joryu.downgrade");
-            (void)g;
+            sm_err(s, "sema.unknown-decorator", e->start, e->end,
+                   "unknown decorator: joryuc knows only @joryu.migration(...) "
+                   "and @joryu.downgrade");
         }
         if (r == FN_BAD)
             return FN_BAD;

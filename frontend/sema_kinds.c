@@ -110,10 +110,9 @@ static ir_value *sql_dialects(sema *s, ir_value *v, const char *what)
 {
     if (v->kind != IR_V_DICT) {
         if (v->kind != IR_V_STR) {
-            jy_diag *g = sm_err(s, "sema.argument-kind", v->start, v->end,
-                                "%s must be a SQL string or a dict {dialect: SQL}, not %s", what,
-                                sm_value_kind_name(v));
-            (void)g;
+            sm_err(s, "sema.argument-kind", v->start, v->end,
+                   "%s must be a SQL string or a dict {dialect: SQL}, not %s", what,
+                   sm_value_kind_name(v));
             return NULL;
         }
         return sm_sql_ok(s, v, what) ? v : NULL;
@@ -397,9 +396,8 @@ static bool hint_dict_ok(sema *s, const char *kw, const ir_value *v)
         if (!kind) {
             if (!strcmp(kw, "constraint_dropped"))
                 return true;
-            jy_diag *g = sm_err(s, "sema.hint-key", v->start, v->end,
-                                "%s needs {\"kind\": \"fk\" | \"unique\" | \"check\", ...}", kw);
-            (void)g;
+            sm_err(s, "sema.hint-key", v->start, v->end,
+                   "%s needs {\"kind\": \"fk\" | \"unique\" | \"check\", ...}", kw);
             return false;
         }
         for (size_t i = 0; i < 3; i++)
@@ -532,10 +530,9 @@ static ir_value *hint(sema *s, ir_value *v, const ir_param_info *p)
         tuples[0] = t;
         ntuples = 1;
     } else {
-        jy_diag *g = sm_err(s, "sema.hint-shape", v->start, v->end,
-                            "%s must be a tuple %s (or a list of them), not %s", p->name, p->doc,
-                            sm_value_kind_name(v));
-        (void)g;
+        sm_err(s, "sema.hint-shape", v->start, v->end,
+               "%s must be a tuple %s (or a list of them), not %s", p->name, p->doc,
+               sm_value_kind_name(v));
         return NULL;
     }
     bool ok = true;

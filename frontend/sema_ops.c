@@ -767,9 +767,8 @@ static bool cond_mask(sema *s, const fe_expr *e, ir_dmask *out)
         else
             break;
         if (e->u.bin.op == FE_CMP_IS || e->u.bin.op == FE_CMP_IS_NOT) {
-            jy_diag *g = sm_err(s, "sema.condition", e->start, e->end,
-                                "compare op.dialect.name with == or !=, not `is`");
-            (void)g;
+            sm_err(s, "sema.condition", e->start, e->end,
+                   "compare op.dialect.name with == or !=, not `is`");
             return false;
         }
         ir_value *v = sm_value(s, other);
