@@ -108,6 +108,14 @@ const be_migration *be_program_find(const be_program *bp, const char *id);
  */
 char *be_script_text(const be_program *bp, const be_migration *bm, const be_script *s);
 
+/*
+ * The schema as SQL for dialect d (`schema-snapshot --format=sql`): enum
+ * types, CREATE TABLE for every table (by name) with its indexes and
+ * comments, then the foreign keys (inline on SQLite), then views and the
+ * other objects whose SQL is known.  malloc'd, NULL when out of memory.
+ */
+char *be_schema_sql(const ir_schema *s, ir_dialect d);
+
 /* Quoting, exposed for drivers and guards: an identifier ("x" / `x`) and a
  * string literal ('x', with backslashes doubled on MySQL) appended to b. */
 void be_quote_ident(jy_buf *b, ir_dialect d, const char *name);

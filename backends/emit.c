@@ -368,7 +368,12 @@ static void execute_op(be_out *o, const ir_value *v, const char *what)
             jy_diag_hint(g, "add a \"%s\" or a \"default\" key", ir_dialect_name(o->d));
         return;
     }
-    be_sql(o, "%s", sql);
+    /* the statement ends without its own ';' (user SQL often has one) */
+    size_t n = strlen(sql);
+    while (n && (sql[n - 1] == ';' || sql[n - 1] == ' ' || sql[n - 1] == '\n' ||
+                 sql[n - 1] == '\t' || sql[n - 1] == '\r'))
+        n--;
+    be_sql(o, "%.*s", (int)n, sql);
 }
 
 static void bulk_insert_sql(be_out *o, const ir_op *op)
@@ -774,8 +779,12 @@ static int emit_ops(emitter *e, ir_replayer *r, const ir_migration *m, ir_op **o
         if (!B)
             return -1;
         /* replay the block, keeping the schema between its ops */
-        ir_schema *mid[64];
+        ir_schema **mid = calloc(j - i + 1, sizeof *mid);
         size_t nmid = 0;
+        if (!mid) {
+            ir_schema_free(B);
+            return -1;
+        }
         bool need_rebuild = false;
         const char *why = NULL;
         const ir_op *why_op = NULL;
@@ -802,14 +811,12 @@ static int emit_ops(emitter *e, ir_replayer *r, const ir_migration *m, ir_op **o
                     why_op = ops[k];
                 }
             }
-            if (nmid < 64)
-                mid[nmid++] = pre;
-            else
-                ir_schema_free(pre);
+            mid[nmid++] = pre;
         }
         if (rc) {
             for (size_t k = 0; k < nmid; k++)
                 ir_schema_free(mid[k]);
+            free(mid);
             ir_schema_free(B);
             return -1;
         }
@@ -893,6 +900,7 @@ static int emit_ops(emitter *e, ir_replayer *r, const ir_migration *m, ir_op **o
         }
         for (size_t k = 0; k < nmid; k++)
             ir_schema_free(mid[k]);
+        free(mid);
         ir_schema_free(B);
         if (op->batch) {
             /* the block's steps: the SQL in the first, the others empty */
@@ -1111,4 +1119,69 @@ char *be_script_text(const be_program *bp, const be_migration *bm, const be_scri
         }
     }
     return jy_buf_take(&b);
+}
+
+/* ------------------------------------------------------------ snapshot */
+
+static int by_table_name(const void *a, const void *b)
+{
+    return strcmp((*(const ir_table *const *)a)->name, (*(const ir_table *const *)b)->name);
+}
+
+char *be_schema_sql(const ir_schema *s, ir_dialect d)
+{
+    jy_arena *a = jy_arena_new();
+    if (!a)
+        return NULL;
+    be_out o = {.a = a, .d = d};
+    ir_schema *empty = ir_schema_new(a);
+    if (empty)
+        enums_created(&o, empty, s);
+    const ir_table **tables = jy_arena_calloc(a, s->ntables + 1, sizeof *tables);
+    for (size_t i = 0; tables && i < s->ntables; i++)
+        tables[i] = s->tables[i];
+    if (tables)
+        qsort(tables, s->ntables, sizeof *tables, by_table_name);
+    /* tables first (foreign keys after all of them, except on SQLite,
+     * which takes them inline and checks them late) */
+    for (size_t i = 0; tables && i < s->ntables; i++) {
+        ir_table t = *tables[i];
+        if (d != IR_D_SQLITE)
+            t.nfkeys = 0;
+        be_create_table(&o, s, &t, t.name);
+    }
+    for (size_t i = 0; tables && d != IR_D_SQLITE && i < s->ntables; i++)
+        for (size_t k = 0; k < tables[i]->nfkeys; k++)
+            be_alter(&o, tables[i]->name, "ADD %s", be_fkey_clause(&o, tables[i]->fkeys[k]));
+    for (size_t i = 0; i < s->nobjects; i++) {
+        const ir_object *x = s->objects[i];
+        if (x->kind == IR_OBJ_VIEW && x->sql)
+            be_sql(&o, "CREATE VIEW %s AS %s", be_qi(&o, x->name), x->sql);
+        else if (x->kind == IR_OBJ_MATVIEW && x->sql && d == IR_D_POSTGRESQL)
+            be_sql(&o, "CREATE MATERIALIZED VIEW %s AS %s", be_qi(&o, x->name), x->sql);
+        else if (x->kind == IR_OBJ_EXTENSION && d == IR_D_POSTGRESQL)
+            be_sql(&o, "CREATE EXTENSION IF NOT EXISTS %s", be_qi(&o, x->name));
+        else if (x->kind == IR_OBJ_SEQUENCE && d == IR_D_POSTGRESQL)
+            be_sql(&o, "CREATE SEQUENCE %s", be_qi(&o, x->name));
+        else if (x->kind == IR_OBJ_SCHEMA && d == IR_D_POSTGRESQL)
+            be_sql(&o, "CREATE SCHEMA %s", be_qi(&o, x->name));
+        else if (x->kind == IR_OBJ_TRIGGER && x->sql && strncmp(x->sql, "CREATE", 6) == 0)
+            be_sql(&o, "%s", x->sql);
+        else if (x->kind == IR_OBJ_POLICY && x->sql && x->table && d == IR_D_POSTGRESQL)
+            be_sql(&o, "CREATE POLICY %s ON %s %s", be_qi(&o, x->name), be_qi(&o, x->table),
+                   x->sql);
+    }
+    be_step st;
+    memset(&st, 0, sizeof st);
+    finish_step(&o, &st);
+    jy_buf b;
+    jy_buf_init(&b);
+    for (size_t i = 0; i < st.nstmts; i++)
+        jy_buf_printf(&b, "%s;\n", st.stmts[i].sql);
+    char *r = b.failed || o.failed ? NULL : jy_buf_take(&b);
+    jy_buf_free(&b);
+    jy_arena_free(a);
+    if (!r)
+        return NULL;
+    return r;
 }

@@ -97,6 +97,22 @@ static int compare(rt_conn *c, ir_dialect d, const ir_program *p, const char *up
 }
 
 
+/* The id of the last migration replayed for d (static storage). */
+static const char *bp_last_id(const ir_program *p, ir_dialect d)
+{
+    static char id[256];
+    ir_migration **order = NULL;
+    size_t n = 0;
+    jy_diags dg;
+    jy_diags_init(&dg);
+    assert_int_equal(ir_replay_order(p, d, &order, &n, &dg), 0);
+    assert_true(n > 0);
+    snprintf(id, sizeof id, "%s", order[n - 1]->id);
+    free(order);
+    jy_diags_free(&dg);
+    return id;
+}
+
 /* Apply and check the whole history on connection c (dialect d); returns
  * the number of downgrades run.  Fails the test on any difference. */
 static size_t live_check(rt_conn *c, ir_dialect d, const ir_program *p)
@@ -138,6 +154,28 @@ static size_t live_check(rt_conn *c, ir_dialect d, const ir_program *p)
     jy_diags_free(&dg);
     assert_int_equal(bad, 0);
     return downs;
+}
+
+/* be_schema_sql of the final replayed schema, run on an empty database
+ * (connection c), gives back that schema. */
+static void live_snapshot(rt_conn *c, ir_dialect d, const ir_program *p)
+{
+    jy_diags dg;
+    jy_diags_init(&dg);
+    ir_schema *want = ir_replay_schema(p, d, NULL, &dg);
+    assert_non_null(want);
+    char *sql = be_schema_sql(want, d);
+    assert_non_null(sql);
+    int rc = rt_exec(c, sql, &dg);
+    if (rc) {
+        print_message("schema SQL failed:\n%s\n", sql);
+        jy_diags_print(&dg, stdout, false);
+    }
+    assert_int_equal(rc, 0);
+    free(sql);
+    ir_schema_free(want);
+    jy_diags_free(&dg);
+    assert_int_equal(compare(c, d, p, bp_last_id(p, d), "schema-snapshot --format=sql"), 0);
 }
 
 #endif /* JORYU_TEST_BACKEND_LIVE_H */

@@ -36,6 +36,13 @@ static void test_mysql_live(void **state)
     assert_int_equal(rc, 0);
     size_t downs = live_check(c, rt_conn_dialect(c), p);
     assert_true(downs >= 10);
+    /* the snapshot SQL in a fresh database gives the same schema back */
+    rc = rt_exec(c,
+                 "DROP DATABASE joryu_h8_live; CREATE DATABASE joryu_h8_live CHARACTER SET "
+                 "utf8mb4 COLLATE utf8mb4_unicode_ci; USE joryu_h8_live",
+                 &d);
+    assert_int_equal(rc, 0);
+    live_snapshot(c, rt_conn_dialect(c), p);
     assert_int_equal(rt_exec(c, "DROP DATABASE joryu_h8_live", &d), 0);
     rt_close(c);
     jy_diags_free(&d);

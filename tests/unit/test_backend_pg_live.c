@@ -37,6 +37,13 @@ static void test_pg_live(void **state)
     assert_int_equal(rc, 0);
     size_t downs = live_check(c, IR_D_POSTGRESQL, p);
     assert_true(downs >= 10);
+    /* the snapshot SQL in a fresh schema gives the same schema back */
+    rc = rt_exec(c,
+                 "DROP SCHEMA jy_h8_live CASCADE; DROP SCHEMA IF EXISTS reporting CASCADE; "
+                 "CREATE SCHEMA jy_h8_live; SET search_path TO jy_h8_live",
+                 &d);
+    assert_int_equal(rc, 0);
+    live_snapshot(c, IR_D_POSTGRESQL, p);
     assert_int_equal(rt_exec(c, "DROP SCHEMA jy_h8_live CASCADE", &d), 0);
     rt_close(c);
     jy_diags_free(&d);

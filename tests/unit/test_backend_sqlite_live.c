@@ -36,10 +36,25 @@ static void test_sqlite_live(void **state)
     ir_program_free(p);
 }
 
+static void test_sqlite_snapshot_sql(void **state)
+{
+    (void)state;
+    ir_program *p = compile_history();
+    jy_diags d;
+    jy_diags_init(&d);
+    rt_conn *c = rt_connect("sqlite::memory:", &d);
+    assert_non_null(c);
+    live_snapshot(c, IR_D_SQLITE, p);
+    rt_close(c);
+    jy_diags_free(&d);
+    ir_program_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sqlite_live),
+        cmocka_unit_test(test_sqlite_snapshot_sql),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -499,6 +499,55 @@ static void test_dialect_branches(void **state)
     cleanup(m, 1);
 }
 
+/* the sample project (examples/) replays and emits for every dialect */
+static void test_examples_emit(void **state)
+{
+    (void)state;
+    fe_options o;
+    fe_options_init(&o);
+    o.targets = IR_DMASK_ALL;
+    const char *paths[] = {JORYU_SRC "/examples/migrations"};
+    ir_program *p = NULL;
+    jy_diags d;
+    jy_diags_init(&d);
+    assert_int_equal(fe_compile(paths, 1, &o, &p, &d), 0);
+    const ir_dialect ds[] = {IR_D_POSTGRESQL, IR_D_MYSQL, IR_D_MARIADB, IR_D_SQLITE};
+    for (size_t k = 0; k < JY_COUNTOF(ds); k++) {
+        be_program *bp = NULL;
+        int rc = be_emit_program(p, ds[k], &bp, &d);
+        if (rc)
+            jy_diags_print(&d, stdout, false);
+        assert_int_equal(rc, 0);
+        assert_int_equal(bp->n, p->n);
+        assert_non_null(ir_schema_table(bp->schema, "orders"));
+        be_program_free(bp);
+    }
+    jy_diags_free(&d);
+    ir_program_free(p);
+}
+
+/* execute SQL loses its trailing ';' (the text adds one) */
+static void test_execute_trailing_semicolon(void **state)
+{
+    (void)state;
+    const mig m[] = {
+        {"20260301T100000_raw", "    op.execute(\"CREATE TABLE x (id INT);  \\n\")\n", NULL},
+    };
+    ir_program *p = build(m, 1);
+    jy_diags d;
+    jy_diags_init(&d);
+    be_program *bp = NULL;
+    assert_int_equal(be_emit_program(p, IR_D_SQLITE, &bp, &d), 0);
+    assert_int_equal(bp->migs[0].up.nsteps, 1);
+    assert_string_equal(bp->migs[0].up.steps[0].stmts[0].sql, "CREATE TABLE x (id INT)");
+    assert_true(bp->migs[0].down.irreversible);
+    assert_string_equal(bp->migs[0].down.reason, "op.execute has no reverse= (line 7)");
+    be_program_free(bp);
+    jy_diags_free(&d);
+    ir_program_free(p);
+    cleanup(m, 1);
+}
+
 /* quoting: identifiers and strings per dialect */
 static void test_quoting(void **state)
 {
@@ -545,6 +594,8 @@ int main(void)
         cmocka_unit_test(test_order_and_schema),
         cmocka_unit_test(test_dialect_branches),
         cmocka_unit_test(test_quoting),
+        cmocka_unit_test(test_examples_emit),
+        cmocka_unit_test(test_execute_trailing_semicolon),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
