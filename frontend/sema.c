@@ -290,6 +290,8 @@ static void bind_import(sema *s, const char *alias, sm_name_kind kind, const fe_
     }
 }
 
+/* Bind the names of an import statement (joryu, op, types, migration,
+ * downgrade, sqlalchemy.text); refuse every other module. */
 static void do_import(sema *s, const fe_stmt *st)
 {
     for (size_t i = 0; i < st->u.import.n; i++) {
@@ -370,6 +372,8 @@ static bool const_ok(const ir_value *v)
     }
 }
 
+/* A module constant `NAME = value`: checked once here, bound for later
+ * uses (a refused one is bound as SM_N_BAD so uses stay silent). */
 static void do_assign(sema *s, const fe_stmt *st)
 {
     const char *name = st->u.assign.target;
@@ -481,6 +485,8 @@ static void field_id(sema *s, ir_value *v)
     }
 }
 
+/* depends_on=[...]: ids or "group:<name>", no repeats; resolution is
+ * fe_sema_program's. */
 static void field_depends(sema *s, ir_value *v)
 {
     if (!want_list(s, v, "depends_on"))
@@ -558,6 +564,8 @@ static void field_mismatch(sema *s, ir_value *v)
 static const char *const dialect_words[] = {"postgresql", "postgres", "pg",
                                             "mysql",      "mariadb",  "sqlite"};
 
+/* dialects=[...]: known names; sets the migration mask every op starts
+ * from ("mysql" covers MariaDB). */
 static void field_dialects(sema *s, ir_value *v)
 {
     if (!want_list(s, v, "dialects"))

@@ -272,6 +272,7 @@ static bool set_map_ok(sema *s, const ir_value *v, const char *what)
     return ok && sm_no_duplicates(s, v->u.dict.keys, v->u.dict.n, "column");
 }
 
+/* IR_K_ROWS: a non-empty list of non-empty dicts {column: constant}. */
 static bool rows_ok(sema *s, const ir_value *v, const char *what)
 {
     if (v->kind != IR_V_LIST && v->kind != IR_V_TUPLE) {
@@ -321,6 +322,7 @@ static bool rows_ok(sema *s, const ir_value *v, const char *what)
 static const char *const opt_keys[] = {"nullable",    "default", "server_default", "generated",
                                        "primary_key", "unique",  "comment"};
 
+/* String keys, each among keys[] (any string when keys is NULL). */
 static bool dict_keys_ok(sema *s, const ir_value *v, const char *const *keys, size_t nk,
                          const char *what)
 {
@@ -359,6 +361,8 @@ static const ir_value *dict_get(const ir_value *v, const char *key)
     return NULL;
 }
 
+/* The column options dict of a column_added hint (the op.add_column
+ * keywords of reference §6.3), each with its kind. */
 static bool opts_ok(sema *s, const ir_value *v)
 {
     if (!dict_keys_ok(s, v, opt_keys, JY_COUNTOF(opt_keys), "the column options"))
@@ -448,6 +452,8 @@ static bool hint_dict_ok(sema *s, const char *kw, const ir_value *v)
     return dict_keys_ok(s, v, NULL, 0, kw);
 }
 
+/* One element of a declare_schema_change tuple against its shape letter
+ * (ir.h, IR_K_HINT). */
 static bool hint_elem_ok(sema *s, const char *kw, char shape, const ir_value *x)
 {
     switch (shape) {

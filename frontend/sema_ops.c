@@ -835,6 +835,8 @@ static bool name_free(sema *s, const char *name, uint32_t start, uint32_t end)
     return false;
 }
 
+/* `with op.batch(table) as b:`: the block's ops get the batch (and its
+ * table in their BATCH_TABLE slot); blocks do not nest. */
 static void do_with(sema *s, const fe_stmt *st, ir_dmask cond)
 {
     const fe_expr *ctx = st->u.with.ctx;
@@ -892,6 +894,7 @@ static void do_with(sema *s, const fe_stmt *st, ir_dmask cond)
     s->batch_tend = saved_te;
 }
 
+/* In a function, only `d = op.dialect.name` (binds d for conditions). */
 static void do_assign(sema *s, const fe_stmt *st)
 {
     const fe_expr *v = st->u.assign.value;

@@ -152,6 +152,9 @@ static void not_declarative(sema *s, const fe_expr *e, const char *what)
                     "op.column(...)");
 }
 
+/* A call used as a value: t.X(...), t.now(), op.func.now(),
+ * op.column(...); anything else is reported (rejected ops, text(...),
+ * undefined names, other calls). */
 static ir_value *call_value(sema *s, const fe_expr *e)
 {
     const fe_expr *fn = e->u.call.fn;
