@@ -1007,24 +1007,25 @@ static void k_exec_index(gen *g, gtable *t)
     gcol *c = &t->cols[ci];
     c->pinned = true;
     char ix[96];
-    snprintf(ix, sizeof ix, "ix_%s_%s_lower_%u", t->name, c->name, ++g->serial);
+    snprintf(ix, sizeof ix, "ix_%s_%s_raw_%u", t->name, c->name, ++g->serial);
     ix[63] = 0;
-    sb_printf(&g->doc, "Case-insensitive index on %s.%s.\n\n"
-                       "PostgreSQL and SQLite index the expression; MySQL indexes the column.",
+    sb_printf(&g->doc, "Index %s.%s with hand-written SQL.\n\n"
+                       "Each dialect gets its own spelling; replay learns about the index\n"
+                       "from declare_schema_change.",
               t->name, c->name);
-    set_slug(g, "lower_index_%s_%s", t->name, c->name);
+    set_slug(g, "raw_index_%s_%s", t->name, c->name);
     sb_printf(&g->up, "    op.execute(\n        {\n");
-    sb_printf(&g->up, "            \"postgresql\": \"CREATE INDEX %s ON %s (lower(%s))\",\n", ix,
+    sb_printf(&g->up, "            \"postgresql\": \"CREATE INDEX %s ON %s USING btree (%s)\",\n", ix,
               t->name, c->name);
-    sb_printf(&g->up, "            \"sqlite\": \"CREATE INDEX %s ON %s (lower(%s))\",\n", ix,
+    sb_printf(&g->up, "            \"sqlite\": \"CREATE INDEX IF NOT EXISTS %s ON %s (%s)\",\n", ix,
               t->name, c->name);
     if (chance(g, 50)) {
         sb_printf(&g->up, "            \"default\": \"CREATE INDEX %s ON %s (%s)\",\n", ix, t->name,
                   c->name);
     } else {
-        sb_printf(&g->up, "            \"mysql\": \"CREATE INDEX %s ON %s (%s)\",\n", ix, t->name,
+        sb_printf(&g->up, "            \"mysql\": \"CREATE INDEX %s USING BTREE ON %s (%s)\",\n", ix, t->name,
                   c->name);
-        sb_printf(&g->up, "            \"mariadb\": \"CREATE INDEX %s ON %s (%s)\",\n", ix, t->name,
+        sb_printf(&g->up, "            \"mariadb\": \"CREATE INDEX %s USING BTREE ON %s (%s)\",\n", ix, t->name,
                   c->name);
     }
     sb_printf(&g->up, "        },\n        reverse={\"default\": \"DROP INDEX %s\", \"mysql\": \"DROP "
@@ -1159,7 +1160,7 @@ static void k_backfill(gen *g, gtable *t)
         sb_printf(&g->doc, "Add %s.%s and set it on every row.", t->name, c.name);
         set_slug(g, "backfill_%s_%s", t->name, c.name);
         sb_printf(&g->up, "    op.add_column(\"%s\", \"%s\", t.Bool)\n", t->name, c.name);
-        sb_printf(&g->up, "    op.backfill(\"%s\", set={\"%s\": \"1 = 1\"}, where=\"%s IS NULL\")\n",
+        sb_printf(&g->up, "    op.backfill(\"%s\", set={\"%s\": \"FALSE\"}, where=\"%s IS NULL\")\n",
                   t->name, c.name, c.name);
     }
     sb_printf(&g->down, "    op.drop_column(\"%s\", \"%s\")\n", t->name, c.name);
