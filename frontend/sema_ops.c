@@ -476,6 +476,24 @@ static void serial_rule(sema *s, const ir_value *tv, bool is_pk, const char *how
                     "alias is INTEGER PRIMARY KEY; add primary_key=True or use t.Int / t.BigInt");
 }
 
+/* autoincrement=True off the primary key: PostgreSQL has identity columns
+ * anywhere, but MySQL needs AUTO_INCREMENT on a key and SQLite's rowid
+ * alias is the INTEGER PRIMARY KEY (exit 6 for those). */
+static void autoincrement_rule(sema *s, const ir_value *av, const ir_value *tv, bool is_pk,
+                               ir_dmask mask)
+{
+    ir_dmask bad = mask & (IR_DMASK(IR_D_MYSQL) | IR_DMASK(IR_D_MARIADB) | IR_DMASK(IR_D_SQLITE));
+    if (!is_true(av) || is_pk || !bad || !tv || tv->kind != IR_V_TYPE ||
+        !integer_type(tv->u.type->id))
+        return; /* a non-integer type is sema.autoincrement-type already */
+    char list[96];
+    sm_mask_text(bad, list, sizeof list);
+    jy_diag *g = sm_err6(s, "sema.autoincrement-primary-key", av->start, av->end,
+                         "autoincrement=True without primary_key=True is not supported on %s",
+                         list);
+    jy_diag_hint(g, "add primary_key=True, or generate the value with server_default=\"...\"");
+}
+
 /* The dict keys of an op.execute argument against the dialects compiled. */
 static void sql_keys_for(sema *s, const ir_value *v, ir_dmask mask, const char *what)
 {
@@ -523,6 +541,8 @@ static void dialect_rules(sema *s, ir_op *op)
     case IR_OP_add_column:
         type_for_dialects(s, a[IR_A_add_column_type], mask);
         serial_rule(s, a[IR_A_add_column_type], is_true(a[IR_A_add_column_primary_key]), "");
+        autoincrement_rule(s, a[IR_A_add_column_autoincrement], a[IR_A_add_column_type],
+                           is_true(a[IR_A_add_column_primary_key]), mask);
         break;
     case IR_OP_alter_column:
         type_for_dialects(s, a[IR_A_alter_column_type], mask);
@@ -546,6 +566,8 @@ static void dialect_rules(sema *s, ir_op *op)
                          (pk1 && cn && strcmp(pk1, cn) == 0);
             type_for_dialects(s, c->args[IR_A_column_type], mask);
             serial_rule(s, c->args[IR_A_column_type], is_pk, "");
+            autoincrement_rule(s, c->args[IR_A_column_autoincrement], c->args[IR_A_column_type],
+                               is_pk, mask);
         }
         break;
     }
