@@ -94,6 +94,25 @@ const char *be_qlist(be_out *o, const char *const *names, size_t n)
     return take(o, &b);
 }
 
+/* Does the SQL text name the identifier as a whole word?  (A heuristic
+ * for expressions joryu does not parse: CHECK, WHERE, generated.) */
+bool be_mentions(const char *sql, const char *name)
+{
+    size_t n = strlen(name);
+    if (!sql || n == 0)
+        return false;
+    for (const char *p = sql; (p = strstr(p, name)) != NULL; p++) {
+        char before = p == sql ? ' ' : p[-1], after = p[n];
+        bool wb = !(before == '_' || (before >= 'a' && before <= 'z') ||
+                    (before >= 'A' && before <= 'Z') || (before >= '0' && before <= '9'));
+        bool wa = !(after == '_' || (after >= 'a' && after <= 'z') ||
+                    (after >= 'A' && after <= 'Z') || (after >= '0' && after <= '9'));
+        if (wb && wa)
+            return true;
+    }
+    return false;
+}
+
 /* ------------------------------------------------------------ builder */
 
 static be_bstmt *push(be_out *o)

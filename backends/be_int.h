@@ -41,6 +41,8 @@ const char *be_qs(be_out *o, const char *s);
 /* "a", "b" list of quoted identifiers. */
 const char *be_qlist(be_out *o, const char *const *names, size_t n);
 bool be_is_mysql(ir_dialect d);
+/* Does the SQL text name the identifier as a whole word? */
+bool be_mentions(const char *sql, const char *name);
 
 /* Per-dialect type spelling (postgresql.c, mysql.c, sqlite.c). */
 void be_pg_type(jy_buf *b, const ir_type *t);

@@ -268,11 +268,22 @@ static void alter_column_sql(be_out *o, const ir_table *t, const ir_column *from
         be_type_sql(&b, o->d, &to->type);
         const char *ty = jy_arena_strdup(o->a, b.data ? b.data : "");
         jy_buf_free(&b);
+        /* a partial index whose predicate names the column was parsed
+         * with the old type: drop it around the change */
+        for (size_t i = 0; i < t->nindexes; i++)
+            if (t->indexes[i]->where && be_mentions(t->indexes[i]->where, to->name))
+                be_drop_index(o, t, t->indexes[i]->name);
         if (from->def.kind != IR_DEF_NONE)
             be_alter(o, t->name, "ALTER COLUMN %s DROP DEFAULT", q);
-        be_alter(o, t->name, "ALTER COLUMN %s TYPE %s USING %s::%s", q, ty, q, ty);
+        /* PostgreSQL casts between enums and arrays only through text */
+        bool via_text = from->type.id == IR_T_ENUM || to->type.id == IR_T_ENUM;
+        be_alter(o, t->name, "ALTER COLUMN %s TYPE %s USING %s%s::%s", q, ty, q,
+                 via_text ? "::text" : "", ty);
         if (to->def.kind != IR_DEF_NONE)
             be_alter(o, t->name, "ALTER COLUMN %s SET DEFAULT %s", q, be_default_sql(o, to));
+        for (size_t i = 0; i < t->nindexes; i++)
+            if (t->indexes[i]->where && be_mentions(t->indexes[i]->where, to->name))
+                be_create_index(o, t, t->indexes[i], false);
     } else if (!same_default(&from->def, &to->def)) {
         const char *d = be_default_sql(o, to);
         if (d)
@@ -993,6 +1004,10 @@ static int synthesize_down(emitter *e, const ir_migration *m, ir_schema **before
 int be_emit_program(const ir_program *p, ir_dialect d, be_program **out, jy_diags *diags)
 {
     *out = NULL;
+    if (p->targets && !(p->targets & IR_DMASK(d))) {
+        ir_replay_not_a_target(p, d, diags);
+        return -1;
+    }
     ir_migration **order;
     size_t n;
     if (ir_replay_order(p, d, &order, &n, diags))

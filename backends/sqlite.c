@@ -31,23 +31,6 @@ static bool has(const char *const *v, size_t n, const char *name)
     return false;
 }
 
-/* Does the SQL text mention the identifier (as a word, case-insensitive
- * is not needed: names are compared as written)? */
-static bool mentions(const char *sql, const char *name)
-{
-    size_t n = strlen(name);
-    for (const char *p = sql; (p = strstr(p, name)) != NULL; p++) {
-        char before = p == sql ? ' ' : p[-1], after = p[n];
-        bool wb = !(before == '_' || (before >= 'a' && before <= 'z') ||
-                    (before >= 'A' && before <= 'Z') || (before >= '0' && before <= '9'));
-        bool wa = !(after == '_' || (after >= 'a' && after <= 'z') ||
-                    (after >= 'A' && after <= 'Z') || (after >= '0' && after <= '9'));
-        if (wb && wa)
-            return true;
-    }
-    return false;
-}
-
 static const char *str_arg(const ir_op *op, size_t i)
 {
     const ir_value *v = i < op->info->nparams ? op->args[i] : NULL;
@@ -100,10 +83,10 @@ bool be_lite_drop_ok(const ir_schema *before, const char *tn, const char *cn, co
                 *why = "SQLite cannot drop a column a foreign key references";
         }
     for (size_t i = 0; !*why && i < t->nchecks; i++)
-        if (mentions(t->checks[i]->expr, cn))
+        if (be_mentions(t->checks[i]->expr, cn))
             *why = "SQLite cannot drop a column named in a CHECK constraint";
     for (size_t i = 0; !*why && i < t->ncolumns; i++)
-        if (t->columns[i]->generated && mentions(t->columns[i]->generated, cn))
+        if (t->columns[i]->generated && be_mentions(t->columns[i]->generated, cn))
                 *why = "SQLite cannot drop a column a generated column uses";
     return *why == NULL;
 }

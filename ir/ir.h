@@ -694,6 +694,11 @@ int ir_replay(const ir_program *p, ir_dialect d, ir_replay_visit fn, void *ctx, 
  * NULL on a replay error (diagnostics in diags) or out of memory. */
 ir_schema *ir_replay_schema(const ir_program *p, ir_dialect d, const char *upto, jy_diags *diags);
 
+/* The error when d is not among the dialects p was compiled for (its ops
+ * carry no code for d): replay.not-a-target.  ir_replay, ir_replay_schema
+ * and be_emit_program report it themselves. */
+void ir_replay_not_a_target(const ir_program *p, ir_dialect d, jy_diags *diags);
+
 /* The index name op.column(unique=True) gets: uq_<table>_<column> (in a). */
 const char *ir_unique_column_index_name(jy_arena *a, const char *table, const char *column);
 

@@ -1451,9 +1451,29 @@ int ir_replay_order(const ir_program *p, ir_dialect d, ir_migration ***out, size
 
 /* ------------------------------------------------------------ program */
 
+void ir_replay_not_a_target(const ir_program *p, ir_dialect d, jy_diags *diags)
+{
+    char names[128] = "";
+    for (int k = 0; k < IR_D__COUNT; k++)
+        if (p->targets & IR_DMASK((ir_dialect)k)) {
+            size_t l = strlen(names);
+            snprintf(names + l, sizeof names - l, "%s%s", l ? ", " : "",
+                     ir_dialect_name((ir_dialect)k));
+        }
+    jy_diag *g = jy_diag_where(diags, JY_SEV_ERROR, JY_EXIT_ERROR, "replay.not-a-target", NULL,
+                               "the migrations were compiled for %s, not for %s", names,
+                               ir_dialect_name(d));
+    if (g)
+        jy_diag_hint(g, "add %s to [dialects] targets in joryu.toml", ir_dialect_name(d));
+}
+
 static int replay_all(const ir_program *p, ir_dialect d, ir_replay_visit fn, void *vctx,
                       const char *upto, ir_schema **final, jy_diags *diags)
 {
+    if (p->targets && !(p->targets & IR_DMASK(d))) {
+        ir_replay_not_a_target(p, d, diags);
+        return -1;
+    }
     ir_migration **order;
     size_t n;
     if (ir_replay_order(p, d, &order, &n, diags))

@@ -548,6 +548,31 @@ static void test_execute_trailing_semicolon(void **state)
     cleanup(m, 1);
 }
 
+/* a dialect the program was not compiled for is refused, not emitted empty */
+static void test_not_a_target(void **state)
+{
+    (void)state;
+    fe_options o;
+    fe_options_init(&o); /* postgresql, mysql, sqlite */
+    const char *src = "import joryu\nfrom joryu import op, types as t\n\n\n"
+                      "@joryu.migration(id=\"20260301T100000_a\")\ndef upgrade():\n"
+                      "    op.create_table(\"a\", op.column(\"id\", t.Int))\n";
+    ir_program *p = NULL;
+    jy_diags d;
+    jy_diags_init(&d);
+    assert_int_equal(fe_compile_memory("20260301T100000_a.py", src, strlen(src), &o, &p, &d), 0);
+    be_program *bp = NULL;
+    assert_int_equal(be_emit_program(p, IR_D_MARIADB, &bp, &d), -1);
+    assert_int_equal(d.nerrors, 1);
+    assert_string_equal(d.v[0].code, "replay.not-a-target");
+    assert_string_equal(d.v[0].message,
+                        "the migrations were compiled for postgresql, mysql, sqlite, not for mariadb");
+    assert_null(ir_replay_schema(p, IR_D_MARIADB, NULL, &d));
+    assert_null(bp);
+    jy_diags_free(&d);
+    ir_program_free(p);
+}
+
 /* quoting: identifiers and strings per dialect */
 static void test_quoting(void **state)
 {
@@ -594,6 +619,7 @@ int main(void)
         cmocka_unit_test(test_order_and_schema),
         cmocka_unit_test(test_dialect_branches),
         cmocka_unit_test(test_quoting),
+        cmocka_unit_test(test_not_a_target),
         cmocka_unit_test(test_examples_emit),
         cmocka_unit_test(test_execute_trailing_semicolon),
     };
