@@ -7,7 +7,7 @@
 #   scripts/test.sh [...] -- ARGS    ARGS go to every ctest run (e.g. -- -L unit, -- -R e2e.db)
 #
 # Options: --quick, --no-asan, --no-fuzz, --no-deps (skip apt), --fuzz-seconds=N
-# (frontend target, default 60; other targets get half).  Environment:
+# (frontend and backends targets, default 60; the others get half).  Environment:
 # JORYU_BUILD_PREFIX (default "build": build/, build-asan/, build-fuzz/).
 #
 # Stages, each reported PASS or FAIL; a failed stage does not stop the
@@ -153,7 +153,8 @@ fuzz_target() {
     if [[ -d $seeds ]]; then cp -rn "$seeds"/. "$work"/ || true; fi
     local dict=()
     if [[ -f $ROOT/tests/fuzz/$name.dict ]]; then dict=(-dict="$ROOT/tests/fuzz/$name.dict")
-    elif [[ $name == frontend && -f $ROOT/tests/fuzz/dict ]]; then dict=(-dict="$ROOT/tests/fuzz/dict")
+    elif [[ ($name == frontend || $name == backends) && -f $ROOT/tests/fuzz/dict ]]; then
+        dict=(-dict="$ROOT/tests/fuzz/dict") # the migration language
     fi
     # the outer timeout is a safety net: libFuzzer stops itself
     timeout -k 10 $((secs * 2 + 300)) \
@@ -217,7 +218,7 @@ if (( FUZZ )); then
     for tgt in "${targets[@]}"; do
         name=${tgt#fuzz_}
         secs=$FUZZ_SECONDS
-        [[ $name == frontend ]] || secs=$(( (FUZZ_SECONDS + 1) / 2 ))
+        [[ $name == frontend || $name == backends ]] || secs=$(( (FUZZ_SECONDS + 1) / 2 ))
         if [[ $brc -ne 0 || ! -x $BF/fuzz/$tgt ]]; then
             banner "fuzz-$name"
             record "fuzz-$name" 1 "not run: the fuzz build failed" 0
