@@ -558,9 +558,6 @@ static void dialect_rules(sema *s, ir_op *op)
                               : NULL;
         for (size_t i = 0; cols && i < cols->u.list.n; i++) {
             ir_op *c = cols->u.list.items[i]->u.op;
-            c->dialects = op->dialects;
-            c->cond_dialects = op->cond_dialects;
-            c->batch = NULL;
             const char *cn = sm_str_of(c->args[IR_A_column_name]);
             bool is_pk = is_true(c->args[IR_A_column_primary_key]) ||
                          (pk1 && cn && strcmp(pk1, cn) == 0);
@@ -619,6 +616,13 @@ static void add_op(sema *s, ir_op *op, ir_dmask cond, const char *callee, const 
 {
     op->cond_dialects = cond;
     op->dialects = cond & s->opt->targets;
+    const ir_value *cols = op->kind == IR_OP_create_table ? op->args[IR_A_create_table_columns]
+                                                          : NULL;
+    for (size_t i = 0; cols && i < cols->u.list.n; i++) {
+        ir_op *c = cols->u.list.items[i]->u.op; /* columns share their table's masks */
+        c->cond_dialects = op->cond_dialects;
+        c->dialects = op->dialects;
+    }
     sm_op_rules(s, op, callee, call);
     dialect_rules(s, op);
     sm_vec_push(s, s->ops, op);
