@@ -6,6 +6,7 @@
 #                                    `export JORYU_TEST_MYSQL_URL=...` (also
 #                                    written to DIR/env.sh)
 #   scripts/dbservers.sh stop DIR    stop both (idempotent; DIR is kept)
+#   scripts/dbservers.sh env DIR     print the export lines again
 #
 # Both listen on 127.0.0.1 only, on free ports picked at start, so several
 # DIRs can run side by side.  Each has a user `joryu` (password `joryu`) and a
@@ -14,7 +15,10 @@
 # authentication is real: a wrong password is refused over TCP.
 #
 # PostgreSQL refuses to run as root, so as root the cluster belongs to the
-# `postgres` user (runuser); MariaDB runs as the calling user.  Settings trade
+# `postgres` user (runuser); when that user cannot enter DIR (a private parent
+# such as mktemp's), the cluster lives in /tmp/jypg.* instead and `stop`
+# removes it.  MariaDB runs as the calling user.  A restarted DIR keeps its
+# ports when they are still free.  Settings trade
 # durability for speed (fsync off): these servers are for tests only.
 set -euo pipefail
 
@@ -24,6 +28,10 @@ usage() { echo "usage: $0 start|stop|env DIR" >&2; exit 2; }
 
 [[ $# -eq 2 ]] || usage
 cmd=$1
+if [[ $cmd != start && ! -d $2 ]]; then
+    [[ $cmd == stop ]] && exit 0
+    die "no such folder: $2"
+fi
 mkdir -p "$2"
 DIR=$(cd "$2" && pwd)
 
