@@ -101,7 +101,17 @@ bool be_mentions(const char *sql, const char *name)
     size_t n = strlen(name);
     if (!sql || n == 0)
         return false;
-    for (const char *p = sql; (p = strstr(p, name)) != NULL; p++) {
+    for (const char *p = sql; *p; p++) {
+        if (*p == '\'') { /* a string literal names nothing */
+            for (p++; *p && !(*p == '\'' && p[1] != '\''); p++)
+                if (*p == '\'' && p[1] == '\'')
+                    p++;
+            if (!*p)
+                break;
+            continue;
+        }
+        if (strncmp(p, name, n) != 0)
+            continue;
         char before = p == sql ? ' ' : p[-1], after = p[n];
         bool wb = !(before == '_' || (before >= 'a' && before <= 'z') ||
                     (before >= 'A' && before <= 'Z') || (before >= '0' && before <= '9'));

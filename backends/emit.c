@@ -754,6 +754,100 @@ static void finish_step(be_out *o, be_step *st)
     o->no_tx = false;
 }
 
+/* ------------------------------------------------------------ subsets */
+
+/* Copy table t (deeply) into s. */
+static void copy_table(ir_schema *s, const ir_table *st)
+{
+    ir_table *t = ir_schema_add_table(s, st->name);
+    if (!t)
+        return;
+    t->comment = st->comment ? jy_arena_strdup(s->arena, st->comment) : NULL;
+    for (size_t j = 0; j < st->ncolumns; j++) {
+        const ir_column *sc = st->columns[j];
+        ir_column *c = ir_table_add_column(s, t, sc->name, &sc->type);
+        if (!c)
+            return;
+        c->nullable = sc->nullable;
+        c->def.kind = sc->def.kind;
+        c->def.text = sc->def.text ? jy_arena_strdup(s->arena, sc->def.text) : NULL;
+        c->generated = sc->generated ? jy_arena_strdup(s->arena, sc->generated) : NULL;
+        c->generated_virtual = sc->generated_virtual;
+        c->identity = sc->identity;
+        c->comment = sc->comment ? jy_arena_strdup(s->arena, sc->comment) : NULL;
+    }
+    ir_table_set_pk(s, t, st->pk_name, st->pk, st->npk);
+    for (size_t j = 0; j < st->nuniques; j++)
+        ir_table_add_unique(s, t, st->uniques[j]->name, st->uniques[j]->columns,
+                            st->uniques[j]->ncolumns);
+    for (size_t j = 0; j < st->nindexes; j++) {
+        const ir_index *x = st->indexes[j];
+        ir_table_add_index(s, t, x->name, x->unique, x->columns, x->ncolumns, x->where,
+                           x->method);
+    }
+    for (size_t j = 0; j < st->nfkeys; j++) {
+        const ir_fkey *k = st->fkeys[j];
+        ir_table_add_fkey(s, t, k->name, k->columns, k->ncolumns, k->ref_table, k->ref_columns,
+                          k->nref_columns, k->on_delete, k->on_update);
+    }
+    for (size_t j = 0; j < st->nchecks; j++)
+        ir_table_add_check(s, t, st->checks[j]->name, st->checks[j]->expr);
+}
+
+/* Is name among v[0..n)? */
+static bool named(const char *const *v, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (v[i] && name && strcmp(v[i], name) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * The part of schema `full` that rendering ops[0..n) reads: the tables the
+ * ops name (both names of a rename, the referenced table of a foreign key,
+ * the table of an index dropped by name), the tables whose foreign keys
+ * reference them, every enum and every object.  Much cheaper than a whole
+ * copy on a long history.  In arena a (its own arena when NULL).
+ */
+static ir_schema *subset(const ir_schema *full, ir_op *const *ops, size_t n, jy_arena *a)
+{
+    ir_schema *s = ir_schema_new(a);
+    if (!s)
+        return NULL;
+    const char **names = calloc(4 * n + 1, sizeof *names);
+    size_t k = 0;
+    for (size_t i = 0; names && i < n; i++) {
+        const ir_op *op = ops[i];
+        names[k++] = op_table(op);
+        if (op->kind == IR_OP_rename_table)
+            names[k++] = sarg(op, IR_A_rename_table_new);
+        if (op->kind == IR_OP_create_foreign_key)
+            names[k++] = sarg(op, IR_A_create_foreign_key_ref_table);
+        if (op->kind == IR_OP_drop_index) {
+            ir_table *owner = NULL;
+            if (ir_schema_index(full, sarg(op, IR_A_drop_index_name), &owner) && owner)
+                names[k++] = owner->name;
+        }
+    }
+    for (size_t i = 0; names && i < full->ntables; i++) {
+        const ir_table *t = full->tables[i];
+        bool take = named(names, k, t->name);
+        for (size_t j = 0; !take && j < t->nfkeys; j++)
+            take = named(names, k, t->fkeys[j]->ref_table);
+        if (take)
+            copy_table(s, t);
+    }
+    free(names);
+    for (size_t i = 0; i < full->nenums; i++)
+        ir_schema_add_enum(s, full->enums[i]->name, full->enums[i]->labels,
+                           full->enums[i]->nlabels);
+    for (size_t i = 0; i < full->nobjects; i++)
+        ir_schema_add_object(s, full->objects[i]->kind, full->objects[i]->name,
+                             full->objects[i]->table, full->objects[i]->sql);
+    return s;
+}
+
 typedef struct emitter {
     jy_arena *a;
     ir_dialect d;
@@ -786,7 +880,7 @@ static int emit_ops(emitter *e, ir_replayer *r, const ir_migration *m, ir_op **o
         if (op->batch)
             while (j < n && (ops[j]->batch == op->batch || !ir_op_for_dialect(m, ops[j], e->d)))
                 j++;
-        ir_schema *B = ir_schema_clone(ir_replay_current(r), NULL);
+        ir_schema *B = subset(ir_replay_current(r), ops + i, j - i, NULL);
         if (!B)
             return -1;
         /* replay the block, keeping the schema between its ops */
@@ -803,7 +897,7 @@ static int emit_ops(emitter *e, ir_replayer *r, const ir_migration *m, ir_op **o
         for (size_t k = i; k < j && rc == 0; k++) {
             if (!ir_op_for_dialect(m, ops[k], e->d))
                 continue;
-            ir_schema *pre = ir_schema_clone(ir_replay_current(r), NULL);
+            ir_schema *pre = subset(ir_replay_current(r), ops + i, j - i, NULL);
             if (ir_replay_apply(r, m, ops[k], e->diags)) {
                 ir_schema_free(pre);
                 rc = -1;
@@ -811,9 +905,9 @@ static int emit_ops(emitter *e, ir_replayer *r, const ir_migration *m, ir_op **o
             }
             const ir_schema *post = ir_replay_current(r);
             if (before_of && pre)
-                before_of[k] = ir_schema_clone(pre, keep);
+                before_of[k] = subset(pre, ops + k, 1, keep);
             if (after_of)
-                after_of[k] = ir_schema_clone(post, keep);
+                after_of[k] = subset(post, ops + k, 1, keep);
             const char *w = NULL;
             if (e->d == IR_D_SQLITE && pre && !be_lite_direct(ops[k], pre, post, &w)) {
                 need_rebuild = true;

@@ -665,8 +665,9 @@ ir_dialect ir_replay_dialect(const ir_replayer *r);
  * -1 when out of memory. */
 int ir_replay_reset(ir_replayer *r, const ir_schema *s);
 /* Apply one op of m (upgrade or downgrade body).  Ops not compiled for the
- * replay's dialect are skipped (0).  Returns 0, or -1 with a diagnostic
- * (the schema is then unchanged). */
+ * replay's dialect are skipped (0).  Returns 0, or -1 with a diagnostic;
+ * after an error the replay should stop (a hint list or a create_table may
+ * be half applied). */
 int ir_replay_apply(ir_replayer *r, const ir_migration *m, const ir_op *op, jy_diags *diags);
 /* Is this op compiled for dialect d (mask and migration dialects=)? */
 bool ir_op_for_dialect(const ir_migration *m, const ir_op *op, ir_dialect d);

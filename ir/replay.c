@@ -330,22 +330,25 @@ static bool enum_used(const ir_schema *s, const char *name)
     return false;
 }
 
-/* PostgreSQL: drop the enum types no column uses any more (the backend
- * drops them with their last column). */
-static void enums_gc(ctx *c, const ir_schema *before)
+/* The enum type name of a column type (Array of Enum too), or NULL. */
+static const char *enum_of(const ir_type *t)
+{
+    if (t->id == IR_T_ARRAY && t->inner)
+        t = t->inner;
+    return t->id == IR_T_ENUM ? t->enum_name : NULL;
+}
+
+/* PostgreSQL: drop the enum types among names[] that no column uses any
+ * more (the backend drops them with their last column).  The names point
+ * into the schema arena, which keeps them after their column is gone. */
+static void enums_gc(ctx *c, const char *const *names, size_t n)
 {
     if (c->r->d != IR_D_POSTGRESQL)
         return;
-    for (size_t i = 0; i < before->ntables; i++)
-        for (size_t j = 0; j < before->tables[i]->ncolumns; j++) {
-            const ir_type *t = &before->tables[i]->columns[j]->type;
-            if (t->id == IR_T_ARRAY && t->inner)
-                t = t->inner;
-            if (t->id == IR_T_ENUM && t->enum_name && ir_schema_enum(c->s, t->enum_name) &&
-                !enum_used(c->s, t->enum_name)) {
-                record(c, 'e', t->enum_name, NULL, "dropped with its last column");
-                ir_schema_remove_enum(c->s, t->enum_name);
-            }
+    for (size_t i = 0; i < n; i++)
+        if (names[i] && ir_schema_enum(c->s, names[i]) && !enum_used(c->s, names[i])) {
+            record(c, 'e', names[i], NULL, "dropped with its last column");
+            ir_schema_remove_enum(c->s, names[i]);
         }
 }
 
@@ -617,7 +620,7 @@ static void alter_col(ctx *c, ir_table *t, ir_column *col, const ir_value *type,
                       const ir_value *comment, const ir_value *at)
 {
     if (type && type->kind == IR_V_TYPE) {
-        ir_schema *before = ir_schema_clone(c->s, NULL);
+        const char *old_enum = enum_of(&col->type);
         if (c->r->d == IR_D_SQLITE)
             remove_enum_check(c->s, t, col);
         ir_column tmp = *col;
@@ -628,10 +631,7 @@ static void alter_col(ctx *c, ir_table *t, ir_column *col, const ir_value *type,
         }
         (void)tmp;
         enum_attach(c, t, col, at);
-        if (before) {
-            enums_gc(c, before);
-            ir_schema_free(before);
-        }
+        enums_gc(c, &old_enum, 1);
     }
     if (nullable && nullable->kind == IR_V_BOOL)
         col->nullable = nullable->u.b;
@@ -660,14 +660,10 @@ static bool drop_column(ctx *c, ir_table *t, const char *name, const ir_value *a
         return false;
     if (c->r->d == IR_D_SQLITE)
         remove_enum_check(c->s, t, col);
-    ir_schema *before = ir_schema_clone(c->s, NULL);
+    const char *old_enum = enum_of(&col->type);
     ir_table_remove_column(c->s, t, name);
-    record(c, 'c', t->name, name,
-           jy_arena_printf(c->r->a, "dropped"));
-    if (before) {
-        enums_gc(c, before);
-        ir_schema_free(before);
-    }
+    record(c, 'c', t->name, name, "dropped");
+    enums_gc(c, &old_enum, 1);
     return true;
 }
 
@@ -710,7 +706,10 @@ static bool drop_table(ctx *c, const char *name, const ir_value *at)
                 return false;
             }
     }
-    ir_schema *before = ir_schema_clone(c->s, NULL);
+    const char **old_enums = jy_arena_calloc(c->r->a, t->ncolumns + 1, sizeof *old_enums);
+    size_t nold = t->ncolumns;
+    for (size_t i = 0; old_enums && i < t->ncolumns; i++)
+        old_enums[i] = enum_of(&t->columns[i]->type);
     for (size_t i = 0; i < t->nindexes; i++)
         record(c, 'i', t->indexes[i]->name, NULL,
                jy_arena_printf(c->r->a, "dropped with table %s", name));
@@ -721,10 +720,8 @@ static bool drop_table(ctx *c, const char *name, const ir_value *at)
             ir_schema_remove_object(c->s, o->kind, o->name, o->table);
     }
     record(c, 't', name, NULL, "dropped");
-    if (before) {
-        enums_gc(c, before);
-        ir_schema_free(before);
-    }
+    if (old_enums)
+        enums_gc(c, old_enums, nold);
     return true;
 }
 
@@ -1342,23 +1339,22 @@ int ir_replay_apply(ir_replayer *r, const ir_migration *m, const ir_op *op, jy_d
 {
     if (!ir_op_for_dialect(m, op, r->d))
         return 0;
-    /* work on a copy so that a failed op leaves the schema unchanged */
-    ir_schema *work = ir_schema_clone(r->s, NULL);
-    if (!work) {
+    /* applied in place: every check runs before the op changes anything,
+     * except in declare_schema_change lists and create_table columns,
+     * where an error after the first item leaves the earlier ones applied
+     * (replay stops at the first error anyway) */
+    ctx c = {.r = r, .s = r->s, .m = m, .op = op, .diags = diags};
+    bool ok = apply_op(&c, op) && !c.failed;
+    if (jy_arena_failed(r->s->arena)) {
         jy_diag_where(diags, JY_SEV_ERROR, JY_EXIT_ERROR, "replay.memory", m->id,
                       "out of memory during replay");
         return -1;
     }
-    ctx c = {.r = r, .s = work, .m = m, .op = op, .diags = diags};
-    bool ok = apply_op(&c, op) && !c.failed;
-    if (!ok || jy_arena_failed(work->arena)) {
+    if (!ok) {
         if (!c.failed)
             err_at(&c, "replay.failed", 0, 0, "this op cannot be replayed");
-        ir_schema_free(work);
         return -1;
     }
-    ir_schema_free(r->s);
-    r->s = work;
     return 0;
 }
 
