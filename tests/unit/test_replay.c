@@ -573,6 +573,35 @@ static void test_not_a_target(void **state)
     ir_program_free(p);
 }
 
+/* SQLite: a label in an enum CHECK is not a reference to a column of that
+ * name, so dropping the column needs no rebuild */
+static void test_sqlite_drop_beside_enum_label(void **state)
+{
+    (void)state;
+    const mig m[] = {
+        {"20260301T100000_t",
+         "    op.create_table(\"t\", op.column(\"id\", t.Int, primary_key=True),\n"
+         "        op.column(\"state\", t.Enum(\"draft\", \"archived\", name=\"st\")),\n"
+         "        op.column(\"archived\", t.Bool))\n"
+         "    op.drop_column(\"t\", \"archived\")\n",
+         NULL},
+    };
+    ir_program *p = build(m, 1);
+    jy_diags d;
+    jy_diags_init(&d);
+    be_program *bp = NULL;
+    int rc = be_emit_program(p, IR_D_SQLITE, &bp, &d);
+    if (rc)
+        jy_diags_print(&d, stdout, false);
+    assert_int_equal(rc, 0);
+    assert_string_equal(bp->migs[0].up.steps[1].stmts[0].sql,
+                        "ALTER TABLE \"t\" DROP COLUMN \"archived\"");
+    be_program_free(bp);
+    jy_diags_free(&d);
+    ir_program_free(p);
+    cleanup(m, 1);
+}
+
 /* quoting: identifiers and strings per dialect */
 static void test_quoting(void **state)
 {
@@ -619,6 +648,7 @@ int main(void)
         cmocka_unit_test(test_order_and_schema),
         cmocka_unit_test(test_dialect_branches),
         cmocka_unit_test(test_quoting),
+        cmocka_unit_test(test_sqlite_drop_beside_enum_label),
         cmocka_unit_test(test_not_a_target),
         cmocka_unit_test(test_examples_emit),
         cmocka_unit_test(test_execute_trailing_semicolon),
