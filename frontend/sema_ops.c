@@ -141,6 +141,10 @@ ir_op *sm_build_op(sema *s, ir_op_kind k, const fe_expr *call, const fe_expr *fn
         }
         given[slot] = true;
         ir_value *v = sm_value(s, a->value);
+        if (v && v->kind == IR_V_NONE && !(info->params[slot].flags & IR_AF_REQ) &&
+            !(k == IR_OP_alter_column &&
+              (slot == IR_A_alter_column_default || slot == IR_A_alter_column_server_default)))
+            continue; /* `x=None` is the documented default: the same as leaving it out */
         if (v)
             args[slot] = sm_check_kind(s, callee, &info->params[slot], v);
     }

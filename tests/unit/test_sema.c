@@ -581,6 +581,31 @@ static void test_single_file_skips_dependencies(void **state)
     jy_diags_free(&d);
 }
 
+static void test_none_is_absent(void **state)
+{
+    (void)state;
+    /* `x=None` for an optional argument is its documented default; except
+     * alter_column's default=/server_default=None, which drop the default */
+    const char *text = HEADER "@joryu.migration(id=\"20260101T000000_x\")\ndef upgrade():\n"
+                              "    op.drop_index(\"ix\", table=None)\n"
+                              "    op.add_column(\"u\", \"c\", t.Text, default=None, comment=None)\n"
+                              "    op.alter_column(\"u\", \"c\", type=None, default=None)\n";
+    jy_diags d;
+    jy_diags_init(&d);
+    ir_program *p = compile_text("20260101T000000_x.py", text, IR_DMASK_DEFAULT, &d);
+    if (!p)
+        dump_diags(&d);
+    assert_non_null(p);
+    ir_migration *m = p->migs[0];
+    assert_null(m->ops[0]->args[IR_A_drop_index_table]);
+    assert_null(m->ops[1]->args[IR_A_add_column_default]);
+    assert_null(m->ops[1]->args[IR_A_add_column_comment]);
+    assert_null(m->ops[2]->args[IR_A_alter_column_type]);
+    assert_int_equal(m->ops[2]->args[IR_A_alter_column_default]->kind, IR_V_NONE);
+    ir_program_free(p);
+    jy_diags_free(&d);
+}
+
 /* Directory checks: write files into a scratch folder and compile it. */
 static char scratch[256];
 
@@ -755,6 +780,7 @@ int main(void)
         cmocka_unit_test(test_exit_6),
         cmocka_unit_test(test_mariadb_target),
         cmocka_unit_test(test_single_file_skips_dependencies),
+        cmocka_unit_test(test_none_is_absent),
         cmocka_unit_test(test_directory_checks),
         cmocka_unit_test(test_errors_recover),
     };
