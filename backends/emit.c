@@ -794,6 +794,58 @@ static void copy_table(ir_schema *s, const ir_table *st)
         ir_table_add_check(s, t, st->checks[j]->name, st->checks[j]->expr);
 }
 
+/* The strings inside a value (lists, tuples, dicts), counted / collected. */
+static size_t count_strings(const ir_value *v)
+{
+    if (!v)
+        return 0;
+    size_t n = 0;
+    switch (v->kind) {
+    case IR_V_STR: return 1;
+    case IR_V_LIST:
+    case IR_V_TUPLE:
+        for (size_t i = 0; i < v->u.list.n; i++)
+            n += count_strings(v->u.list.items[i]);
+        return n;
+    case IR_V_DICT:
+        for (size_t i = 0; i < v->u.dict.n; i++)
+            n += count_strings(v->u.dict.vals[i]);
+        return n;
+    default: return 0;
+    }
+}
+
+static size_t count_strings_all(const ir_op *op)
+{
+    size_t n = 0;
+    for (size_t a = 0; a < op->info->nparams; a++)
+        n += count_strings(op->args[a]);
+    return n;
+}
+
+static void collect_strings(const ir_value *v, const char **out, size_t *k, size_t cap)
+{
+    if (!v)
+        return;
+    switch (v->kind) {
+    case IR_V_STR:
+        if (*k < cap)
+            out[(*k)++] = v->u.str.s;
+        return;
+    case IR_V_LIST:
+    case IR_V_TUPLE:
+        for (size_t i = 0; i < v->u.list.n; i++)
+            collect_strings(v->u.list.items[i], out, k, cap);
+        return;
+    case IR_V_DICT:
+        for (size_t i = 0; i < v->u.dict.n; i++)
+            collect_strings(v->u.dict.vals[i], out, k, cap);
+        return;
+    default:
+        return;
+    }
+}
+
 /* Is name among v[0..n)? */
 static bool named(const char *const *v, size_t n, const char *name)
 {
@@ -815,10 +867,20 @@ static ir_schema *subset(const ir_schema *full, ir_op *const *ops, size_t n, jy_
     ir_schema *s = ir_schema_new(a);
     if (!s)
         return NULL;
-    const char **names = calloc(4 * n + 1, sizeof *names);
+    size_t cap = 4 * n + 1;
+    for (size_t i = 0; i < n; i++)
+        if (ops[i]->kind == IR_OP_declare_schema_change)
+            cap += count_strings_all(ops[i]);
+    const char **names = calloc(cap, sizeof *names);
     size_t k = 0;
     for (size_t i = 0; names && i < n; i++) {
         const ir_op *op = ops[i];
+        if (op->kind == IR_OP_declare_schema_change) {
+            /* any string of a hint may name a table */
+            for (size_t q = 0; q < op->info->nparams; q++)
+                collect_strings(op->args[q], names, &k, cap);
+            continue;
+        }
         names[k++] = op_table(op);
         if (op->kind == IR_OP_rename_table)
             names[k++] = sarg(op, IR_A_rename_table_new);
@@ -1143,10 +1205,12 @@ int be_emit_program(const ir_program *p, ir_dialect d, be_program **out, jy_diag
         if (rc == 0 && m->has_downgrade) {
             /* explicit downgrade: replayed from the schema after m */
             ir_replayer *dr = ir_replay_new(d);
-            if (!dr || ir_replay_reset(dr, ir_replay_current(r)))
+            ir_schema *part = dr ? subset(ir_replay_current(r), m->down, m->ndown, NULL) : NULL;
+            if (!part || ir_replay_reset(dr, part))
                 rc = -1;
             else if (emit_ops(&se, dr, m, m->down, m->ndown, &bm->down, NULL, NULL, NULL))
                 rc = -1;
+            ir_schema_free(part);
             ir_replay_free(dr);
         } else if (rc == 0) {
             if (synthesize_down(&se, m, before_of, after_of, &bm->down))
