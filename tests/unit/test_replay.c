@@ -602,6 +602,80 @@ static void test_sqlite_drop_beside_enum_label(void **state)
     cleanup(m, 1);
 }
 
+static void test_drop_index_wrong_table(void **state)
+{
+    (void)state;
+    const mig m[] = {
+        {"20260301T100000_users",
+         USERS "    op.create_table(\"teams\", op.column(\"id\", t.Int, primary_key=True))\n"
+               "    op.create_index(\"ix_name\", \"users\", [\"name\"])\n",
+         NULL},
+        {"20260302T000000_dx", "    op.drop_index(\"ix_name\", \"teams\")\n", NULL},
+    };
+    expect(m, 2, IR_D_POSTGRESQL, "replay.index-missing",
+           "7:30: index ix_name is on table users, not on teams");
+}
+
+static void test_rename_table_onto_existing(void **state)
+{
+    (void)state;
+    const mig m[] = {
+        {"20260301T100000_users",
+         USERS "    op.create_table(\"teams\", op.column(\"id\", t.Int, primary_key=True))\n", NULL},
+        {"20260302T000000_rn", "    op.rename_table(\"teams\", \"users\")\n", NULL},
+    };
+    expect(m, 2, IR_D_MYSQL, "replay.table-exists",
+           "7:30: table users already exists here: it was created by 20260301T100000_users "
+           "(DIR/20260301T100000_users.py:7:5)");
+}
+
+/* the visitor sees every op with the schema before and after it, then
+ * each migration's end */
+typedef struct visits {
+    size_t ops, ends;
+    bool saw_add;
+} visits;
+
+static int visit(void *ctx, const ir_migration *m, const ir_op *op, const ir_schema *before,
+                 const ir_schema *after)
+{
+    visits *v = ctx;
+    (void)m;
+    if (!op) {
+        v->ends++;
+        assert_ptr_equal(before, after);
+        return 0;
+    }
+    v->ops++;
+    if (op->kind == IR_OP_add_column) {
+        assert_null(ir_table_column(ir_schema_table(before, "users"), "age"));
+        assert_non_null(ir_table_column(ir_schema_table(after, "users"), "age"));
+        v->saw_add = true;
+    }
+    return 0;
+}
+
+static void test_visitor(void **state)
+{
+    (void)state;
+    const mig m[] = {
+        {"20260301T100000_users", USERS, NULL},
+        {"20260302T000000_add",
+         "    op.add_column(\"users\", \"age\", t.Int)\n    op.execute(\"SELECT 1\")\n", NULL},
+    };
+    ir_program *p = build(m, 2);
+    jy_diags d;
+    jy_diags_init(&d);
+    visits v = {0};
+    assert_int_equal(ir_replay(p, IR_D_SQLITE, visit, &v, &d), 0);
+    assert_int_equal(v.ops, 3);
+    assert_int_equal(v.ends, 2);
+    assert_true(v.saw_add);
+    jy_diags_free(&d);
+    ir_program_free(p);
+    cleanup(m, 2);
+}
+
 /* quoting: identifiers and strings per dialect */
 static void test_quoting(void **state)
 {
@@ -648,6 +722,9 @@ int main(void)
         cmocka_unit_test(test_order_and_schema),
         cmocka_unit_test(test_dialect_branches),
         cmocka_unit_test(test_quoting),
+        cmocka_unit_test(test_drop_index_wrong_table),
+        cmocka_unit_test(test_rename_table_onto_existing),
+        cmocka_unit_test(test_visitor),
         cmocka_unit_test(test_sqlite_drop_beside_enum_label),
         cmocka_unit_test(test_not_a_target),
         cmocka_unit_test(test_examples_emit),
