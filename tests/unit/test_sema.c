@@ -606,6 +606,45 @@ static void test_none_is_absent(void **state)
     jy_diags_free(&d);
 }
 
+static void test_hint_lists(void **state)
+{
+    (void)state;
+    /* items follow their field (blank lines allowed); another comment ends
+     * the list; hints before the decorator are ignored with a warning */
+    const char *text =
+        HEADER "@joryu.migration(id=\"20260101T000000_x\")\ndef upgrade():\n    pass\n\n"
+               "# JORYU-DOWN-HINT: completion-status: stub\n"
+               "@joryu.downgrade\ndef downgrade():\n"
+               "    # JORYU-DOWN-HINT: schema-impact:\n"
+               "    #   - drop_table: a\n"
+               "\n"
+               "    #   -   drop_table: b  \n"
+               "    # a plain comment\n"
+               "    #   - not an item\n"
+               "    # JORYU-DOWN-HINT: cross-references: [foreign_key: fk -> a.id]\n"
+               "    op.drop_table(\"a\")\n"
+               "    # JORYU-DOWN-HINT: completion-status: partial\r\n";
+    jy_diags d;
+    jy_diags_init(&d);
+    ir_program *p = compile_text("20260101T000000_x.py", text, IR_DMASK_DEFAULT, &d);
+    if (!p)
+        dump_diags(&d);
+    assert_non_null(p);
+    assert_int_equal(d.nerrors, 0);
+    assert_true(has_code(&d, "sema.hint-outside"));
+    ir_migration *m = p->migs[0];
+    assert_int_equal(m->nhints, 3);
+    const ir_hint *si = hint(m, "schema-impact");
+    assert_int_equal(si->nitems, 2);
+    assert_string_equal(si->items[1], "drop_table: b");
+    const ir_hint *cr = hint(m, "cross-references");
+    assert_int_equal(cr->nitems, 1);
+    assert_string_equal(cr->items[0], "foreign_key: fk -> a.id");
+    assert_string_equal(hint(m, "completion-status")->value, "partial");
+    ir_program_free(p);
+    jy_diags_free(&d);
+}
+
 /* Directory checks: write files into a scratch folder and compile it. */
 static char scratch[256];
 
@@ -781,6 +820,7 @@ int main(void)
         cmocka_unit_test(test_mariadb_target),
         cmocka_unit_test(test_single_file_skips_dependencies),
         cmocka_unit_test(test_none_is_absent),
+        cmocka_unit_test(test_hint_lists),
         cmocka_unit_test(test_directory_checks),
         cmocka_unit_test(test_errors_recover),
     };
