@@ -4,6 +4,7 @@
  */
 #include "compile_cmds.h"
 
+#include "backends.h"
 #include "frontend.h"
 
 #include <jansson.h>
@@ -144,6 +145,29 @@ static int job_compile(cc_job *j, ir_program **prog, jy_diags *d)
     return JY_EXIT_OK;
 }
 
+/*
+ * Replay the compiled history and emit its SQL for every target dialect, so
+ * that an op which cannot apply (replay.*) or cannot be rendered for a
+ * dialect (be.*, e.g. SQLite ALTER outside op.batch) is a compile error.
+ * Skipped in single-file mode: a lone file's tables come from files not
+ * compiled.  Returns 0 or the exit code; the program stays (its sources
+ * hold the diagnostics' positions): the caller frees it after printing.
+ */
+static int job_emit(cc_job *j, ir_program **prog, jy_diags *d)
+{
+    if (j->opt.single_file)
+        return JY_EXIT_OK;
+    for (int i = 0; i < IR_D__COUNT; i++) {
+        if (!(j->opt.targets & IR_DMASK(i)))
+            continue;
+        be_program *bp = NULL;
+        if (be_emit_program(*prog, (ir_dialect)i, &bp, d) != 0)
+            return d->exit_code ? d->exit_code : JY_EXIT_ERROR;
+        be_program_free(bp);
+    }
+    return JY_EXIT_OK;
+}
+
 static json_t *targets_json(ir_dmask m)
 {
     json_t *arr = json_array();
@@ -209,6 +233,8 @@ int cc_check(cli_ctx *c, const cli_args *a)
     int rc = job_prepare(c, a, "dialect", &j, &d);
     if (rc == 0)
         rc = job_compile(&j, &prog, &d);
+    if (rc == 0)
+        rc = job_emit(&j, &prog, &d);
     if (json) {
         /* the same report whatever failed: project, paths or compile */
         json_t *root = json_object();
@@ -405,4 +431,186 @@ int cc_ops(cli_ctx *c, const cli_args *a)
     else
         cli_hint(c, "run '%s ops' for the list", c->prog->name);
     return JY_EXIT_ERROR;
+}
+
+/* ------------------------------------------------------- sql, snapshot */
+
+/*
+ * The migration named by id or by a unique prefix of it.  Prints an error
+ * (with a did-you-mean) and returns NULL when there is none or several.
+ */
+static const ir_migration *find_migration(cli_ctx *c, const ir_program *p, const char *id)
+{
+    const ir_migration *hit = ir_program_find(p, id);
+    if (hit)
+        return hit;
+    size_t n = 0, len = strlen(id);
+    for (size_t i = 0; i < p->n; i++)
+        if (strncmp(p->migs[i]->id, id, len) == 0) {
+            hit = p->migs[i];
+            n++;
+        }
+    if (n == 1)
+        return hit;
+    if (n > 1) {
+        cli_error(c, "'%s' names %zu migrations", id, n);
+        cli_hint(c, "give more of the id (`joryu history` lists them)");
+        return NULL;
+    }
+    cli_error(c, "no migration '%s'", id);
+    const char **cands = malloc((p->n ? p->n : 1) * sizeof *cands);
+    const char *close = NULL;
+    if (cands) {
+        for (size_t i = 0; i < p->n; i++)
+            cands[i] = p->migs[i]->id;
+        close = jy_closest(id, len, cands, p->n);
+        free(cands);
+    }
+    if (close)
+        cli_hint(c, "did you mean '%s'?", close);
+    else
+        cli_hint(c, "`joryu history` lists the migrations");
+    return NULL;
+}
+
+/* Compile the project's migrations folder (positional arguments are not
+ * paths for these commands).  Returns 0 or an exit code, diagnostics printed. */
+static int compile_project(cli_ctx *c, const cli_args *a, cc_job *j, ir_program **prog,
+                           jy_diags *d)
+{
+    cli_args b = *a;
+    b.npos = 0;
+    int rc = job_prepare(c, &b, "dialect", j, d);
+    if (rc == 0)
+        rc = job_compile(j, prog, d);
+    return rc;
+}
+
+int cc_sql(cli_ctx *c, const cli_args *a)
+{
+    cc_job j;
+    jy_diags d;
+    jy_diags_init(&d);
+    ir_program *prog = NULL;
+    int rc = compile_project(c, a, &j, &prog, &d);
+    const ir_migration *m = NULL;
+    if (rc == 0 && a->npos == 1 && !(m = find_migration(c, prog, a->pos[0])))
+        rc = JY_EXIT_ERROR;
+    bool backward = cli_has(a, "backward");
+    int ndialects = 0;
+    for (int i = 0; i < IR_D__COUNT; i++)
+        ndialects += (j.opt.targets & IR_DMASK(i)) != 0;
+    for (int i = 0; i < IR_D__COUNT && rc == 0; i++) {
+        if (!(j.opt.targets & IR_DMASK(i)))
+            continue;
+        ir_dialect dl = (ir_dialect)i;
+        be_program *bp = NULL;
+        if (be_emit_program(prog, dl, &bp, &d) != 0) {
+            rc = d.exit_code ? d.exit_code : JY_EXIT_ERROR;
+            break;
+        }
+        if (ndialects > 1)
+            fprintf(c->out, "%s-- ===== %s =====%s\n", cli_bold(c), ir_dialect_name(dl),
+                    cli_reset(c));
+        for (size_t k = 0; k < bp->n && rc == 0; k++) {
+            const be_migration *bm = &bp->migs[k];
+            if (m && bm->m != m)
+                continue;
+            char *text = be_script_text(bp, bm, backward ? &bm->down : &bm->up);
+            if (!text) {
+                cli_error(c, "out of memory rendering SQL");
+                rc = JY_EXIT_ERROR;
+                break;
+            }
+            fputs(text, c->out);
+            if (*text && text[strlen(text) - 1] != '\n')
+                fputc('\n', c->out);
+            free(text);
+        }
+        if (m && !be_program_find(bp, m->id))
+            fprintf(c->out, "-- %s does not run on %s (its dialects= leaves it out)\n", m->id,
+                    ir_dialect_name(dl));
+        be_program_free(bp);
+    }
+    cli_print_diags(c, &d);
+    ir_program_free(prog);
+    jy_diags_free(&d);
+    job_free(&j);
+    return rc;
+}
+
+/* The first dialect of a mask (postgresql when empty). */
+static ir_dialect first_dialect(ir_dmask m)
+{
+    for (int i = 0; i < IR_D__COUNT; i++)
+        if (m & IR_DMASK(i))
+            return (ir_dialect)i;
+    return IR_D_POSTGRESQL;
+}
+
+static int print_schema(cli_ctx *c, const ir_schema *s, ir_dialect dl, bool sql)
+{
+    char *text = sql ? be_schema_sql(s, dl) : ir_schema_to_json(s, dl);
+    if (!text) {
+        cli_error(c, "out of memory printing the schema");
+        return JY_EXIT_ERROR;
+    }
+    fputs(text, c->out);
+    if (*text && text[strlen(text) - 1] != '\n')
+        fputc('\n', c->out);
+    free(text);
+    return JY_EXIT_OK;
+}
+
+/* schema-snapshot with --db: the live database's schema. */
+static int snapshot_live(cli_ctx *c, const char *url, bool sql)
+{
+    jy_diags d;
+    jy_diags_init(&d);
+    int rc = JY_EXIT_ERROR;
+    jy_arena *arena = jy_arena_new();
+    rt_conn *conn = rt_connect(url, &d);
+    ir_schema *s = arena ? ir_schema_new(arena) : NULL;
+    if (conn && s && rt_introspect(conn, s, &d) == 0)
+        rc = print_schema(c, s, rt_conn_dialect(conn), sql);
+    cli_print_diags(c, &d);
+    rt_close(conn);
+    jy_arena_free(arena);
+    jy_diags_free(&d);
+    return rc;
+}
+
+int cc_snapshot(cli_ctx *c, const cli_args *a)
+{
+    const char *fmt = cli_str(a, "format");
+    if (fmt && strcmp(fmt, "json") != 0 && strcmp(fmt, "sql") != 0) {
+        cli_error(c, "unknown --format '%s'", fmt);
+        cli_hint(c, "use --format=json (default) or --format=sql");
+        return JY_EXIT_ERROR;
+    }
+    bool sql = fmt && strcmp(fmt, "sql") == 0;
+    const char *db = cli_str(a, "db");
+    if (db)
+        return snapshot_live(c, db, sql);
+    cc_job j;
+    jy_diags d;
+    jy_diags_init(&d);
+    ir_program *prog = NULL;
+    int rc = compile_project(c, a, &j, &prog, &d);
+    be_program *bp = NULL;
+    ir_dialect dl = first_dialect(j.opt.targets);
+    if (rc == 0 && cli_list(a, "dialect", &(size_t){0}) && __builtin_popcount(j.opt.targets) > 1) {
+        cli_error(c, "schema-snapshot prints one dialect: give one --dialect");
+        rc = JY_EXIT_ERROR;
+    }
+    if (rc == 0 && be_emit_program(prog, dl, &bp, &d) != 0)
+        rc = d.exit_code ? d.exit_code : JY_EXIT_ERROR;
+    cli_print_diags(c, &d);
+    if (rc == 0)
+        rc = print_schema(c, bp->schema, dl, sql);
+    be_program_free(bp);
+    ir_program_free(prog);
+    jy_diags_free(&d);
+    job_free(&j);
+    return rc;
 }

@@ -22,6 +22,8 @@ int cc_check(cli_ctx *c, const cli_args *a);
 int cc_dump(cli_ctx *c, const cli_args *a);
 int cc_history(cli_ctx *c, const cli_args *a);
 int cc_ops(cli_ctx *c, const cli_args *a);
+int cc_sql(cli_ctx *c, const cli_args *a);
+int cc_snapshot(cli_ctx *c, const cli_args *a);
 
 #define CC_CHECK_CMD                                                                             \
     {"check", "[DIR|FILE...]", 0, CLI_MANY,                                                      \

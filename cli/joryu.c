@@ -494,7 +494,8 @@ static const cli_flag down_flags[] = {
 
 static const cli_flag snapshot_flags[] = {
     CLI_FLAG_DB,
-    {"format", CLI_STR, "json|sql", "output format"},
+    {"format", CLI_STR, "json|sql", "output format (default json)"},
+    {"dialect", CLI_LIST, "D", "the dialect to replay for (default: the first target)"},
     {NULL, CLI_BOOL, NULL, NULL},
 };
 
@@ -532,7 +533,8 @@ static const cli_flag import_flags[] = {
 };
 
 static const cli_flag sql_flags[] = {
-    {"dialect", CLI_STR, "D", "the dialect to render SQL for"},
+    {"dialect", CLI_LIST, "D", "the dialect(s) to render SQL for (default: every target)"},
+    {"backward", CLI_BOOL, NULL, "print the downgrade SQL instead"},
     {NULL, CLI_BOOL, NULL, NULL},
 };
 
@@ -556,8 +558,12 @@ static const cli_cmd joryu_cmds[] = {
      db_json_flags, NULL, NEEDS_DB},
     {"down", "", 0, 0, "run downgrades (dev only; production needs --allow-prod)", NULL,
      down_flags, NULL, NEEDS_DB},
-    {"schema-snapshot", "", 0, 0, "print the database's current schema", NULL, snapshot_flags,
-     NULL, NEEDS_DB},
+    {"schema-snapshot", "", 0, 0, "print the schema replayed from the files, or a database's",
+     "Without --db: replays every migration of the project for one dialect (--dialect,\n"
+     "default the first target) and prints the resulting schema.  With --db URL:\n"
+     "reads the live database's catalog.  Both print the same normalized JSON\n"
+     "(--format=json, default) or CREATE statements (--format=sql).",
+     snapshot_flags, cc_snapshot, NULL},
     {"verify", "[DIR]", 0, 1, "find conflicts between concurrent migrations", NULL, verify_flags,
      NULL, "It arrives with the conflict analysis; `joryu check` compiles meanwhile."},
     {"repair", "ID", 1, 1, "record the current checksum of an applied migration", NULL,
@@ -575,8 +581,12 @@ static const cli_cmd joryu_cmds[] = {
     CC_HISTORY_CMD,
     {"heads", "", 0, 0, "list the migrations nothing depends on", NULL, db_json_flags, NULL,
      "Use `joryu history` meanwhile."},
-    {"sql", "[ID]", 0, 1, "print the SQL a migration runs, without a database", NULL, sql_flags,
-     NULL, "It arrives with the SQL backends."},
+    {"sql", "[ID]", 0, 1, "print the SQL a migration runs, without a database",
+     "ID (or a unique prefix of it) names one migration; without ID every migration\n"
+     "is printed, in apply order.  Each step is introduced by a comment.  --backward\n"
+     "prints the downgrade (the explicit downgrade(), else the one synthesized from\n"
+     "the replayed schema, or why there is none).",
+     sql_flags, cc_sql, NULL},
     CC_CHECK_CMD,
     CC_DUMP_CMD,
     CC_OPS_CMD,
