@@ -1360,6 +1360,135 @@ int ir_replay_apply(ir_replayer *r, const ir_migration *m, const ir_op *op, jy_d
 
 /* ------------------------------------------------------------ ordering */
 
+/* The position of the migration with that id in p->migs (sorted by id), or
+ * p->n when none. */
+static size_t mig_index(const ir_program *p, const char *id)
+{
+    size_t lo = 0, hi = p->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(p->migs[mid]->id, id);
+        if (c == 0)
+            return mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return p->n;
+}
+
+/* A binary min-heap of migration positions: the ready set of the
+ * topological sort (the smallest id first). */
+static void heap_push(size_t *h, size_t *n, size_t v)
+{
+    size_t i = (*n)++;
+    while (i > 0 && h[(i - 1) / 2] > v) {
+        h[i] = h[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h[i] = v;
+}
+
+static size_t heap_pop(size_t *h, size_t *n)
+{
+    size_t top = h[0], v = h[--*n];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= *n)
+            break;
+        if (c + 1 < *n && h[c + 1] < h[c])
+            c++;
+        if (h[c] >= v)
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    if (*n)
+        h[i] = v;
+    return top;
+}
+
+/* A member of a migration group: the group's name and the position. */
+typedef struct gmember {
+    const char *group;
+    size_t at;
+} gmember;
+
+static int by_group(const void *a, const void *b)
+{
+    const gmember *x = a, *y = b;
+    int c = strcmp(x->group, y->group);
+    return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+/* The members of group `name` in g[0..n) (sorted by_group): [*lo, *hi). */
+static void group_range(const gmember *g, size_t n, const char *name, size_t *lo, size_t *hi)
+{
+    size_t a = 0, b = n;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (strcmp(g[mid].group, name) < 0)
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    *lo = a;
+    while (a < n && strcmp(g[a].group, name) == 0)
+        a++;
+    *hi = a;
+}
+
+/*
+ * Visit the edges into migration i (dep -> i): fn(j, i) for each.  A
+ * "group:<name>" entry stands for every other member of the group; an id
+ * that names no migration (or i itself) has no edge.
+ */
+static void edges_into(const ir_program *p, size_t i, const gmember *g, size_t ng,
+                       void (*fn)(void *ctx, size_t from, size_t to), void *gctx)
+{
+    const ir_migration *m = p->migs[i];
+    for (size_t k = 0; k < m->ndepends; k++) {
+        const char *dep = m->depends_on[k];
+        if (strncmp(dep, "group:", 6) == 0) {
+            size_t lo, hi;
+            group_range(g, ng, dep + 6, &lo, &hi);
+            for (size_t q = lo; q < hi; q++)
+                if (g[q].at != i)
+                    fn(gctx, g[q].at, i);
+        } else {
+            size_t j = mig_index(p, dep);
+            if (j < p->n && strcmp(dep, m->id) != 0)
+                fn(gctx, j, i);
+        }
+    }
+}
+
+typedef struct graph {
+    size_t *first; /* CSR: the edges out of j are to[first[j] .. first[j + 1]) */
+    size_t *to;
+    size_t *indeg;
+} graph;
+
+static void count_edge(void *gctx, size_t from, size_t to)
+{
+    graph *gr = gctx;
+    gr->first[from + 1]++;
+    gr->indeg[to]++;
+}
+
+static void fill_edge(void *gctx, size_t from, size_t to)
+{
+    graph *gr = gctx;
+    gr->to[gr->first[from]++] = to;
+}
+
+/*
+ * Kahn's algorithm on the depends_on graph, the ready migration with the
+ * smallest id first (p->migs is sorted by id): linear in migrations and
+ * edges, plus a sort of the group members.
+ */
 int ir_replay_order(const ir_program *p, ir_dialect d, ir_migration ***out, size_t *nout,
                     jy_diags *diags)
 {
@@ -1367,56 +1496,48 @@ int ir_replay_order(const ir_program *p, ir_dialect d, ir_migration ***out, size
     *nout = 0;
     size_t n = p->n;
     ir_migration **res = calloc(n + 1, sizeof *res);
-    size_t *indeg = calloc(n + 1, sizeof *indeg);
     bool *done = calloc(n + 1, sizeof *done);
-    if (!res || !indeg || !done) {
-        free(res);
-        free(indeg);
-        free(done);
-        return -1;
-    }
+    gmember *g = calloc(n + 1, sizeof *g);
+    size_t *heap = calloc(n + 1, sizeof *heap);
+    graph gr = {.first = calloc(n + 2, sizeof(size_t)), .indeg = calloc(n + 1, sizeof(size_t))};
+    size_t ng = 0;
+    int rc = -1;
+    if (!res || !done || !g || !heap || !gr.first || !gr.indeg)
+        goto out;
+    for (size_t j = 0; j < n; j++)
+        if (p->migs[j]->group)
+            g[ng++] = (gmember){p->migs[j]->group, j};
+    if (ng > 1)
+        qsort(g, ng, sizeof *g, by_group);
     /* edges: dep -> m.  indeg counts the unresolved dependencies of m. */
-    for (size_t i = 0; i < n; i++) {
-        const ir_migration *m = p->migs[i];
-        for (size_t k = 0; k < m->ndepends; k++) {
-            const char *dep = m->depends_on[k];
-            if (strncmp(dep, "group:", 6) == 0) {
-                for (size_t j = 0; j < n; j++)
-                    if (j != i && p->migs[j]->group && !strcmp(p->migs[j]->group, dep + 6))
-                        indeg[i]++;
-            } else if (ir_program_find(p, dep) && strcmp(dep, m->id) != 0)
-                indeg[i]++;
-        }
-    }
-    size_t k = 0;
-    for (;;) {
-        /* the smallest id with no pending dependency (migs are sorted) */
-        size_t pick = n;
-        for (size_t i = 0; i < n; i++)
-            if (!done[i] && indeg[i] == 0) {
-                pick = i;
-                break;
-            }
-        if (pick == n)
-            break;
+    for (size_t i = 0; i < n; i++)
+        edges_into(p, i, g, ng, count_edge, &gr);
+    for (size_t j = 0; j < n; j++)
+        gr.first[j + 1] += gr.first[j];
+    gr.to = calloc(gr.first[n] + 1, sizeof *gr.to);
+    if (!gr.to)
+        goto out;
+    for (size_t i = 0; i < n; i++)
+        edges_into(p, i, g, ng, fill_edge, &gr);
+    /* fill_edge advanced first[j] to the end of j's edges: shift back */
+    for (size_t j = n; j > 0; j--)
+        gr.first[j] = gr.first[j - 1];
+    gr.first[0] = 0;
+    size_t nh = 0, k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (gr.indeg[i] == 0)
+            heap_push(heap, &nh, i);
+    while (nh) {
+        size_t pick = heap_pop(heap, &nh);
         done[pick] = true;
         res[k++] = p->migs[pick];
-        const ir_migration *pm = p->migs[pick];
-        for (size_t i = 0; i < n; i++) {
-            if (done[i])
-                continue;
-            const ir_migration *m = p->migs[i];
-            for (size_t q = 0; q < m->ndepends; q++) {
-                const char *dep = m->depends_on[q];
-                if (strncmp(dep, "group:", 6) == 0) {
-                    if (pm->group && !strcmp(pm->group, dep + 6))
-                        indeg[i]--;
-                } else if (!strcmp(dep, pm->id))
-                    indeg[i]--;
-            }
+        for (size_t e = gr.first[pick]; e < gr.first[pick + 1]; e++) {
+            size_t i = gr.to[e];
+            if (!done[i] && --gr.indeg[i] == 0)
+                heap_push(heap, &nh, i);
         }
     }
-    int rc = 0;
+    rc = 0;
     if (k < n) {
         for (size_t i = 0; i < n; i++)
             if (!done[i]) {
@@ -1434,15 +1555,20 @@ int ir_replay_order(const ir_program *p, ir_dialect d, ir_migration ***out, size
     for (size_t i = 0; i < k; i++)
         if (res[i]->dialects & IR_DMASK(d))
             res[w++] = res[i];
-    free(indeg);
-    free(done);
-    if (rc) {
-        free(res);
-        return -1;
+    if (rc == 0) {
+        *out = res;
+        *nout = w;
+        res = NULL;
     }
-    *out = res;
-    *nout = w;
-    return 0;
+out:
+    free(res);
+    free(done);
+    free(g);
+    free(heap);
+    free(gr.first);
+    free(gr.to);
+    free(gr.indeg);
+    return rc;
 }
 
 /* ------------------------------------------------------------ program */
