@@ -64,4 +64,25 @@ d2=$("$JORYU_BIN/joryuc" dump migrations --format=json)
 for i in "${ids[@]}"; do
     [[ $d1 == *"\"$i\""* ]] || fail "joryuc dump lacks migration $i"
 done
-echo "ok: examples/ (${#ids[@]} migrations) check, history, checksums, dump"
+# the SQLite SQL of every migration runs in order on an empty database, and
+# the downgrades, in reverse order, leave it empty again (joryu sql, no VM)
+command -v sqlite3 >/dev/null || fail "sqlite3 missing (apt-get install sqlite3)"
+# put the edited migration back as committed
+restore_edited() { cp "$JORYU_SRC/examples/migrations/$id.py" "$f"; }
+restore_edited
+db=$W/app.db
+for i in "${ids[@]}"; do
+    sql=$("$JORYU_BIN/joryu" sql "$i" --dialect=sqlite) || fail "joryu sql $i failed"
+    out=$(sqlite3 -bail "$db" <<<"$sql" 2>&1) || fail "SQLite refused the SQL of $i: $out"
+done
+tables=$(sqlite3 "$db" "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name)")
+[[ $tables == "active_users orders users" ]] || fail "after every upgrade SQLite holds: $tables"
+for (( k = ${#ids[@]} - 1; k >= 0; k-- )); do
+    i=${ids[k]}
+    sql=$("$JORYU_BIN/joryu" sql "$i" --dialect=sqlite --backward) || fail "joryu sql $i --backward failed"
+    out=$(sqlite3 -bail "$db" <<<"$sql" 2>&1) || fail "SQLite refused the downgrade SQL of $i: $out"
+done
+left=$(sqlite3 "$db" "SELECT count(*) FROM sqlite_master")
+[[ $left == 0 ]] || fail "after every downgrade SQLite still holds: $(sqlite3 "$db" "SELECT name FROM sqlite_master")"
+
+echo "ok: examples/ (${#ids[@]} migrations) check, history, checksums, dump, SQLite SQL up and down"
