@@ -65,6 +65,11 @@ if implemented sql; then
     joryu sql 20260518T090000_create_orders --dialect=sqlite
 fi
 
+if implemented schema-snapshot; then
+    step "joryu schema-snapshot: the schema after all of them, replayed from the files (SQLite)"
+    joryu schema-snapshot --format=sql --dialect=sqlite
+fi
+
 if ! implemented apply; then
     step "joryu apply: not in this build yet (the VM and drivers land with a later issue)"
 else
