@@ -137,9 +137,12 @@ ctest_stage() {
         > >(tee "$log") 2>&1
     rc=$?
     sleep 0.5 # let tee finish
-    local tally
+    local tally failed
     tally=$(grep -E '^[0-9]+% tests passed' "$log" | tail -n 1)
-    record "$name" $rc "${tally:-no ctest summary}" $((SECONDS - t))
+    # the names of the failed tests, from ctest's closing list
+    failed=$(sed -n '/The following tests FAILED:/,$p' "$log" |
+        sed -n 's/^[[:space:]]*[0-9]* - \([^ ]*\) .*/\1/p' | head -n 8 | paste -sd ' ' -)
+    record "$name" $rc "${tally:-no ctest summary}${failed:+ (failed: $failed)}" $((SECONDS - t))
 }
 
 # fuzz_target NAME EXE SECONDS: run one libFuzzer target on a working copy of
