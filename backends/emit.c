@@ -86,7 +86,12 @@ static void enums_created(be_out *o, const ir_schema *from, const ir_schema *to)
 {
     if (o->d != IR_D_POSTGRESQL)
         return;
-    for (size_t i = 0; i < to->nenums; i++) {
+    /* schemas of one replay share their unchanged enums: skip the common
+     * prefix (present in both) without looking names up */
+    size_t i0 = 0;
+    while (i0 < to->nenums && i0 < from->nenums && to->enums[i0] == from->enums[i0])
+        i0++;
+    for (size_t i = i0; i < to->nenums; i++) {
         const ir_enum *e = to->enums[i];
         if (ir_schema_enum(from, e->name))
             continue;
@@ -107,7 +112,10 @@ static void enums_dropped(be_out *o, const ir_schema *from, const ir_schema *to)
 {
     if (o->d != IR_D_POSTGRESQL)
         return;
-    for (size_t i = 0; i < from->nenums; i++)
+    size_t i0 = 0;
+    while (i0 < to->nenums && i0 < from->nenums && to->enums[i0] == from->enums[i0])
+        i0++;
+    for (size_t i = i0; i < from->nenums; i++)
         if (!ir_schema_enum(to, from->enums[i]->name))
             be_sql(o, "DROP TYPE %s", be_qi(o, from->enums[i]->name));
 }
@@ -846,21 +854,14 @@ static void collect_strings(const ir_value *v, const char **out, size_t *k, size
     }
 }
 
-/* Is name among v[0..n)? */
-static bool named(const char *const *v, size_t n, const char *name)
-{
-    for (size_t i = 0; i < n; i++)
-        if (v[i] && name && strcmp(v[i], name) == 0)
-            return true;
-    return false;
-}
-
 /*
  * The part of schema `full` that rendering ops[0..n) reads: the tables the
  * ops name (both names of a rename, the referenced table of a foreign key,
  * the table of an index dropped by name), the tables whose foreign keys
- * reference them, every enum and every object.  Much cheaper than a whole
- * copy on a long history.  In arena a (its own arena when NULL).
+ * reference them, every enum (shared with full, which must outlive the
+ * subset) and every object.  Costs the size of the subset, not of full, so
+ * a long history replays in linear time.  In arena a (its own arena when
+ * NULL).
  */
 static ir_schema *subset(const ir_schema *full, ir_op *const *ops, size_t n, jy_arena *a)
 {
@@ -892,18 +893,25 @@ static ir_schema *subset(const ir_schema *full, ir_op *const *ops, size_t n, jy_
                 names[k++] = owner->name;
         }
     }
-    for (size_t i = 0; names && i < full->ntables; i++) {
-        const ir_table *t = full->tables[i];
-        bool take = named(names, k, t->name);
-        for (size_t j = 0; !take && j < t->nfkeys; j++)
-            take = named(names, k, t->fkeys[j]->ref_table);
-        if (take)
-            copy_table(s, t);
+    /* the enums are shared with `full`, not copied: s never outlives it
+     * (the replayer's schema, or a subset of it) and no enum changes in
+     * place */
+    if (!ir_schema_share_enums(s, full)) {
+        free(names);
+        ir_schema_free(s);
+        return NULL;
     }
+    ir_table **take = NULL;
+    size_t ntake = names ? ir_schema_tables_touching(full, names, k, &take) : 0;
+    if (!names || ntake == (size_t)-1) {
+        free(names);
+        ir_schema_free(s);
+        return NULL;
+    }
+    for (size_t i = 0; i < ntake; i++)
+        copy_table(s, take[i]);
+    free(take);
     free(names);
-    for (size_t i = 0; i < full->nenums; i++)
-        ir_schema_add_enum(s, full->enums[i]->name, full->enums[i]->labels,
-                           full->enums[i]->nlabels);
     for (size_t i = 0; i < full->nobjects; i++)
         ir_schema_add_object(s, full->objects[i]->kind, full->objects[i]->name,
                              full->objects[i]->table, full->objects[i]->sql);

@@ -493,6 +493,12 @@ typedef struct ir_schema {
     size_t nenums;
     ir_object **objects;
     size_t nobjects;
+    /* Name indexes (tables, enums, index names, referenced tables) that the
+     * ir_schema_* functions build on demand and keep up to date; private
+     * to ir/schema.c.  Code that edits the arrays above directly (not
+     * through the functions below) is noticed by a change of count or
+     * array and makes them rebuild. */
+    struct ir_schema_maps *maps;
 } ir_schema;
 
 /* A new empty schema allocated in `a`, or in an arena of its own when a is
@@ -501,6 +507,23 @@ ir_schema *ir_schema_new(jy_arena *a);
 void ir_schema_free(ir_schema *s);
 /* A deep copy in `a` (or its own arena when NULL). */
 ir_schema *ir_schema_clone(const ir_schema *s, jy_arena *a);
+
+/*
+ * The tables of s that names[0..n) name (NULL entries are skipped) or that
+ * hold a foreign key referencing one of them, each once, in s's table
+ * order.  *out is malloc'd (free it; NULL when none).  Returns the count,
+ * or (size_t)-1 when out of memory.  Cost: the size of the answer, not of
+ * s (backends copy these tables to render an op).
+ */
+size_t ir_schema_tables_touching(const ir_schema *s, const char *const *names, size_t n,
+                                 ir_table ***out);
+/*
+ * Give dst (which has no enums yet) the enums of src without copying them:
+ * dst's enum list points to src's ir_enum objects, so src must outlive dst
+ * and neither may change an enum in place (the ir_schema_* functions never
+ * do: ir_schema_enum_add_value replaces the enum).  false when out of memory.
+ */
+bool ir_schema_share_enums(ir_schema *dst, const ir_schema *src);
 
 /* "users", "json", ...: the names used in JSON and messages. */
 const char *ir_obj_kind_name(ir_obj_kind k);

@@ -4,6 +4,7 @@
 #include "ir.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,299 @@ static bool list_has(const char *const *v, size_t n, const char *name)
         if (streq(v[i], name))
             return true;
     return false;
+}
+
+/* ----------------------------------------------------------- name maps */
+
+/*
+ * An open-addressing hash map from a name to a pointer, in the schema's
+ * arena: linear probing, capacity a power of two, at most half full;
+ * removal shifts back the entries after it (no tombstones).  Keys point to
+ * strings that live as long as the entry (names in the arena).  `aux` is a
+ * number kept with the entry (a table's creation order).
+ */
+typedef struct nent {
+    const char *key;
+    void *val;
+    uint64_t h;
+    size_t aux;
+} nent;
+
+typedef struct nmap {
+    nent *e;
+    size_t cap, n;
+} nmap;
+
+/* A list of candidate tables (a superset of the tables that have an index
+ * of some name, or a foreign key to some table): checked when read. */
+typedef struct cands {
+    ir_table **v;
+    size_t n, cap;
+} cands;
+
+/* The maps of a schema: two parts, each built on demand and kept in step
+ * by the functions here (tables: tables, index names, referenced tables;
+ * enums), so a schema with many enums and few tables builds no table map. */
+struct ir_schema_maps {
+    bool tables_built;
+    nmap tables;   /* name -> ir_table (aux: creation order) */
+    nmap indexes;  /* index name -> cands */
+    nmap refs;     /* referenced table name -> cands */
+    ir_table **tables_seen; /* the array the part was built from */
+    size_t ntables_seen;
+    size_t seq;    /* the next table's creation order */
+    bool enums_built;
+    nmap enums;    /* name -> ir_enum */
+    ir_enum **enums_seen;
+    size_t nenums_seen;
+};
+
+/* Schemas smaller than this are searched linearly and get no maps. */
+enum { MAP_MIN = 16 };
+
+static uint64_t hash_name(const char *s)
+{
+    uint64_t h = 1469598103934665603u;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return h;
+}
+
+static nent *nmap_find(const nmap *m, const char *key, uint64_t h)
+{
+    if (!m->cap || !key)
+        return NULL;
+    size_t mask = m->cap - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        nent *e = &m->e[i];
+        if (!e->key)
+            return NULL;
+        if (e->h == h && strcmp(e->key, key) == 0)
+            return e;
+    }
+}
+
+static nent *nmap_get(const nmap *m, const char *key)
+{
+    return key ? nmap_find(m, key, hash_name(key)) : NULL;
+}
+
+/* Insert or replace; the entry, or NULL when out of memory. */
+static nent *nmap_put(jy_arena *a, nmap *m, const char *key, void *val, size_t aux)
+{
+    uint64_t h = hash_name(key);
+    nent *e = nmap_find(m, key, h);
+    if (e) {
+        e->key = key;
+        e->val = val;
+        e->aux = aux;
+        return e;
+    }
+    if (2 * (m->n + 1) > m->cap) {
+        size_t nc = m->cap ? m->cap * 2 : 32;
+        nent *ne = jy_arena_calloc(a, nc, sizeof *ne);
+        if (!ne)
+            return NULL;
+        for (size_t i = 0; i < m->cap; i++)
+            if (m->e[i].key) {
+                size_t j = m->e[i].h & (nc - 1);
+                while (ne[j].key)
+                    j = (j + 1) & (nc - 1);
+                ne[j] = m->e[i];
+            }
+        m->e = ne;
+        m->cap = nc;
+    }
+    size_t mask = m->cap - 1, i = h & mask;
+    while (m->e[i].key)
+        i = (i + 1) & mask;
+    m->e[i] = (nent){key, val, h, aux};
+    m->n++;
+    return &m->e[i];
+}
+
+static void nmap_del(nmap *m, const char *key)
+{
+    nent *e = nmap_get(m, key);
+    if (!e)
+        return;
+    size_t mask = m->cap - 1, i = (size_t)(e - m->e);
+    for (size_t j = (i + 1) & mask; m->e[j].key; j = (j + 1) & mask) {
+        size_t k = m->e[j].h & mask;
+        /* the entry at j stays when its home k lies cyclically in (i, j] */
+        bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+        if (!stays) {
+            m->e[i] = m->e[j];
+            i = j;
+        }
+    }
+    m->e[i] = (nent){0};
+    m->n--;
+}
+
+/* Add t to the candidate list of `key` in m (once). */
+static void cands_add(jy_arena *a, nmap *m, const char *key, ir_table *t)
+{
+    if (!key)
+        return;
+    nent *e = nmap_get(m, key);
+    if (!e) {
+        cands *c = jy_arena_alloc(a, sizeof *c);
+        const char *k = jy_arena_strdup(a, key);
+        if (!c || !k || !(e = nmap_put(a, m, k, c, 0)))
+            return;
+    }
+    cands *c = e->val;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->v[i] == t)
+            return;
+    if (c->n == c->cap) {
+        size_t nc = c->cap ? c->cap * 2 : 4;
+        ir_table **nv = jy_arena_grow(a, c->v, c->n, nc, sizeof *nv);
+        if (!nv)
+            return;
+        c->v = nv;
+        c->cap = nc;
+    }
+    c->v[c->n++] = t;
+}
+
+/* The table part of s's maps when built and in step with s->tables (a
+ * change of array or count means a direct edit), else NULL. */
+static struct ir_schema_maps *tmaps_ok(const ir_schema *s)
+{
+    struct ir_schema_maps *mp = s->maps;
+    if (!mp || !mp->tables_built || mp->tables_seen != s->tables ||
+        mp->ntables_seen != s->ntables)
+        return NULL;
+    return mp;
+}
+
+static struct ir_schema_maps *emaps_ok(const ir_schema *s)
+{
+    struct ir_schema_maps *mp = s->maps;
+    if (!mp || !mp->enums_built || mp->enums_seen != s->enums || mp->nenums_seen != s->nenums)
+        return NULL;
+    return mp;
+}
+
+static void tmaps_drop(ir_schema *s)
+{
+    if (s->maps)
+        s->maps->tables_built = false;
+}
+
+static void emaps_drop(ir_schema *s)
+{
+    if (s->maps)
+        s->maps->enums_built = false;
+}
+
+/* Note that s->tables / s->enums changed through the functions here (which
+ * updated the maps). */
+static void tseen(ir_schema *s)
+{
+    if (s->maps) {
+        s->maps->tables_seen = s->tables;
+        s->maps->ntables_seen = s->ntables;
+    }
+}
+
+static void eseen(ir_schema *s)
+{
+    if (s->maps) {
+        s->maps->enums_seen = s->enums;
+        s->maps->nenums_seen = s->nenums;
+    }
+}
+
+/* s's maps struct, allocated when missing (NULL when out of memory). */
+static struct ir_schema_maps *maps_alloc(ir_schema *s)
+{
+    if (!s->maps)
+        s->maps = jy_arena_alloc(s->arena, sizeof *s->maps);
+    return s->maps;
+}
+
+/*
+ * The table part of the maps of s, built (again) when missing or out of
+ * step and s has enough tables to want it; NULL for a small schema or when
+ * out of memory (callers then search linearly).  The maps are a cache:
+ * building them changes nothing a caller can see, hence the cast.
+ */
+static struct ir_schema_maps *tmaps_of(const ir_schema *cs)
+{
+    struct ir_schema_maps *mp = tmaps_ok(cs);
+    if (mp)
+        return mp;
+    ir_schema *s = (ir_schema *)cs;
+    tmaps_drop(s);
+    if (s->ntables < MAP_MIN || !(mp = maps_alloc(s)))
+        return NULL;
+    mp->tables = mp->indexes = mp->refs = (nmap){0};
+    for (size_t i = 0; i < s->ntables; i++) {
+        ir_table *t = s->tables[i];
+        if (!nmap_put(s->arena, &mp->tables, t->name, t, i))
+            return NULL;
+        for (size_t j = 0; j < t->nindexes; j++)
+            cands_add(s->arena, &mp->indexes, t->indexes[j]->name, t);
+        for (size_t j = 0; j < t->nfkeys; j++)
+            cands_add(s->arena, &mp->refs, t->fkeys[j]->ref_table, t);
+    }
+    if (jy_arena_failed(s->arena))
+        return NULL;
+    mp->seq = s->ntables;
+    mp->tables_built = true;
+    tseen(s);
+    return mp;
+}
+
+static struct ir_schema_maps *emaps_of(const ir_schema *cs)
+{
+    struct ir_schema_maps *mp = emaps_ok(cs);
+    if (mp)
+        return mp;
+    ir_schema *s = (ir_schema *)cs;
+    emaps_drop(s);
+    if (s->nenums < MAP_MIN || !(mp = maps_alloc(s)))
+        return NULL;
+    mp->enums = (nmap){0};
+    for (size_t i = 0; i < s->nenums; i++)
+        if (!nmap_put(s->arena, &mp->enums, s->enums[i]->name, s->enums[i], 0))
+            return NULL;
+    mp->enums_built = true;
+    eseen(s);
+    return mp;
+}
+
+/* Is t a table of s (mp: s's maps)?  Its creation order in *seq. */
+static bool is_member(const struct ir_schema_maps *mp, const ir_table *t, size_t *seq)
+{
+    const nent *e = nmap_get(&mp->tables, t->name);
+    if (!e || e->val != t)
+        return false;
+    if (seq)
+        *seq = e->aux;
+    return true;
+}
+
+/* The maps of s for an edit through the functions here: NULL (and the
+ * part dropped) when out of step, so an edit never marks stale maps as
+ * current. */
+static struct ir_schema_maps *tmaps_edit(ir_schema *s)
+{
+    struct ir_schema_maps *mp = tmaps_ok(s);
+    if (!mp)
+        tmaps_drop(s);
+    return mp;
+}
+
+static struct ir_schema_maps *emaps_edit(ir_schema *s)
+{
+    struct ir_schema_maps *mp = emaps_ok(s);
+    if (!mp)
+        emaps_drop(s);
+    return mp;
 }
 
 /* ------------------------------------------------------------- schema */
@@ -155,6 +449,11 @@ const char *ir_identity_name(ir_identity i)
 
 ir_table *ir_schema_table(const ir_schema *s, const char *name)
 {
+    const struct ir_schema_maps *mp = tmaps_of(s);
+    if (mp) {
+        const nent *e = nmap_get(&mp->tables, name);
+        return e ? e->val : NULL;
+    }
     for (size_t i = 0; i < s->ntables; i++)
         if (streq(s->tables[i]->name, name))
             return s->tables[i];
@@ -165,17 +464,29 @@ ir_table *ir_schema_add_table(ir_schema *s, const char *name)
 {
     if (!name || ir_schema_table(s, name))
         return NULL;
+    struct ir_schema_maps *mp = tmaps_edit(s);
     ir_table *t = jy_arena_alloc(s->arena, sizeof *t);
-    if (!t || !(t->name = sdup(s, name)) || !PUSH(s->arena, s->tables, s->ntables, t))
+    if (!t || !(t->name = sdup(s, name)) || !PUSH(s->arena, s->tables, s->ntables, t)) {
+        tmaps_drop(s);
         return NULL;
+    }
+    if (mp) {
+        if (!nmap_put(s->arena, &mp->tables, t->name, t, mp->seq++))
+            tmaps_drop(s);
+        tseen(s);
+    }
     return t;
 }
 
 bool ir_schema_remove_table(ir_schema *s, const char *name)
 {
+    struct ir_schema_maps *mp = tmaps_edit(s);
     for (size_t i = 0; i < s->ntables; i++)
         if (streq(s->tables[i]->name, name)) {
+            if (mp)
+                nmap_del(&mp->tables, s->tables[i]->name);
             REMOVE_AT(s->tables, s->ntables, i);
+            tseen(s);
             /* its triggers and policies go with it */
             for (size_t j = s->nobjects; j-- > 0;)
                 if (streq(s->objects[j]->table, name))
@@ -194,11 +505,32 @@ bool ir_schema_rename_table(ir_schema *s, const char *from, const char *to)
     const char *nn = sdup(s, to);
     if (!nn)
         return false;
-    for (size_t i = 0; i < s->ntables; i++) {
-        ir_table *u = s->tables[i];
-        for (size_t j = 0; j < u->nfkeys; j++)
-            if (streq(u->fkeys[j]->ref_table, old))
-                u->fkeys[j]->ref_table = nn;
+    struct ir_schema_maps *mp = tmaps_edit(s);
+    if (mp) {
+        /* only the candidates can reference the table */
+        const nent *ce = nmap_get(&mp->refs, old);
+        const cands *c = ce ? ce->val : NULL;
+        for (size_t i = 0; c && i < c->n; i++) {
+            ir_table *u = c->v[i];
+            if (!is_member(mp, u, NULL))
+                continue;
+            for (size_t j = 0; j < u->nfkeys; j++)
+                if (streq(u->fkeys[j]->ref_table, old))
+                    u->fkeys[j]->ref_table = nn;
+            cands_add(s->arena, &mp->refs, nn, u);
+        }
+        const nent *te = nmap_get(&mp->tables, old);
+        size_t seq = te ? te->aux : mp->seq++;
+        nmap_del(&mp->tables, old);
+        if (!nmap_put(s->arena, &mp->tables, nn, t, seq))
+            tmaps_drop(s);
+    } else {
+        for (size_t i = 0; i < s->ntables; i++) {
+            ir_table *u = s->tables[i];
+            for (size_t j = 0; j < u->nfkeys; j++)
+                if (streq(u->fkeys[j]->ref_table, old))
+                    u->fkeys[j]->ref_table = nn;
+        }
     }
     for (size_t j = 0; j < s->nobjects; j++)
         if (streq(s->objects[j]->table, old))
@@ -313,8 +645,15 @@ bool ir_table_rename_column(ir_schema *s, ir_table *t, const char *from, const c
         rename_in(t->uniques[j]->columns, t->uniques[j]->ncolumns, from, nn);
     for (size_t j = 0; j < t->nfkeys; j++)
         rename_in(t->fkeys[j]->columns, t->fkeys[j]->ncolumns, from, nn);
-    for (size_t i = 0; i < s->ntables; i++) {
-        ir_table *u = s->tables[i];
+    const struct ir_schema_maps *mp = tmaps_of(s);
+    const nent *ce = mp ? nmap_get(&mp->refs, t->name) : NULL;
+    const cands *cl = ce ? ce->val : NULL;
+    /* with maps, only the candidates can reference t */
+    size_t nu = mp ? (cl ? cl->n : 0) : s->ntables;
+    for (size_t i = 0; i < nu; i++) {
+        ir_table *u = mp ? cl->v[i] : s->tables[i];
+        if (mp && !is_member(mp, u, NULL))
+            continue;
         for (size_t j = 0; j < u->nfkeys; j++)
             if (streq(u->fkeys[j]->ref_table, t->name))
                 rename_in(u->fkeys[j]->ref_columns, u->fkeys[j]->nref_columns, from, nn);
@@ -351,6 +690,34 @@ ir_index *ir_table_index(const ir_table *t, const char *name)
 
 ir_index *ir_schema_index(const ir_schema *s, const char *name, ir_table **table_out)
 {
+    const struct ir_schema_maps *mp = tmaps_of(s);
+    if (mp) {
+        /* the first table in table order among the candidates that have it;
+         * candidates that no longer do are dropped from the list */
+        const nent *e = nmap_get(&mp->indexes, name);
+        cands *c = e ? e->val : NULL;
+        ir_table *best = NULL;
+        ir_index *bx = NULL;
+        size_t bseq = 0, w = 0;
+        for (size_t i = 0; c && i < c->n; i++) {
+            ir_table *t = c->v[i];
+            size_t seq;
+            ir_index *x = is_member(mp, t, &seq) ? ir_table_index(t, name) : NULL;
+            if (!x)
+                continue;
+            c->v[w++] = t;
+            if (!best || seq < bseq) {
+                best = t;
+                bx = x;
+                bseq = seq;
+            }
+        }
+        if (c)
+            c->n = w;
+        if (bx && table_out)
+            *table_out = best;
+        return bx;
+    }
     for (size_t i = 0; i < s->ntables; i++) {
         ir_index *x = ir_table_index(s->tables[i], name);
         if (x) {
@@ -378,6 +745,9 @@ ir_index *ir_table_add_index(ir_schema *s, ir_table *t, const char *name, bool u
     x->method = sdup(s, method);
     if (!PUSH(s->arena, t->indexes, t->nindexes, x))
         return NULL;
+    struct ir_schema_maps *mp = tmaps_edit(s);
+    if (mp)
+        cands_add(s->arena, &mp->indexes, x->name, t);
     return x;
 }
 
@@ -400,6 +770,9 @@ bool ir_table_rename_index(ir_schema *s, ir_table *t, const char *from, const ch
     if (!nn)
         return false;
     x->name = nn;
+    struct ir_schema_maps *mp = tmaps_edit(s);
+    if (mp)
+        cands_add(s->arena, &mp->indexes, nn, t);
     return true;
 }
 
@@ -458,6 +831,9 @@ ir_fkey *ir_table_add_fkey(ir_schema *s, ir_table *t, const char *name, const ch
     f->on_update = on_update;
     if (!PUSH(s->arena, t->fkeys, t->nfkeys, f))
         return NULL;
+    struct ir_schema_maps *mp = tmaps_edit(s);
+    if (mp)
+        cands_add(s->arena, &mp->refs, f->ref_table, t);
     return f;
 }
 
@@ -536,6 +912,11 @@ bool ir_table_rename_constraint(ir_schema *s, ir_table *t, const char *from, con
 
 ir_enum *ir_schema_enum(const ir_schema *s, const char *name)
 {
+    const struct ir_schema_maps *mp = emaps_of(s);
+    if (mp) {
+        const nent *e = nmap_get(&mp->enums, name);
+        return e ? e->val : NULL;
+    }
     for (size_t i = 0; i < s->nenums; i++)
         if (streq(s->enums[i]->name, name))
             return s->enums[i];
@@ -554,16 +935,28 @@ ir_enum *ir_schema_add_enum(ir_schema *s, const char *name, const char *const *l
         if (!l || !PUSH(s->arena, e->labels, e->nlabels, (void *)l))
             return NULL;
     }
-    if (!PUSH(s->arena, s->enums, s->nenums, e))
+    struct ir_schema_maps *mp = emaps_edit(s);
+    if (!PUSH(s->arena, s->enums, s->nenums, e)) {
+        emaps_drop(s);
         return NULL;
+    }
+    if (mp) {
+        if (!nmap_put(s->arena, &mp->enums, e->name, e, 0))
+            emaps_drop(s);
+        eseen(s);
+    }
     return e;
 }
 
 bool ir_schema_remove_enum(ir_schema *s, const char *name)
 {
+    struct ir_schema_maps *mp = emaps_edit(s);
     for (size_t i = 0; i < s->nenums; i++)
         if (streq(s->enums[i]->name, name)) {
+            if (mp)
+                nmap_del(&mp->enums, s->enums[i]->name);
             REMOVE_AT(s->enums, s->nenums, i);
+            eseen(s);
             return true;
         }
     return false;
@@ -586,11 +979,23 @@ bool ir_schema_enum_add_value(ir_schema *s, const char *name, const char *label,
             return false;
         at = before ? i : i + 1;
     }
-    const char *l = sdup(s, label);
-    if (!l || !PUSH(s->arena, e->labels, e->nlabels, (void *)l))
+    /* a new enum replaces the old one (which other schemas may share:
+     * ir_schema_share_enums) */
+    struct ir_schema_maps *mp = emaps_edit(s);
+    ir_enum *ne = jy_arena_alloc(s->arena, sizeof *ne);
+    const char **nl = jy_arena_calloc(s->arena, cap_of(e->nlabels + 1), sizeof *nl);
+    if (!ne || !nl || !(ne->name = sdup(s, e->name)))
         return false;
-    memmove(&e->labels[at + 1], &e->labels[at], (e->nlabels - 1 - at) * sizeof *e->labels);
-    e->labels[at] = l;
+    for (size_t i = 0, k = 0; i <= e->nlabels; i++)
+        if (!(nl[i] = sdup(s, i == at ? label : e->labels[k++])))
+            return false;
+    ne->labels = nl;
+    ne->nlabels = e->nlabels + 1;
+    for (size_t i = 0; i < s->nenums; i++)
+        if (s->enums[i] == e)
+            s->enums[i] = ne;
+    if (mp && !nmap_put(s->arena, &mp->enums, ne->name, ne, 0))
+        emaps_drop(s);
     return true;
 }
 
@@ -705,4 +1110,107 @@ ir_schema *ir_schema_clone(const ir_schema *src, jy_arena *a)
 fail:
     ir_schema_free(s);
     return NULL;
+}
+
+/* ------------------------------------------------------------ subsets */
+
+typedef struct seqd {
+    ir_table *t;
+    size_t seq;
+} seqd;
+
+static int by_seq(const void *a, const void *b)
+{
+    const seqd *x = a, *y = b;
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* Does t have a foreign key to table `name`? */
+static bool references(const ir_table *t, const char *name)
+{
+    for (size_t j = 0; j < t->nfkeys; j++)
+        if (streq(t->fkeys[j]->ref_table, name))
+            return true;
+    return false;
+}
+
+size_t ir_schema_tables_touching(const ir_schema *s, const char *const *names, size_t n,
+                                 ir_table ***out)
+{
+    *out = NULL;
+    const struct ir_schema_maps *mp = tmaps_of(s);
+    if (!mp) {
+        /* small schema: one pass in table order */
+        ir_table **v = calloc(s->ntables + 1, sizeof *v);
+        if (!v)
+            return (size_t)-1;
+        size_t k = 0;
+        for (size_t i = 0; i < s->ntables; i++) {
+            ir_table *t = s->tables[i];
+            bool take = false;
+            for (size_t q = 0; !take && q < n; q++)
+                take = names[q] && (streq(t->name, names[q]) || references(t, names[q]));
+            if (take)
+                v[k++] = t;
+        }
+        *out = v;
+        return k;
+    }
+    size_t cap = 16, k = 0;
+    seqd *v = malloc(cap * sizeof *v);
+    if (!v)
+        return (size_t)-1;
+    for (size_t q = 0; q < n; q++) {
+        if (!names[q])
+            continue;
+        const nent *te = nmap_get(&mp->tables, names[q]);
+        const nent *ce = nmap_get(&mp->refs, names[q]);
+        const cands *c = ce ? ce->val : NULL;
+        size_t need = k + 1 + (c ? c->n : 0);
+        if (need > cap) {
+            while (cap < need)
+                cap *= 2;
+            seqd *nv = realloc(v, cap * sizeof *v);
+            if (!nv) {
+                free(v);
+                return (size_t)-1;
+            }
+            v = nv;
+        }
+        if (te)
+            v[k++] = (seqd){te->val, te->aux};
+        for (size_t i = 0; c && i < c->n; i++) {
+            size_t seq;
+            if (is_member(mp, c->v[i], &seq) && references(c->v[i], names[q]))
+                v[k++] = (seqd){c->v[i], seq};
+        }
+    }
+    qsort(v, k, sizeof *v, by_seq);
+    ir_table **res = calloc(k + 1, sizeof *res);
+    if (!res) {
+        free(v);
+        return (size_t)-1;
+    }
+    size_t w = 0;
+    for (size_t i = 0; i < k; i++)
+        if (w == 0 || res[w - 1] != v[i].t)
+            res[w++] = v[i].t;
+    free(v);
+    *out = res;
+    return w;
+}
+
+bool ir_schema_share_enums(ir_schema *dst, const ir_schema *src)
+{
+    if (dst->nenums || !src->nenums)
+        return dst->nenums == 0;
+    /* the array has the capacity push() expects of its count */
+    ir_enum **v = jy_arena_calloc(dst->arena, cap_of(src->nenums), sizeof *v);
+    if (!v)
+        return false;
+    memcpy(v, src->enums, src->nenums * sizeof *v);
+    emaps_drop(dst);
+    dst->enums = v;
+    dst->nenums = src->nenums;
+    return true;
 }
