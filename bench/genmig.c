@@ -398,6 +398,14 @@ static long pick_col(gen *g, const gtable *t, col_pred pred)
     return n ? hits[rnd(g, (unsigned)n)] : -1;
 }
 
+/* SQLite cannot ALTER TABLE DROP COLUMN a column that is unique, indexed,
+ * referenced, generated or carries a CHECK (joryu renders Bool and Enum with
+ * one there): those drops go through op.batch (a table rebuild). */
+static bool sqlite_drop_needs_batch(const gcol *c)
+{
+    return c->ty == TY_BOOL || c->ty == TY_ENUM || c->unique || c->pinned || c->generated[0];
+}
+
 static bool is_plain(const gcol *c)
 {
     return !c->pk && !c->pinned && !c->unique && !c->generated[0] && c->ty != TY_ENUM;
@@ -793,17 +801,31 @@ static void k_add_columns(gen *g, gtable *t)
     sb_printf(&g->doc, " to %s.", t->name);
     set_slug(g, "add_%s_to_%s", names[0], t->name);
     g->uses_t = true;
+    char ix[96] = "";
     if (chance(g, 20)) {
         gcol *c = &t->cols[t->ncols - 1];
         if (is_indexable(c) && !c->unique) {
             c->pinned = true;
-            sb_printf(&g->up, "    op.create_index(\"ix_%s_%s_%u\", \"%s\", [\"%s\"])\n",
-                      t->name, c->name, ++g->serial, t->name, c->name);
+            set_name(ix, sizeof ix, "ix_%s_%s_%u", t->name, c->name, ++g->serial);
+            ix[63] = 0;
+            sb_printf(&g->up, "    op.create_index(\"%s\", \"%s\", [\"%s\"])\n", ix, t->name,
+                      c->name);
         }
     }
+    bool rebuild = false;
+    for (size_t i = t->ncols - n; i < t->ncols; i++)
+        rebuild = rebuild || sqlite_drop_needs_batch(&t->cols[i]);
     if (chance(g, 80)) {
-        for (unsigned i = n; i-- > 0;)
-            sb_printf(&g->down, "    op.drop_column(\"%s\", \"%s\")\n", t->name, names[i]);
+        if (ix[0])
+            sb_printf(&g->down, "    op.drop_index(\"%s\", \"%s\")\n", ix, t->name);
+        if (rebuild)
+            sb_printf(&g->down, "    with op.batch(\"%s\") as b:\n", t->name);
+        for (unsigned i = n; i-- > 0;) {
+            if (rebuild)
+                sb_printf(&g->down, "        b.drop_column(\"%s\")\n", names[i]);
+            else
+                sb_printf(&g->down, "    op.drop_column(\"%s\", \"%s\")\n", t->name, names[i]);
+        }
     }
     touch(g, t, 35);
 }
@@ -976,7 +998,7 @@ static void k_drop_column(gen *g, gtable *t)
     set_slug(g, "drop_%s_%s", t->name, c.name);
     g->tags = "\"destructive\"";
     sb_printf(&g->up, "    # WARNING: drops data in %s.%s\n", t->name, c.name);
-    if (chance(g, 30))
+    if (c.ty == TY_BOOL || chance(g, 30))
         sb_printf(&g->up, "    with op.batch(\"%s\") as b:\n        b.drop_column(\"%s\")\n", t->name,
                   c.name);
     else
@@ -984,12 +1006,13 @@ static void k_drop_column(gen *g, gtable *t)
     if (chance(g, 70)) {
         g->uses_t = true;
         sb_printf(&g->down, "    # The data is gone; only the column comes back.\n");
-        sb_printf(&g->down, "    op.add_column(\"%s\", \"%s\", ", t->name, c.name);
-        /* ADD COLUMN takes a constant default only (SQLite) */
-        if (c.dflt == DF_NOW)
-            c.dflt = DF_NONE;
-        if (c.dflt != DF_CONST)
-            c.nullable = true;
+        /* SQLite's ADD COLUMN takes neither a non-constant default nor NOT
+         * NULL without a default: those columns come back by a rebuild */
+        if (c.dflt == DF_NOW || (!c.nullable && c.dflt == DF_NONE))
+            sb_printf(&g->down, "    with op.batch(\"%s\") as b:\n        b.add_column(\"%s\", ", t->name,
+                      c.name);
+        else
+            sb_printf(&g->down, "    op.add_column(\"%s\", \"%s\", ", t->name, c.name);
         render_type(&g->down, &c);
         render_mods(&g->down, &c);
         sb_printf(&g->down, ")\n");
@@ -1163,7 +1186,7 @@ static void k_backfill(gen *g, gtable *t)
         sb_printf(&g->up, "    op.backfill(\"%s\", set={\"%s\": \"FALSE\"}, where=\"%s IS NULL\")\n",
                   t->name, c.name, c.name);
     }
-    sb_printf(&g->down, "    op.drop_column(\"%s\", \"%s\")\n", t->name, c.name);
+    sb_printf(&g->down, "    with op.batch(\"%s\") as b:\n        b.drop_column(\"%s\")\n", t->name, c.name);
     touch(g, t, 60);
 }
 
