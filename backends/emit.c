@@ -1214,11 +1214,14 @@ int be_emit_program(const ir_program *p, ir_dialect d, be_program **out, jy_diag
             /* explicit downgrade: replayed from the schema after m */
             ir_replayer *dr = ir_replay_new(d);
             ir_schema *part = dr ? subset(ir_replay_current(r), m->down, m->ndown, NULL) : NULL;
-            if (!part || ir_replay_reset(dr, part))
+            if (!part) {
                 rc = -1;
-            else if (emit_ops(&se, dr, m, m->down, m->ndown, &bm->down, NULL, NULL, NULL))
-                rc = -1;
-            ir_schema_free(part);
+            } else {
+                /* dr takes the subset (whose enums r's schema keeps alive) */
+                ir_replay_adopt(dr, part);
+                if (emit_ops(&se, dr, m, m->down, m->ndown, &bm->down, NULL, NULL, NULL))
+                    rc = -1;
+            }
             ir_replay_free(dr);
         } else if (rc == 0) {
             if (synthesize_down(&se, m, before_of, after_of, &bm->down))

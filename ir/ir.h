@@ -687,6 +687,10 @@ ir_dialect ir_replay_dialect(const ir_replayer *r);
 /* Replace the current schema by a copy of s (the history is kept).
  * -1 when out of memory. */
 int ir_replay_reset(ir_replayer *r, const ir_schema *s);
+/* Like ir_replay_reset without the copy: r takes s, which must own its
+ * arena (ir_schema_new(NULL)); r frees it.  Cheap for a schema built from
+ * a subset of another (ir_schema_share_enums): that one must outlive r. */
+void ir_replay_adopt(ir_replayer *r, ir_schema *s);
 /* Apply one op of m (upgrade or downgrade body).  Ops not compiled for the
  * replay's dialect are skipped (0).  Returns 0, or -1 with a diagnostic;
  * after an error the replay should stop (a hint list or a create_table may

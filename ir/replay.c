@@ -119,6 +119,12 @@ int ir_replay_reset(ir_replayer *r, const ir_schema *s)
     return 0;
 }
 
+void ir_replay_adopt(ir_replayer *r, ir_schema *s)
+{
+    ir_schema_free(r->s);
+    r->s = s;
+}
+
 bool ir_op_for_dialect(const ir_migration *m, const ir_op *op, ir_dialect d)
 {
     if (m && !(m->dialects & IR_DMASK(d)))
