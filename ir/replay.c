@@ -695,8 +695,15 @@ static bool drop_table(ctx *c, const char *name, const ir_value *at)
     ir_table *t = need_table(c, name, at);
     if (!t)
         return false;
-    for (size_t i = 0; i < c->s->ntables; i++) {
-        ir_table *o = c->s->tables[i];
+    /* the tables that reference it (and t itself), in table order */
+    ir_table **refs = NULL;
+    size_t nrefs = ir_schema_tables_touching(c->s, &name, 1, &refs);
+    if (nrefs == (size_t)-1) {
+        err_at(c, "replay.memory", at ? at->start : 0, at ? at->end : 0, "out of memory");
+        return false;
+    }
+    for (size_t i = 0; i < nrefs; i++) {
+        ir_table *o = refs[i];
         if (o == t)
             continue;
         for (size_t j = 0; j < o->nfkeys; j++)
@@ -709,9 +716,11 @@ static bool drop_table(ctx *c, const char *name, const ir_value *at)
                 if (g)
                     jy_diag_hint(g, "drop the foreign key first: op.drop_constraint(\"%s\", \"%s\")",
                                  o->fkeys[j]->name ? o->fkeys[j]->name : "...", o->name);
+                free(refs);
                 return false;
             }
     }
+    free(refs);
     const char **old_enums = jy_arena_calloc(c->r->a, t->ncolumns + 1, sizeof *old_enums);
     size_t nold = t->ncolumns;
     for (size_t i = 0; old_enums && i < t->ncolumns; i++)
