@@ -60,6 +60,12 @@ if [ ! -f "$BUILD/CMakeCache.txt" ]; then
     command -v ninja >/dev/null && gen=(-G Ninja)
     cmake -S "$ROOT" -B "$BUILD" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release -DJORYU_TESTS=OFF >&2
 fi
+BTYPE=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$BUILD/CMakeCache.txt")
+SAN=$(sed -n 's/^JORYU_SANITIZE:[A-Z]*=//p' "$BUILD/CMakeCache.txt")
+if [ "$BTYPE" != Release ] || [ "$SAN" = ON ]; then
+    log "$BUILD is a ${BTYPE:-RelWithDebInfo} build$([ "$SAN" = ON ] && echo " with sanitizers"): benchmark a Release build without sanitizers (--build DIR)"
+    exit 1
+fi
 log "building joryuc (Release) in $BUILD"
 cmake --build "$BUILD" --target joryuc >&2
 JORYUC="$BUILD/bin/joryuc"
