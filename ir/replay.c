@@ -1616,7 +1616,15 @@ static int replay_all(const ir_program *p, ir_dialect d, ir_replay_visit fn, voi
     if (ir_replay_order(p, d, &order, &n, diags))
         return -1;
     ir_replayer *r = ir_replay_new(d);
-    if (!r) {
+    /* with a visitor, a second replayer one op behind gives the schema
+     * before each op: replaying the op twice costs the op, where a copy of
+     * the schema per op cost the whole schema */
+    ir_replayer *lag = fn ? ir_replay_new(d) : NULL;
+    jy_diags quiet;
+    jy_diags_init(&quiet);
+    if (!r || (fn && !lag)) {
+        ir_replay_free(r);
+        ir_replay_free(lag);
         free(order);
         return -1;
     }
@@ -1627,12 +1635,17 @@ static int replay_all(const ir_program *p, ir_dialect d, ir_replay_visit fn, voi
             const ir_op *op = m->ops[j];
             if (!ir_op_for_dialect(m, op, d))
                 continue;
-            ir_schema *before = fn ? ir_schema_clone(r->s, NULL) : NULL;
-            if (ir_replay_apply(r, m, op, diags))
+            if (ir_replay_apply(r, m, op, diags)) {
                 rc = -1;
-            else if (fn)
-                rc = fn(vctx, m, op, before, r->s);
-            ir_schema_free(before);
+                break;
+            }
+            if (!fn)
+                continue;
+            rc = fn(vctx, m, op, lag->s, r->s);
+            /* the op applied to the same schema applies again; should it
+             * not, the lagging schema becomes a copy */
+            if (rc == 0 && ir_replay_apply(lag, m, op, &quiet) && ir_replay_reset(lag, r->s))
+                rc = -1;
         }
         if (rc == 0 && fn)
             rc = fn(vctx, m, NULL, r->s, r->s);
@@ -1645,6 +1658,8 @@ static int replay_all(const ir_program *p, ir_dialect d, ir_replay_visit fn, voi
             rc = -1;
     }
     ir_replay_free(r);
+    ir_replay_free(lag);
+    jy_diags_free(&quiet);
     free(order);
     return rc;
 }
