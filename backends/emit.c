@@ -91,9 +91,12 @@ static void enums_created(be_out *o, const ir_schema *from, const ir_schema *to)
     size_t i0 = 0;
     while (i0 < to->nenums && i0 < from->nenums && to->enums[i0] == from->enums[i0])
         i0++;
+    /* when the prefix is all of `from`, the rest of `to` (names are unique
+     * in a schema) is new: no lookups */
+    bool rest_new = i0 == from->nenums;
     for (size_t i = i0; i < to->nenums; i++) {
         const ir_enum *e = to->enums[i];
-        if (ir_schema_enum(from, e->name))
+        if (!rest_new && ir_schema_enum(from, e->name))
             continue;
         jy_buf b;
         jy_buf_init(&b);
@@ -115,8 +118,9 @@ static void enums_dropped(be_out *o, const ir_schema *from, const ir_schema *to)
     size_t i0 = 0;
     while (i0 < to->nenums && i0 < from->nenums && to->enums[i0] == from->enums[i0])
         i0++;
+    bool rest_gone = i0 == to->nenums;
     for (size_t i = i0; i < from->nenums; i++)
-        if (!ir_schema_enum(to, from->enums[i]->name))
+        if (rest_gone || !ir_schema_enum(to, from->enums[i]->name))
             be_sql(o, "DROP TYPE %s", be_qi(o, from->enums[i]->name));
 }
 
