@@ -971,9 +971,12 @@ static int emit_ops(emitter *e, ir_replayer *r, const ir_migration *m, ir_op **o
         for (size_t k = i; k < j && rc == 0; k++) {
             if (!ir_op_for_dialect(m, ops[k], e->d))
                 continue;
-            ir_schema *pre = subset(ir_replay_current(r), ops + i, j - i, NULL);
+            /* before the block's first op the replay is where B was taken:
+             * B serves (and is freed once, as B) */
+            ir_schema *pre = nmid == 0 ? B : subset(ir_replay_current(r), ops + i, j - i, NULL);
             if (ir_replay_apply(r, m, ops[k], e->diags)) {
-                ir_schema_free(pre);
+                if (pre != B)
+                    ir_schema_free(pre);
                 rc = -1;
                 break;
             }
@@ -994,7 +997,8 @@ static int emit_ops(emitter *e, ir_replayer *r, const ir_migration *m, ir_op **o
         }
         if (rc) {
             for (size_t k = 0; k < nmid; k++)
-                ir_schema_free(mid[k]);
+                if (mid[k] != B)
+                    ir_schema_free(mid[k]);
             free(mid);
             ir_schema_free(B);
             return -1;
@@ -1078,7 +1082,8 @@ static int emit_ops(emitter *e, ir_replayer *r, const ir_migration *m, ir_op **o
             }
         }
         for (size_t k = 0; k < nmid; k++)
-            ir_schema_free(mid[k]);
+            if (mid[k] != B)
+                ir_schema_free(mid[k]);
         free(mid);
         ir_schema_free(B);
         if (op->batch) {
