@@ -519,9 +519,12 @@ size_t ir_schema_tables_touching(const ir_schema *s, const char *const *names, s
                                  ir_table ***out);
 /*
  * Give dst (which has no enums yet) the enums of src without copying them:
- * dst's enum list points to src's ir_enum objects, so src must outlive dst
- * and neither may change an enum in place (the ir_schema_* functions never
- * do: ir_schema_enum_add_value replaces the enum).  false when out of memory.
+ * dst borrows src's enum array and ir_enum objects, so src must outlive dst.
+ * The ir_schema_* functions keep both views apart: an enum array is changed
+ * in place only by appending past its count, removing an enum or adding a
+ * label makes a new array (and a new enum), and a borrowing schema copies
+ * the array before its first change.  Code must not write s->enums[i] or
+ * an ir_enum itself.  false when out of memory.
  */
 bool ir_schema_share_enums(ir_schema *dst, const ir_schema *src);
 

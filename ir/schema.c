@@ -119,6 +119,9 @@ struct ir_schema_maps {
     size_t ntables_seen;
     size_t seq;    /* the next table's creation order */
     bool enums_built;
+    /* s->enums is another schema's array (ir_schema_share_enums): copy it
+     * before any change */
+    bool enums_borrowed;
     nmap enums;    /* name -> ir_enum */
     ir_enum **enums_seen;
     size_t nenums_seen;
@@ -911,6 +914,34 @@ bool ir_table_rename_constraint(ir_schema *s, ir_table *t, const char *from, con
 
 /* ------------------------------------------------------ enums, objects */
 
+/*
+ * Enum arrays change in place only by appending (push writes past the
+ * count, which schemas sharing the array do not see); removing or
+ * replacing an enum makes a new array.  A schema that borrows another's
+ * array copies it before its first change.  A new array of s's enums
+ * without the one at `skip` (s->nenums for none); false when out of memory.
+ */
+static bool enums_copy(ir_schema *s, size_t skip)
+{
+    size_t n = s->nenums - (skip < s->nenums);
+    ir_enum **v = jy_arena_calloc(s->arena, cap_of(n + 1), sizeof *v);
+    if (!v)
+        return false;
+    for (size_t i = 0, k = 0; i < s->nenums; i++)
+        if (i != skip)
+            v[k++] = s->enums[i];
+    s->enums = v;
+    s->nenums = n;
+    if (s->maps)
+        s->maps->enums_borrowed = false;
+    return true;
+}
+
+static bool enums_borrowed(const ir_schema *s)
+{
+    return s->maps && s->maps->enums_borrowed;
+}
+
 ir_enum *ir_schema_enum(const ir_schema *s, const char *name)
 {
     const struct ir_schema_maps *mp = emaps_of(s);
@@ -937,6 +968,10 @@ ir_enum *ir_schema_add_enum(ir_schema *s, const char *name, const char *const *l
             return NULL;
     }
     struct ir_schema_maps *mp = emaps_edit(s);
+    if (enums_borrowed(s) && !enums_copy(s, s->nenums)) {
+        emaps_drop(s);
+        return NULL;
+    }
     if (!PUSH(s->arena, s->enums, s->nenums, e)) {
         emaps_drop(s);
         return NULL;
@@ -956,7 +991,10 @@ bool ir_schema_remove_enum(ir_schema *s, const char *name)
         if (streq(s->enums[i]->name, name)) {
             if (mp)
                 nmap_del(&mp->enums, s->enums[i]->name);
-            REMOVE_AT(s->enums, s->nenums, i);
+            if (!enums_copy(s, i)) {
+                emaps_drop(s);
+                return false;
+            }
             eseen(s);
             return true;
         }
@@ -992,9 +1030,14 @@ bool ir_schema_enum_add_value(ir_schema *s, const char *name, const char *label,
             return false;
     ne->labels = nl;
     ne->nlabels = e->nlabels + 1;
+    if (!enums_copy(s, s->nenums)) {
+        emaps_drop(s);
+        return false;
+    }
     for (size_t i = 0; i < s->nenums; i++)
         if (s->enums[i] == e)
             s->enums[i] = ne;
+    eseen(s);
     if (mp && !nmap_put(s->arena, &mp->enums, ne->name, ne, 0))
         emaps_drop(s);
     return true;
@@ -1205,13 +1248,13 @@ bool ir_schema_share_enums(ir_schema *dst, const ir_schema *src)
 {
     if (dst->nenums || !src->nenums)
         return dst->nenums == 0;
-    /* the array has the capacity push() expects of its count */
-    ir_enum **v = jy_arena_calloc(dst->arena, cap_of(src->nenums), sizeof *v);
-    if (!v)
+    /* borrow src's array: enum arrays are only appended to in place */
+    struct ir_schema_maps *mp = maps_alloc(dst);
+    if (!mp)
         return false;
-    memcpy(v, src->enums, src->nenums * sizeof *v);
     emaps_drop(dst);
-    dst->enums = v;
+    mp->enums_borrowed = true;
+    dst->enums = src->enums;
     dst->nenums = src->nenums;
     return true;
 }

@@ -204,6 +204,19 @@ static void test_enums_shared(void **state)
     assert_non_null(ir_schema_enum(s, "e7"));
     assert_non_null(ir_schema_add_enum(sub, "extra", ab, 2));
     assert_null(ir_schema_enum(s, "extra"));
+    /* and changes in s after the sharing do not show in a subset */
+    ir_schema *sub2 = ir_schema_new(NULL);
+    assert_true(ir_schema_share_enums(sub2, s));
+    assert_true(ir_schema_remove_enum(s, "e0"));
+    assert_non_null(ir_schema_add_enum(s, "late", ab, 2));
+    assert_int_equal(sub2->nenums, 30);
+    assert_string_equal(sub2->enums[0]->name, "e0");
+    assert_string_equal(sub2->enums[29]->name, "e29");
+    assert_non_null(ir_schema_enum(sub2, "e0"));
+    assert_null(ir_schema_enum(sub2, "late"));
+    assert_null(ir_schema_enum(s, "e0"));
+    assert_string_equal(s->enums[0]->name, "e1");
+    ir_schema_free(sub2);
     ir_schema_free(sub);
     ir_schema_free(s);
 }
