@@ -1144,8 +1144,10 @@ static void k_backfill(gen *g, gtable *t)
     memset(&c, 0, sizeof c);
     c.nullable = true;
     if (si >= 0) {
-        gcol *s = &t->cols[si];
-        s->pinned = true;
+        t->cols[si].pinned = true;
+        /* a copy: add_col below may move t->cols */
+        const gcol src = t->cols[si];
+        const gcol *s = &src;
         c.ty = s->ty;
         c.len = s->ty == TY_STRING ? s->len : 0;
         set_name(c.name, sizeof c.name, "%s_norm", s->name);
@@ -1214,9 +1216,9 @@ static void k_foreign_key(gen *g, gtable *t)
     if (bl > 1 && base[bl - 1] == 's')
         base[bl - 1] = 0;
     base[24] = 0;
-    snprintf(c.name, sizeof c.name, "%s_id", base);
+    set_name(c.name, sizeof c.name, "%s_id", base);
     for (unsigned k = 2; col_name_used(t, c.name); k++)
-        snprintf(c.name, sizeof c.name, "%s_id_%u", base, k);
+        set_name(c.name, sizeof c.name, "%s_id_%u", base, k);
     add_col(t, &c);
     ref->referenced = true;
     unsigned k = ++g->serial;
