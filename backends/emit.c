@@ -81,6 +81,21 @@ static bool same_type(jy_arena *a, const ir_type *x, const ir_type *y)
 
 /* ------------------------------------------------------------ enums */
 
+/* How many enums from the start `from` and `to` share (the same ir_enum
+ * objects): schemas of one replay share their enum arrays, which change in
+ * place only by appending, so one array means a common prefix as long as
+ * the shorter list, found without a walk. */
+static size_t common_enums(const ir_schema *from, const ir_schema *to)
+{
+    size_t n = from->nenums < to->nenums ? from->nenums : to->nenums;
+    if (from->enums == to->enums)
+        return n;
+    size_t i = 0;
+    while (i < n && to->enums[i] == from->enums[i])
+        i++;
+    return i;
+}
+
 /* PostgreSQL: CREATE TYPE for the enums `to` has and `from` lacks. */
 static void enums_created(be_out *o, const ir_schema *from, const ir_schema *to)
 {
@@ -88,9 +103,7 @@ static void enums_created(be_out *o, const ir_schema *from, const ir_schema *to)
         return;
     /* schemas of one replay share their unchanged enums: skip the common
      * prefix (present in both) without looking names up */
-    size_t i0 = 0;
-    while (i0 < to->nenums && i0 < from->nenums && to->enums[i0] == from->enums[i0])
-        i0++;
+    size_t i0 = common_enums(from, to);
     /* when the prefix is all of `from`, the rest of `to` (names are unique
      * in a schema) is new: no lookups */
     bool rest_new = i0 == from->nenums;
@@ -115,9 +128,7 @@ static void enums_dropped(be_out *o, const ir_schema *from, const ir_schema *to)
 {
     if (o->d != IR_D_POSTGRESQL)
         return;
-    size_t i0 = 0;
-    while (i0 < to->nenums && i0 < from->nenums && to->enums[i0] == from->enums[i0])
-        i0++;
+    size_t i0 = common_enums(from, to);
     bool rest_gone = i0 == to->nenums;
     for (size_t i = i0; i < from->nenums; i++)
         if (rest_gone || !ir_schema_enum(to, from->enums[i]->name))
