@@ -965,7 +965,11 @@ static int emit_ops(emitter *e, ir_replayer *r, const ir_migration *m, ir_op **o
         if (op->batch)
             while (j < n && (ops[j]->batch == op->batch || !ir_op_for_dialect(m, ops[j], e->d)))
                 j++;
-        ir_schema *B = subset(ir_replay_current(r), ops + i, j - i, NULL);
+        /* a block of one op: B is also that op's schema before for the
+         * synthesized downgrade (the subset of B for the op is B again), so
+         * it lives in `keep` */
+        bool keep_B = before_of && keep && j == i + 1;
+        ir_schema *B = subset(ir_replay_current(r), ops + i, j - i, keep_B ? keep : NULL);
         if (!B)
             return -1;
         /* replay the block, keeping the schema between its ops */
@@ -993,7 +997,7 @@ static int emit_ops(emitter *e, ir_replayer *r, const ir_migration *m, ir_op **o
             }
             const ir_schema *post = ir_replay_current(r);
             if (before_of && pre)
-                before_of[k] = subset(pre, ops + k, 1, keep);
+                before_of[k] = keep_B && pre == B ? B : subset(pre, ops + k, 1, keep);
             if (after_of)
                 after_of[k] = subset(post, ops + k, 1, keep);
             const char *w = NULL;
