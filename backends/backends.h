@@ -1,6 +1,6 @@
 /*
  * backends.h - per-dialect SQL from the IR (PostgreSQL, MySQL/MariaDB,
- * SQLite).  Prefix: be_.  docs/parts/replay-backends.md describes the SQL
+ * SQLite).  Prefix: be_.  docs/SPEC.md describes the SQL
  * of every op and type, the SQLite table rebuild, statement merging,
  * downgrade synthesis and every be.* diagnostic.
  *

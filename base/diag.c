@@ -160,10 +160,23 @@ static void print_excerpt(FILE *out, jy_diag *g, unsigned line, unsigned col, bo
     const char *text = jy_source_line(g->src, line, &len);
     char num[16];
     int w = snprintf(num, sizeof num, "%u", line);
-    fprintf(out, " %s | %.*s\n", num, (int)len, text);
-    fprintf(out, " %*s | ", w, "");
     size_t start = col - 1;
-    for (size_t i = 0; i < start && i < len; i++) {
+    /* A long line shows a window of EXCERPT_WIDTH bytes around the caret,
+     * cut on UTF-8 boundaries and marked with "..." where cut. */
+    enum { EXCERPT_WIDTH = 160, EXCERPT_BEFORE = 60 };
+    size_t from = 0, to = len;
+    if (len > EXCERPT_WIDTH) {
+        from = start > EXCERPT_BEFORE ? start - EXCERPT_BEFORE : 0;
+        while (from > 0 && ((unsigned char)text[from] & 0xC0) == 0x80)
+            from--;
+        to = from + EXCERPT_WIDTH < len ? from + EXCERPT_WIDTH : len;
+        while (to < len && to > from && ((unsigned char)text[to] & 0xC0) == 0x80)
+            to--;
+    }
+    const char *pre = from > 0 ? "..." : "", *post = to < len ? "..." : "";
+    fprintf(out, " %s | %s%.*s%s\n", num, pre, (int)(to - from), text + from, post);
+    fprintf(out, " %*s | %s", w, "", from > 0 ? "   " : "");
+    for (size_t i = from; i < start && i < to; i++) {
         unsigned char c = (unsigned char)text[i];
         if ((c & 0xC0) == 0x80)
             continue; /* UTF-8 continuation: no column of its own */
@@ -173,7 +186,7 @@ static void print_excerpt(FILE *out, jy_diag *g, unsigned line, unsigned col, bo
         fputs("\033[1;32m", out);
     fputc('^', out);
     size_t span = g->end > g->offset ? g->end - g->offset : 1;
-    for (size_t i = start + 1; i < start + span && i < len; i++)
+    for (size_t i = start + 1; i < start + span && i < to; i++)
         if (((unsigned char)text[i] & 0xC0) != 0x80)
             fputc('~', out);
     if (color)

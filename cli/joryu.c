@@ -307,7 +307,7 @@ static int cmd_generate(cli_ctx *c, const cli_args *a)
     }
     /* same-second collisions: _2, _3, ... (O_EXCL makes the choice race-free) */
     for (int k = 1; k < 1000; k++) {
-        char id[16 + 1 + SLUG_MAX + 1];
+        char id[16 + 1 + SLUG_MAX + 16];
         if (k == 1)
             snprintf(id, sizeof id, "%s_%s", stamp, slug);
         else

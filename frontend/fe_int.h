@@ -166,6 +166,7 @@ typedef struct fe_module {
     fe_block body;
     const fe_comment *comments; /* every comment of the file, in order */
     size_t ncomments;
+    bool syntax_errors; /* fe_parse reported errors (set by the caller) */
 } fe_module;
 
 /* ---------------------------------------------------------------- parser */

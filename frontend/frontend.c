@@ -135,8 +135,9 @@ static void compile_source(ir_program *prog, jy_source *src, const fe_options *o
         return;
     }
     fe_module *mod = NULL;
-    fe_parse(src, ast, d, &mod);
+    int prc = fe_parse(src, ast, d, &mod);
     if (mod) {
+        mod->syntax_errors = prc != 0;
         ir_migration *m = NULL;
         fe_sema_module(mod, opt, prog, d, &m);
         if (m && !add_migration(prog, m, migcap))

@@ -840,7 +840,7 @@ int fe_sema_module(fe_module *mod, const fe_options *opt, ir_program *prog, jy_d
     m->on_mismatch = IR_MISMATCH_ERROR;
 
     const fe_block *body = &mod->body;
-    bool parse_damage = false, bad_function = false;
+    bool parse_damage = mod->syntax_errors, bad_function = false;
     const fe_stmt *up = NULL, *down = NULL;
     const fe_expr *deco = NULL;
     size_t down_index = 0;

@@ -2,7 +2,7 @@
  * checksum.c - the canonical form of ops and migrations, and the two hashes
  * computed from it: the semantic checksum of a migration (upgrade and
  * downgrade) and the fingerprint of one op.  One serializer serves all
- * three; docs/parts/ir.md documents the rules (what counts, what does not).
+ * three; docs/SPEC.md documents the rules (what counts, what does not).
  *
  * The canonical form is a byte string, never shown to users, built so that
  * two IRs get the same bytes exactly when they do the same thing:

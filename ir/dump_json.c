@@ -1,6 +1,6 @@
 /*
  * dump_json.c - the IR as JSON for editors (`joryuc dump --format=json`),
- * specified by docs/ir.schema.json and docs/parts/ir.md.
+ * specified by docs/ir.schema.json and docs/SPEC.md.
  *
  * Deterministic byte for byte: every object is built with a fixed key order
  * and printed by jansson with JSON_INDENT(2) | JSON_PRESERVE_ORDER; floats

@@ -361,8 +361,8 @@ char *ir_catalogue_markdown(void);
  * Everything lives in the schema's arena.  Names are compared exactly
  * (byte for byte: identifiers are case-sensitive as quoted).  Column order
  * does not count.  Comparison and JSON are per dialect: both sides are first
- * normalized to what that dialect can store and give back (docs/parts/
- * schema-drivers.md has the table), so t.Text equals LONGTEXT on MySQL and
+ * normalized to what that dialect can store and give back (docs/SPEC.md, "The schema model and
+ * the database drivers" has the table), so t.Text equals LONGTEXT on MySQL and
  * every integer type is one family on SQLite.
  */
 
@@ -654,8 +654,8 @@ char *ir_type_describe(jy_arena *a, const ir_type *t);
 bool ir_schema_equal(const ir_schema *a, const ir_schema *b, ir_dialect d, jy_buf *diff);
 
 /*
- * The normalized JSON of `s` as dialect d sees it (docs/parts/
- * schema-drivers.md): keys sorted, arrays of named things sorted by name,
+ * The normalized JSON of `s` as dialect d sees it (docs/SPEC.md, "The schema model and
+ * "The schema model and the database drivers"): keys sorted, arrays of named things sorted by name,
  * two-space indentation, a final newline; byte-for-byte deterministic, so
  * two schemas that compare equal print the same text.  d may be
  * IR_D__COUNT: no dialect normalization (the model as written).  malloc'd,
@@ -668,7 +668,7 @@ char *ir_schema_to_json(const ir_schema *s, ir_dialect d);
 /* ---- replay (h8) ---- */
 
 /*
- * Schema replay (docs/parts/replay-backends.md): the ops of every migration
+ * Schema replay (docs/SPEC.md): the ops of every migration
  * applied to a schema model in apply order, for one dialect at a time (ops
  * whose `dialects` mask leaves the dialect out are skipped, and so are
  * migrations whose dialects= leaves it out).  An op that cannot apply is an

@@ -1,6 +1,6 @@
 /* schema_json.c - the schema model as normalized, deterministic JSON
  * (`joryu schema-snapshot --format=json`; the shape is documented in
- * docs/parts/schema-drivers.md). */
+ * docs/SPEC.md). */
 #include "ir.h"
 
 #include <jansson.h>

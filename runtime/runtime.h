@@ -93,7 +93,7 @@ const char *rt_environment_name(rt_environment e);
 #include "ir.h"
 
 /*
- * Database URLs (docs/parts/schema-drivers.md):
+ * Database URLs (docs/SPEC.md):
  *   sqlite:///relative.db   sqlite:////abs/path.db   sqlite::memory:
  *   postgresql://user:pass@host:port/db?sslmode=require   (also postgres://)
  *   mysql://user:pass@host:port/db   mariadb://...

@@ -10,7 +10,7 @@
  * get past the id = file-stem rule and reach the deeper checks.
  *
  * Build: cmake -DJORYU_FUZZ=ON -DCMAKE_C_COMPILER=clang (see
- * docs/parts/testing.md); run: build-fuzz/fuzz/fuzz_frontend
+ * docs/SPEC.md ("Testing")); run: build-fuzz/fuzz/fuzz_frontend
  * -dict=tests/fuzz/dict CORPUS_COPY tests/fuzz/corpus/frontend
  */
 #include <stddef.h>

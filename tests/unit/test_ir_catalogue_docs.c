@@ -3,15 +3,12 @@
  * text ir_catalogue_markdown() generates from ir/ops.def and ir/types.def,
  * byte for byte, so the docs cannot drift from the catalogue.
  *
- * Checked now: docs/parts/catalogue.generated.md (the fragment the lead
- * copies into docs/SPEC.md).  When docs/SPEC.md exists it must hold the
- * same text between `<!-- BEGIN GENERATED: catalogue -->\n` and
- * `<!-- END GENERATED: catalogue -->`.
+ * docs/SPEC.md must hold that text between
+ * `<!-- BEGIN GENERATED: catalogue -->\n` and `<!-- END GENERATED: catalogue -->`.
  *
  * To refresh after editing ops.def or types.def, run this test with
- * JORYU_UPDATE_DOCS=1: it rewrites docs/parts/catalogue.generated.md (and
- * the marked section of docs/SPEC.md when present), then fails once so the
- * change is seen.
+ * JORYU_UPDATE_DOCS=1: it rewrites the marked section of docs/SPEC.md, then
+ * fails once so the change is seen.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,7 +22,6 @@
 
 #include "ir.h"
 
-#define FRAGMENT JORYU_SRC "/docs/parts/catalogue.generated.md"
 #define SPEC JORYU_SRC "/docs/SPEC.md"
 #define BEGIN_MARK "<!-- BEGIN GENERATED: catalogue -->\n"
 #define END_MARK "<!-- END GENERATED: catalogue -->"
@@ -77,32 +73,13 @@ static void report_diff(const char *what, const char *have, const char *want)
              what, line, "build/tests/test_ir_catalogue_docs");
 }
 
-static void test_fragment_is_generated(void **state)
-{
-    (void)state;
-    char *want = ir_catalogue_markdown();
-    assert_non_null(want);
-    size_t len = 0;
-    char *have = slurp(FRAGMENT, &len);
-    if (update_mode() && (!have || strcmp(have, want) != 0)) {
-        write_file(FRAGMENT, want, strlen(want));
-        fail_msg("rewrote %s: run the test again", FRAGMENT);
-    }
-    if (!have)
-        fail_msg("%s is missing: run with JORYU_UPDATE_DOCS=1", FRAGMENT);
-    if (strcmp(have, want) != 0)
-        report_diff(FRAGMENT, have, want);
-    free(have);
-    free(want);
-}
-
 static void test_spec_section_is_generated(void **state)
 {
     (void)state;
     size_t len = 0;
     char *spec = slurp(SPEC, &len);
-    if (!spec) /* the lead assembles SPEC.md; until then the fragment is checked */
-        return;
+    if (!spec)
+        fail_msg("docs/SPEC.md is missing");
     char *want = ir_catalogue_markdown();
     assert_non_null(want);
     char *b = strstr(spec, BEGIN_MARK);
@@ -178,7 +155,6 @@ static void test_text_covers_catalogue(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fragment_is_generated),
         cmocka_unit_test(test_spec_section_is_generated),
         cmocka_unit_test(test_text_covers_catalogue),
     };

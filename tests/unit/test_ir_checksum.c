@@ -301,7 +301,7 @@ static void test_format_and_determinism(void **state)
 
 /* Pins the v1 encoding: if this fails, the canonical form changed, and
  * every stored checksum with it.  Bump IR_CHECKSUM_VERSION (and update
- * docs/parts/ir.md) before updating the expected value. */
+ * docs/SPEC.md ("The IR")) before updating the expected value. */
 static void test_golden_v1(void **state)
 {
     (void)state;

@@ -519,11 +519,11 @@ static char *slurp(const char *path)
 }
 
 /* Every lex.* / parse.* code in the sources is documented in
- * docs/parts/lexer-parser.md (as `code` in its table). */
+ * docs/SPEC.md (as `code` in its table). */
 static void test_codes_documented(void **state)
 {
     (void)state;
-    char *doc = slurp(JORYU_SRC "/docs/parts/lexer-parser.md");
+    char *doc = slurp(JORYU_SRC "/docs/SPEC.md");
     const char *srcs[] = {JORYU_SRC "/grammar/lexer.re", JORYU_SRC "/frontend/parse.c"};
     size_t found = 0;
     for (size_t i = 0; i < JY_COUNTOF(srcs); i++) {
@@ -539,7 +539,7 @@ static void test_codes_documented(void **state)
             char code[80];
             snprintf(code, sizeof code, "`%.*s`", (int)(e - p - 1), p + 1);
             if (!strstr(doc, code))
-                print_error("%s is not documented in docs/parts/lexer-parser.md\n", code);
+                print_error("%s is not documented in docs/SPEC.md\n", code);
             assert_non_null(strstr(doc, code));
             found++;
         }
