@@ -1,5 +1,5 @@
 /*
- * parse.c - drives the lexer (grammar/lexer.re) and the lemon parser
+ * parse.c - hand-written: drives the lexer (grammar/lexer.re) and the parser
  * (grammar/parser.y) over one file, words syntax errors, and builds the AST
  * for the grammar's actions (fe_b_*).
  *

@@ -1,5 +1,5 @@
 /*
- * parse_int.h - shared by the lexer (grammar/lexer.re), the lemon grammar
+ * parse_int.h - hand-written; shared by the lexer (grammar/lexer.re), the grammar
  * (grammar/parser.y) and the parse driver (parse.c) only.  Everything else
  * in frontend/ uses fe_int.h.
  *
