@@ -65,6 +65,12 @@ typedef struct be_step {
     bool destructive;    /* loses data (drop table/column) */
     be_backfill *backfill; /* non-NULL for op.backfill (stmts then empty) */
     const char *note;    /* e.g. "folded into step 2 (op.batch block)", or NULL */
+    const char *guard;   /* the ensure guard as JSON (docs/SPEC.md "Guards"):
+                            what rt_guard_eval checks before the step runs;
+                            NULL when the step has none (execute, backfill,
+                            bulk_insert, folded steps) */
+    const char *summary; /* the op's target for status lines: "users.email",
+                            "idx_users_email", "" when none */
 } be_step;
 
 typedef struct be_script {

@@ -735,4 +735,21 @@ const char *ir_unique_column_index_name(jy_arena *a, const char *table, const ch
 
 /* ---- end replay ---- */
 
+
+/* ---- effects (issue 5 fills this section in: DAG, effects, commutativity) ---- */
+
+/*
+ * The effects of every migration: the objects each op reads and writes, as
+ * normalized target tuples (docs/SPEC.md "Effects").  out[i] belongs to
+ * p->migs[i] and lives in a.  0, or -1 with a diagnostic.
+ */
+typedef struct ir_effects ir_effects;
+int ir_effects_compute(const ir_program *p, jy_arena *a, ir_effects ***out, jy_diags *d);
+/* The effects as strings (one per effect, stable text: the bundle stores
+ * them), and back.  *out in a. */
+size_t ir_effects_strings(const ir_effects *e, jy_arena *a, const char ***out);
+ir_effects *ir_effects_from_strings(const char *const *s, size_t n, jy_arena *a);
+
+/* ---- end effects ---- */
+
 #endif /* JORYU_IR_H */

@@ -230,4 +230,141 @@ void rt_rows_free(rt_rows *r);
 int rt_introspect(rt_conn *c, ir_schema *s, jy_diags *d);
 /* ---- end drivers ---- */
 
+/* ---- state tables (reference §9.2) and the apply lock ---- */
+
+/*
+ * joryu_migrations and joryu_migration_steps exactly as reference §9.2
+ * (columns, statuses, transitions; docs/SPEC.md "State tables").  Times are
+ * the server's CURRENT_TIMESTAMP.  Every writer below runs one statement on
+ * the connection as it is (inside the caller's transaction when one is
+ * open): the VM decides what commits together.  Statuses are stored as the
+ * reference's strings; a value the reader does not know is rt.state-corrupt.
+ */
+typedef enum {
+    RT_MS_NONE,     /* no row */
+    RT_MS_PENDING,  /* written only by mark --as=pending */
+    RT_MS_RUNNING,
+    RT_MS_APPLIED,
+    RT_MS_FAILED,
+    RT_MS_PAUSED
+} rt_mig_status;
+
+typedef enum { RT_SS_PENDING, RT_SS_RUNNING, RT_SS_DONE, RT_SS_FAILED, RT_SS_SKIPPED } rt_step_status;
+
+const char *rt_mig_status_name(rt_mig_status s);   /* "applied" ... ("none" for RT_MS_NONE) */
+const char *rt_step_status_name(rt_step_status s); /* "done" ... */
+bool rt_mig_status_parse(const char *s, rt_mig_status *out);
+bool rt_step_status_parse(const char *s, rt_step_status *out);
+
+typedef struct rt_step_row {
+    uint32_t step_index;      /* 0-based as stored */
+    char *op_kind, *op_fingerprint;
+    rt_step_status status;
+    char *started_at, *finished_at; /* text as the server returns it */
+    char *progress;           /* JSON text or NULL */
+} rt_step_row;
+
+typedef struct rt_mig_row {
+    char *id, *checksum;
+    rt_mig_status status;
+    char *started_at, *finished_at, *joryu_version, *dialect;
+    char *last_error, *pause_reason;
+    rt_step_row *steps;       /* sorted by step_index */
+    size_t nsteps;
+} rt_mig_row;
+
+typedef struct rt_state {
+    bool exists;              /* the tables exist */
+    rt_mig_row *migs;         /* sorted by id */
+    size_t n;
+} rt_state;
+
+/* Create both tables and the status index when missing (idempotent; safe
+ * when two appliers race).  0, or -1 with rt.sql-error. */
+int rt_state_ensure(rt_conn *c, jy_diags *d);
+/* Read every row (never creates anything: status and dry runs use it).
+ * Tables absent: 0 with st->exists false and no rows. */
+int rt_state_load(rt_conn *c, rt_state *st, jy_diags *d);
+void rt_state_free(rt_state *st);
+const rt_mig_row *rt_state_find(const rt_state *st, const char *id);
+
+/* Migration rows.  begin: insert (status running) or update the row in place
+ * to running with the given checksum, clearing last_error/pause_reason and
+ * finished_at, setting started_at. */
+int rt_state_mig_begin(rt_conn *c, const char *id, const char *checksum, const char *dialect,
+                       jy_diags *d);
+/* Set status; last_error / pause_reason are stored (truncated to 4 KB) only
+ * for failed / paused and cleared otherwise; finished_at is set for
+ * applied/failed/paused. */
+int rt_state_mig_set(rt_conn *c, const char *id, rt_mig_status s, const char *last_error,
+                     const char *pause_reason, jy_diags *d);
+int rt_state_mig_set_checksum(rt_conn *c, const char *id, const char *checksum, jy_diags *d);
+/* Delete the migration's row and its steps (after a downgrade). */
+int rt_state_mig_delete(rt_conn *c, const char *id, jy_diags *d);
+
+/* Step rows.  begin: insert or update to running (started_at now, progress
+ * kept unless reset).  set: status and progress (NULL keeps the stored
+ * progress; "" clears it); finished_at set for done/failed/skipped. */
+int rt_state_step_begin(rt_conn *c, const char *id, uint32_t step_index, const char *op_kind,
+                        const char *fingerprint, jy_diags *d);
+int rt_state_step_set(rt_conn *c, const char *id, uint32_t step_index, rt_step_status s,
+                      const char *progress, jy_diags *d);
+/* Delete the step rows of id with step_index >= from (restart). */
+int rt_state_steps_delete(rt_conn *c, const char *id, uint32_t from, jy_diags *d);
+
+/*
+ * The database-wide apply lock (brief: PostgreSQL session advisory lock,
+ * MySQL/MariaDB GET_LOCK, SQLite an exclusive lock that does not block the
+ * applier's own connection).  timeout < 0 waits forever, 0 tries once.
+ * Held until rt_lock_release or the connection closes (or the process dies).
+ * -1 with rt.lock-timeout ("another joryu apply holds the lock on <url>;
+ * waited N s: retry, or raise --lock-timeout") when it could not be taken.
+ */
+int rt_lock_acquire(rt_conn *c, double timeout, jy_diags *d);
+int rt_lock_release(rt_conn *c, jy_diags *d);
+
+/* ---- guards (reference §9.4, §9.5) ---- */
+
+/*
+ * Evaluate an ensure guard (the JSON written by the backends into each
+ * step, docs/SPEC.md "Guards") against the live catalog: introspect what the
+ * guard names (rt_introspect_table) and compare shapes with abstract types
+ * (no false drift for TEXT vs LONGTEXT).
+ *   RT_GUARD_RUN        the desired state is missing: run the step
+ *   RT_GUARD_SKIP       the desired state exists: skip (detail says so)
+ *   RT_GUARD_SKIP_DRIFT it exists with another shape and on_mismatch=skip:
+ *                       skip with a warning (detail names the difference)
+ *   RT_GUARD_RECONCILE  another shape and on_mismatch=alter: run the
+ *                       statements in sql[] instead of the step's body
+ *   RT_GUARD_DRIFT      another shape, on_mismatch=error (or a state the op
+ *                       cannot start from, e.g. alter_column on a missing
+ *                       column): the step fails; detail names the object and
+ *                       the difference ("users.phone is VARCHAR(20) here,
+ *                       the migration adds TEXT")
+ * Returns 0 with *r filled (free with rt_guard_result_free), -1 when the
+ * catalog could not be read or the guard JSON is malformed (rt.guard-invalid).
+ */
+typedef enum {
+    RT_GUARD_RUN,
+    RT_GUARD_SKIP,
+    RT_GUARD_SKIP_DRIFT,
+    RT_GUARD_RECONCILE,
+    RT_GUARD_DRIFT
+} rt_guard_outcome;
+
+typedef struct rt_guard_result {
+    rt_guard_outcome outcome;
+    char *detail;             /* malloc'd, NULL for plain RUN */
+    char **sql;               /* RECONCILE: statements to run (malloc'd) */
+    size_t nsql;
+} rt_guard_result;
+
+int rt_guard_eval(rt_conn *c, const char *guard_json, rt_guard_result *r, jy_diags *d);
+void rt_guard_result_free(rt_guard_result *r);
+
+/* Introspect one table (and the objects it owns) into s; absent table: 0 and
+ * nothing added.  Cheaper than rt_introspect for guards. */
+int rt_introspect_table(rt_conn *c, const char *table, ir_schema *s, jy_diags *d);
+
+
 #endif /* JORYU_RUNTIME_H */
