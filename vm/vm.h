@@ -222,6 +222,13 @@ typedef struct vm_apply_opts {
     volatile sig_atomic_t *interrupt; /* set non-zero by SIGINT/SIGTERM: pause */
     vm_progress_fn progress;
     void *progress_ctx;
+    /* Test hook for the crash matrix (the CLI reads JORYU_TEST_KILL_AT=N;
+     * docs/SPEC.md says so): the VM raises SIGKILL on itself at the N-th
+     * kill point, 1-based, 0 = off.  Kill points, in order as they occur:
+     * after each statement of a step has executed (before the step is
+     * recorded), after each step is recorded, after each backfill batch
+     * UPDATE (before its commit) and after each batch commit. */
+    uint32_t kill_at;
 } vm_apply_opts;
 
 typedef struct vm_result {
