@@ -103,6 +103,14 @@ typedef struct be_program {
  */
 int be_emit_program(const ir_program *p, ir_dialect d, be_program **out, jy_diags *diags);
 void be_program_free(be_program *bp);
+/*
+ * What `joryuc check` needs: the same replay and emission as
+ * be_emit_program, with the same diagnostics, but each migration's SQL is
+ * dropped once emitted (memory: one migration plus the replayed schema).
+ * 0, or -1 with diagnostics.  Safe to run for different dialects on
+ * different threads over one program (p is only read).
+ */
+int be_check_program(const ir_program *p, ir_dialect d, jy_diags *diags);
 /* The migration with that id, or NULL. */
 const be_migration *be_program_find(const be_program *bp, const char *id);
 

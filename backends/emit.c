@@ -1189,9 +1189,16 @@ static int synthesize_down(emitter *e, const ir_migration *m, ir_schema **before
 
 /* ------------------------------------------------------------ program */
 
-int be_emit_program(const ir_program *p, ir_dialect d, be_program **out, jy_diags *diags)
+/*
+ * The work of be_emit_program and be_check_program.  keep: every
+ * migration's steps live in bp->arena and bp->schema is the final schema;
+ * !keep (check): each migration's SQL lives in a scratch arena freed once
+ * the migration is emitted, so memory stays that of one migration plus the
+ * replayed schema.
+ */
+static int emit_program(const ir_program *p, ir_dialect d, be_program *bp, bool keep,
+                        jy_diags *diags)
 {
-    *out = NULL;
     if (p->targets && !(p->targets & IR_DMASK(d))) {
         ir_replay_not_a_target(p, d, diags);
         return -1;
@@ -1200,23 +1207,20 @@ int be_emit_program(const ir_program *p, ir_dialect d, be_program **out, jy_diag
     size_t n;
     if (ir_replay_order(p, d, &order, &n, diags))
         return -1;
-    be_program *bp = calloc(1, sizeof *bp);
     ir_replayer *r = ir_replay_new(d);
-    if (bp)
-        bp->arena = jy_arena_new();
-    if (!bp || !r || !bp->arena) {
+    if (!r) {
         free(order);
-        ir_replay_free(r);
-        be_program_free(bp);
         return -1;
     }
     bp->dialect = d;
-    bp->migs = jy_arena_calloc(bp->arena, n + 1, sizeof *bp->migs);
+    be_migration one;
+    bp->migs = keep ? jy_arena_calloc(bp->arena, n + 1, sizeof *bp->migs) : &one;
     emitter e = {.a = bp->arena, .d = d, .diags = diags};
     int rc = bp->migs ? 0 : -1;
     for (size_t i = 0; i < n && rc == 0; i++) {
         const ir_migration *m = order[i];
-        be_migration *bm = &bp->migs[bp->n++];
+        be_migration *bm = keep ? &bp->migs[bp->n++] : &one;
+        memset(bm, 0, sizeof *bm);
         bm->m = m;
         jy_arena *scratch = jy_arena_new();
         ir_schema **before_of = scratch ? jy_arena_calloc(scratch, m->nops + 1, sizeof *before_of) : NULL;
@@ -1227,13 +1231,12 @@ int be_emit_program(const ir_program *p, ir_dialect d, be_program **out, jy_diag
             break;
         }
         emitter se = e;
-        se.a = bp->arena;
+        se.a = keep ? bp->arena : scratch;
         /* schemas for synthesis live in the scratch arena */
         if (emit_ops(&se, r, m, m->ops, m->nops, &bm->up, scratch,
                      m->has_downgrade ? NULL : before_of,
                      m->has_downgrade ? NULL : after_of))
             rc = -1;
-        (void)scratch;
         if (rc == 0 && m->has_downgrade) {
             /* explicit downgrade: replayed from the schema after m */
             ir_replayer *dr = ir_replay_new(d);
@@ -1251,23 +1254,58 @@ int be_emit_program(const ir_program *p, ir_dialect d, be_program **out, jy_diag
             if (synthesize_down(&se, m, before_of, after_of, &bm->down))
                 rc = -1;
         }
-        jy_arena_free(scratch);
         if (se.failed)
             rc = -1;
+        jy_arena_free(scratch);
+        if (!keep)
+            memset(bm, 0, sizeof *bm);
     }
-    if (rc == 0)
+    if (!keep)
+        bp->migs = NULL;
+    if (rc == 0 && keep)
         bp->schema = ir_schema_clone(ir_replay_current(r), bp->arena);
     free(order);
     ir_replay_free(r);
-    if (rc || !bp->schema || jy_arena_failed(bp->arena)) {
+    if (rc || (keep && !bp->schema) || jy_arena_failed(bp->arena)) {
         if (diags->nerrors == 0)
             jy_diag_where(diags, JY_SEV_ERROR, JY_EXIT_ERROR, "be.memory", NULL,
                           "out of memory while emitting SQL");
+        return -1;
+    }
+    return 0;
+}
+
+int be_emit_program(const ir_program *p, ir_dialect d, be_program **out, jy_diags *diags)
+{
+    *out = NULL;
+    be_program *bp = calloc(1, sizeof *bp);
+    if (bp)
+        bp->arena = jy_arena_new();
+    if (!bp || !bp->arena) {
+        be_program_free(bp);
+        jy_diag_where(diags, JY_SEV_ERROR, JY_EXIT_ERROR, "be.memory", NULL,
+                      "out of memory while emitting SQL");
+        return -1;
+    }
+    if (emit_program(p, d, bp, true, diags)) {
         be_program_free(bp);
         return -1;
     }
     *out = bp;
     return 0;
+}
+
+int be_check_program(const ir_program *p, ir_dialect d, jy_diags *diags)
+{
+    be_program bp = {.arena = jy_arena_new()};
+    if (!bp.arena) {
+        jy_diag_where(diags, JY_SEV_ERROR, JY_EXIT_ERROR, "be.memory", NULL,
+                      "out of memory while emitting SQL");
+        return -1;
+    }
+    int rc = emit_program(p, d, &bp, false, diags);
+    jy_arena_free(bp.arena);
+    return rc;
 }
 
 void be_program_free(be_program *bp)

@@ -161,6 +161,10 @@ void jy_diag_hint(jy_diag *g, const char *fmt, ...) JY_PRINTF(2, 3);
 /* True when an error with this code, source and offset is already recorded
  * (used so that one problem is reported once). */
 bool jy_diags_has(const jy_diags *d, const char *code, const jy_source *src, size_t offset);
+/* Move every diagnostic of src to the end of dst (one already in dst with
+ * the same code and position is dropped), with the sources src keeps; src
+ * is left empty (still initialized). */
+void jy_diags_move(jy_diags *dst, jy_diags *src);
 
 /*
  * Print every diagnostic in the one format of joryu:

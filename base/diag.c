@@ -230,3 +230,31 @@ void jy_diags_print(jy_diags *d, FILE *out, bool color)
         fprintf(out, "(%zu more errors not shown)\n", d->nerrors - max);
     free(order);
 }
+
+void jy_diags_move(jy_diags *dst, jy_diags *src)
+{
+    for (size_t i = 0; i < src->n; i++) {
+        jy_diag *g = &src->v[i];
+        jy_diag *h = NULL;
+        if (!(g->src && jy_diags_has(dst, g->code, g->src, g->offset)))
+            h = push(dst, g->sev, g->exit_code, g->code);
+        if (!h) {
+            free(g->where);
+            free(g->message);
+            free(g->hint);
+            continue;
+        }
+        *h = *g;
+    }
+    for (size_t i = 0; i < src->nkept; i++)
+        if (!jy_diags_keep(dst, src->kept[i])) {
+            jy_source_free(src->kept[i]);
+            free(src->kept[i]);
+        }
+    free(src->v);
+    free(src->kept);
+    src->v = NULL;
+    src->kept = NULL;
+    src->n = src->cap = src->nerrors = src->nkept = 0;
+    src->exit_code = 0;
+}

@@ -8,6 +8,9 @@
 #include "frontend.h"
 
 #include <jansson.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -153,19 +156,67 @@ static int job_compile(cc_job *j, ir_program **prog, jy_diags *d)
  * compiled.  Returns 0 or the exit code; the program stays (its sources
  * hold the diagnostics' positions): the caller frees it after printing.
  */
+typedef struct emit_work {
+    const ir_program *prog;
+    ir_dialect dl[IR_D__COUNT];
+    jy_diags diags[IR_D__COUNT];
+    int rc[IR_D__COUNT];
+    size_t n;
+    atomic_size_t next;
+} emit_work;
+
+static void *emit_worker(void *arg)
+{
+    emit_work *w = arg;
+    for (size_t i; (i = atomic_fetch_add(&w->next, 1)) < w->n;)
+        w->rc[i] = be_check_program(w->prog, w->dl[i], &w->diags[i]);
+    return NULL;
+}
+
 static int job_emit(cc_job *j, ir_program **prog, jy_diags *d)
 {
     if (j->opt.single_file)
         return JY_EXIT_OK;
-    for (int i = 0; i < IR_D__COUNT; i++) {
-        if (!(j->opt.targets & IR_DMASK(i)))
-            continue;
-        be_program *bp = NULL;
-        if (be_emit_program(*prog, (ir_dialect)i, &bp, d) != 0)
-            return d->exit_code ? d->exit_code : JY_EXIT_ERROR;
-        be_program_free(bp);
+    emit_work w = {.prog = *prog};
+    atomic_init(&w.next, 0);
+    for (int i = 0; i < IR_D__COUNT; i++)
+        if (j->opt.targets & IR_DMASK(i)) {
+            w.dl[w.n] = (ir_dialect)i;
+            jy_diags_init(&w.diags[w.n]);
+            w.diags[w.n].max_errors = d->max_errors;
+            w.n++;
+        }
+    /* The dialects are independent: one worker per core.  Line tables are
+     * built lazily on first use, so build them before threads share them. */
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nthreads = ncpu > 1 ? (size_t)ncpu : 1;
+    if (nthreads > w.n)
+        nthreads = w.n;
+    pthread_t tid[IR_D__COUNT];
+    size_t started = 0;
+    if (nthreads > 1) {
+        for (size_t i = 0; i < (*prog)->nsources; i++) {
+            unsigned l, c;
+            jy_source_linecol((*prog)->sources[i], 0, &l, &c);
+        }
+        for (; started + 1 < nthreads; started++)
+            if (pthread_create(&tid[started], NULL, emit_worker, &w) != 0)
+                break;
     }
-    return JY_EXIT_OK;
+    emit_worker(&w);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
+    /* Report as a sequential run would: up to the first dialect that fails. */
+    int rc = JY_EXIT_OK;
+    for (size_t i = 0; i < w.n; i++) {
+        if (rc == JY_EXIT_OK) {
+            jy_diags_move(d, &w.diags[i]);
+            if (w.rc[i] != 0)
+                rc = d->exit_code ? d->exit_code : JY_EXIT_ERROR;
+        }
+        jy_diags_free(&w.diags[i]);
+    }
+    return rc;
 }
 
 static json_t *targets_json(ir_dmask m)
