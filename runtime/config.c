@@ -842,7 +842,7 @@ typedef struct known_key {
 } known_key;
 
 static const char *const known_tables[] = {"joryu",    "database", "dialects",  "metadata",
-                                           "generate", "python",   "joryu.test"};
+                                           "generate", "python",   "joryu.test", "verify"};
 
 static const known_key known_keys[] = {
     {"joryu", "migrations_dir", K_DIR, offsetof(rt_config, migrations_dir)},
@@ -859,6 +859,7 @@ static const known_key known_keys[] = {
     {"joryu.test", "postgresql_image", K_STR, offsetof(rt_config, test_postgresql_image)},
     {"joryu.test", "mysql_image", K_STR, offsetof(rt_config, test_mysql_image)},
     {"python", "interpreter", K_STR, offsetof(rt_config, python_interpreter)},
+    {"verify", "base", K_STR, offsetof(rt_config, verify_base)},
 };
 
 static const char *const dialect_names[] = {"postgresql", "mysql", "mariadb", "sqlite"};
@@ -1092,7 +1093,7 @@ static void warn_unknown(mapper *m, const char *path, const tentry *e)
             jy_diag_hint(g, "did you mean [%s]?", close);
         else
             jy_diag_hint(g, "joryu.toml knows [joryu], [database], [dialects], [metadata], "
-                            "[generate], [joryu.test] and [python]");
+                            "[generate], [joryu.test], [python] and [verify]");
         return;
     }
     /* candidate keys: the known keys of this table (or, at top level, all) */
@@ -1198,6 +1199,7 @@ void rt_config_free(rt_config *c)
     free(c->test_postgresql_image);
     free(c->test_mysql_image);
     free(c->python_interpreter);
+    free(c->verify_base);
     memset(c, 0, sizeof *c);
 }
 

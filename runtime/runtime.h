@@ -49,6 +49,8 @@ typedef struct rt_config {
     char *test_postgresql_image, *test_mysql_image; /* accepted, unused */
     /* [python] */
     char *python_interpreter; /* NULL: JORYU_PYTHON, then python3, /usr/bin/python3 */
+    /* [verify] */
+    char *verify_base;        /* base: the git ref `verify` compares with by default, or NULL */
 } rt_config;
 
 /* Fill c with the defaults (no file). */
