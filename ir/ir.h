@@ -736,19 +736,232 @@ const char *ir_unique_column_index_name(jy_arena *a, const char *table, const ch
 /* ---- end replay ---- */
 
 
-/* ---- effects (issue 5 fills this section in: DAG, effects, commutativity) ---- */
+/* ---- effects (issue 5: the depends_on DAG, effects, commutativity) ---- */
 
 /*
- * The effects of every migration: the objects each op reads and writes, as
- * normalized target tuples (docs/SPEC.md "Effects").  out[i] belongs to
- * p->migs[i] and lives in a.  0, or -1 with a diagnostic.
+ * The depends_on DAG (ir/dag.c).  Nodes are the migrations of a program
+ * (indexes into p->migs); an edge j -> i means migs[i] lists migs[j] in
+ * depends_on, directly or through "group:<name>" (which stands for every
+ * other member of the group compiled for the DAG's dialect).  The apply
+ * order is Kahn's algorithm with the smallest ready id first: the same
+ * order as ir_replay_order, computed once and shared by apply, status,
+ * down and verify.
+ *
+ * Errors (exit 1), each at the depends_on string:
+ *   dag.unknown-dependency  depends_on names "X", which is not a migration of this program
+ *   dag.unknown-group       depends_on names group "g", but no migration has group="g"
+ *   dag.cycle               depends_on cycle: A -> B -> C -> A
+ * (sema reports the first two as sema.* for compiled programs; the DAG
+ * checks again for programs built otherwise, e.g. from a bundle.)
  */
+typedef struct ir_dag ir_dag;
+
+/* Build the DAG of p for dialect d (IR_D__COUNT: dialect-neutral, every
+ * group member counts, every migration is listed).  For a dialect, the
+ * migrations whose dialects= leaves d out are not in the order.  0 and *out
+ * (ir_dag_free), or -1 with diagnostics (every unknown id, the first cycle). */
+int ir_dag_build(const ir_program *p, ir_dialect d, ir_dag **out, jy_diags *diags);
+void ir_dag_free(ir_dag *g);
+/* The apply order: n indexes into p->migs (owned by g). */
+const size_t *ir_dag_order(const ir_dag *g, size_t *n);
+/* Position of p->migs[i] in the apply order, or (size_t)-1 when not listed. */
+size_t ir_dag_position(const ir_dag *g, size_t i);
+/* The resolved direct dependencies of p->migs[i] (indexes, owned by g). */
+const size_t *ir_dag_deps(const ir_dag *g, size_t i, size_t *n);
+/* Does migs[to] depend on migs[from], directly or transitively?  Queries
+ * use scratch memory inside g: one thread at a time.  Cost: the part of
+ * the graph between the two positions, usually a few nodes. */
+bool ir_dag_reaches(ir_dag *g, size_t from, size_t to);
+/* Is there a depends_on path between a and b, either way? */
+bool ir_dag_ordered(ir_dag *g, size_t a, size_t b);
+
+/*
+ * Effects (ir/effects.c): for every op, the objects it reads and writes as
+ * normalized targets (docs/SPEC.md "Effects").  Derived from the op's
+ * arguments and the schema replayed up to it (one replay, for the first
+ * target dialect of postgresql, mysql, mariadb, sqlite): drop_table also
+ * drops the table's indexes and constraints, drop_column the indexes and
+ * constraints using the column, create_index reads its columns,
+ * create_foreign_key reads the referenced table and columns, a t.Enum
+ * column creates or reads the enum.  op.execute is OPAQUE unless its
+ * migration carries op.declare_schema_change, whose keywords (reference
+ * §12.2) give the effects instead (attributed to the hint op).
+ */
+typedef enum {
+    IR_EFF_READ,   /* uses the object: it must exist (and keep its name/type) */
+    IR_EFF_WRITE,  /* changes rows: backfill's set columns, bulk_insert's rows */
+    IR_EFF_CREATE,
+    IR_EFF_DROP,
+    IR_EFF_ALTER,  /* changes the object in place (flags: IR_EFFF_RETYPE) */
+    IR_EFF_RENAME, /* name -> new_name */
+    IR_EFF_OPAQUE, /* raw SQL verify cannot see into (kind IR_EK_SQL) */
+    IR_EFF__COUNT
+} ir_eff_verb;
+
+typedef enum {
+    IR_EK_TABLE,      /* name = table */
+    IR_EK_COLUMN,     /* table.name */
+    IR_EK_INDEX,      /* name (schema-wide); table when known */
+    IR_EK_CONSTRAINT, /* table.name (unique, fk, check, primary key) */
+    IR_EK_ROWS,       /* the rows of table (name NULL) */
+    IR_EK_ENUM,
+    IR_EK_EXTENSION,
+    IR_EK_VIEW,
+    IR_EK_MATVIEW,
+    IR_EK_TRIGGER,    /* table.name */
+    IR_EK_POLICY,     /* table.name */
+    IR_EK_SEQUENCE,
+    IR_EK_SCHEMA,
+    IR_EK_SQL,        /* an opaque op.execute */
+    IR_EK__COUNT
+} ir_eff_kind;
+
+#define IR_EFFF_RETYPE 1u /* ALTER of a column that changes its type (enum: its labels) */
+
+typedef struct ir_effect {
+    ir_eff_verb verb;
+    ir_eff_kind kind;
+    unsigned flags;        /* IR_EFFF_* */
+    const char *table;     /* COLUMN, INDEX (may be NULL), CONSTRAINT, ROWS, TRIGGER, POLICY */
+    const char *name;      /* the object (the table for TABLE; NULL for ROWS and SQL) */
+    const char *new_name;  /* RENAME: the new name; else NULL */
+    uint32_t op;           /* index of the op in its migration's ops[] (0-based step) */
+    ir_op_kind op_kind;
+    ir_dmask dialects;     /* dialects the op runs on (branch folding, dialects=) */
+    uint32_t start, end;   /* the op's source span; 0, 0 when built from strings */
+} ir_effect;
+
+/* The effects of one migration, in op order. */
+struct ir_effects {
+    const char *migration;   /* its id (from strings: NULL until the caller sets it) */
+    const ir_migration *mig; /* NULL when built from strings */
+    ir_effect *v;
+    size_t n;
+    size_t nopaque;          /* how many ops are opaque raw SQL */
+};
 typedef struct ir_effects ir_effects;
+
+/*
+ * The effects of every migration of p.  out[i] belongs to p->migs[i] and
+ * lives in a.  A replay error does not stop it: effects after the failing op
+ * are computed from the arguments alone (verify then reports the order
+ * problem; check/build report the replay error).  0, or -1 when out of
+ * memory or depends_on is broken (diagnostics in d).
+ */
 int ir_effects_compute(const ir_program *p, jy_arena *a, ir_effects ***out, jy_diags *d);
 /* The effects as strings (one per effect, stable text: the bundle stores
- * them), and back.  *out in a. */
+ * them), and back.  Format "e1 <step> <op> <verb> <kind> <dmask> <flags>
+ * <table> <name> <new_name>", fields separated by one tab, '-' for NULL,
+ * backslash escapes for tab, newline, backslash and a leading '-'.
+ * ir_effects_from_strings returns NULL on a malformed string.  In a. */
 size_t ir_effects_strings(const ir_effects *e, jy_arena *a, const char ***out);
 ir_effects *ir_effects_from_strings(const char *const *s, size_t n, jy_arena *a);
+const char *ir_eff_verb_name(ir_eff_verb v);  /* "read", "write", "create", ... */
+const char *ir_eff_kind_name(ir_eff_kind k);  /* "table", "column", "index", ... */
+/* "create column users.email", "rename table users -> accounts" (in a). */
+const char *ir_effect_describe(const ir_effect *e, jy_arena *a);
+
+/*
+ * Conflicts (ir/commute.c).  Kinds in increasing priority: when one op pair
+ * matches several rules the highest wins and one conflict per op pair is
+ * reported (reference §7.2.1: table_drop > table_rename > add_drop >
+ * column_rename > double_alter; then ours: name_collision >
+ * order_dependency).
+ */
+typedef enum {
+    IR_CONFLICT_NONE = 0,
+    IR_CONFLICT_ORDER_DEPENDENCY, /* one creates/drops/renames/retypes what the other uses */
+    IR_CONFLICT_NAME_COLLISION,   /* both create an object of one name */
+    IR_CONFLICT_DOUBLE_ALTER,     /* both alter one object */
+    IR_CONFLICT_COLUMN_RENAME,    /* a change to a column + its rename */
+    IR_CONFLICT_ADD_DROP,         /* one creates, the other drops one object */
+    IR_CONFLICT_TABLE_RENAME,     /* a change to a table + its rename */
+    IR_CONFLICT_TABLE_DROP,       /* a change to a table + its drop */
+    IR_CONFLICT__COUNT
+} ir_conflict_kind;
+
+/* "double_alter", "add_drop", "table_drop", "column_rename",
+ * "table_rename", "order_dependency", "name_collision" ("none" for 0). */
+const char *ir_conflict_kind_name(ir_conflict_kind k);
+
+/* One side of a conflict: the reference's OpRef. */
+typedef struct ir_opref {
+    const char *migration;     /* id */
+    const ir_migration *mig;   /* NULL when from effects strings */
+    uint32_t step;             /* 0-based index into mig->ops (step_index) */
+    const char *op;            /* "alter_column" */
+    const char *target[2];     /* canonical target: ("users", "email") or ("users") */
+    size_t ntarget;
+    uint32_t start, end;       /* the op's source span (0, 0 unknown) */
+    unsigned line;             /* 1-based source line, 0 when unknown */
+} ir_opref;
+
+typedef struct ir_conflict {
+    ir_conflict_kind kind;
+    ir_opref left, right;      /* left is earlier by (migration id, step) */
+    const char *object;        /* "column users.email", "table users", "index ix_a" */
+    const char *message;       /* reference Conflict.message: 'alter_column(users.email) in A
+                                  conflicts with rename_column(users.email -> users.email_norm) in B' */
+    const char *why;           /* one sentence: why the order matters */
+    const char *fix;           /* one sentence: add depends_on / rename / merge */
+} ir_conflict;
+
+/*
+ * Which migrations are concurrent.  side[i] labels p->migs[i]:
+ *   IR_SIDE_SETTLED  applied in the database / present on the merge base
+ *   IR_SIDE_A        pending / added on this branch
+ *   IR_SIDE_B        added on the other branch (--base REF)
+ * A pair (a, b) of different migrations is concurrent when no depends_on
+ * path joins them and:
+ *   - both are unsettled on different sides (A with B); or
+ *   - both are unsettled on one side and same_side is set; or
+ *   - one is settled, the other unsettled, settled_after is set and the
+ *     settled one comes later in apply order (an out-of-order pending
+ *     migration against what the database already ran).
+ * side == NULL means every migration is IR_SIDE_A with same_side set: the
+ * pairs depends_on leaves unordered.  pred (optional) vetoes pairs: it is
+ * asked only about pairs the rules above call concurrent.
+ */
+enum { IR_SIDE_SETTLED = 0, IR_SIDE_A = 1, IR_SIDE_B = 2 };
+
+typedef struct ir_concurrency {
+    const unsigned char *side; /* p->n entries, or NULL */
+    bool same_side;
+    bool settled_after;
+    bool (*pred)(void *ctx, size_t a, size_t b);
+    void *ctx;
+} ir_concurrency;
+
+/* Are migs[a] and migs[b] concurrent under cc (rules above)? */
+bool ir_concurrent(ir_dag *g, const ir_concurrency *cc, size_t a, size_t b);
+
+/*
+ * The commutativity analysis: every pair of ops from two concurrent
+ * migrations that touch one object (found through a hash index keyed by
+ * the normalized object, never by comparing all pairs) either commutes or
+ * yields one ir_conflict.  eff[i] belongs to p->migs[i] (ir_effects_compute).
+ * Ops on disjoint dialects never conflict; opaque ops never conflict
+ * (reference: human review; verify prints a note for each, see
+ * ir_effects.nopaque).  *out (in a) is sorted by (left id, left step, right id,
+ * right step).  0, or -1 when out of memory (diagnostics in d).
+ */
+int ir_verify_pairs(const ir_program *p, ir_dag *g, ir_effects *const *eff,
+                    const ir_concurrency *cc, ir_conflict **out, size_t *n, jy_arena *a,
+                    jy_diags *d);
+
+/* All of it: ir_dag_build (dialect-neutral), ir_effects_compute and
+ * ir_verify_pairs.  -1 with diagnostics on a broken DAG. */
+int ir_verify_program(const ir_program *p, const ir_concurrency *cc, ir_conflict **out,
+                      size_t *n, jy_arena *a, jy_diags *d);
+
+/*
+ * Do two migrations commute, on effects alone (e.g. from bundle strings:
+ * joryu-run's out-of-order check)?  false when they commute; true with the
+ * highest-priority conflict in *out (strings in ar; a->migration and
+ * b->migration name the sides, left is the earlier by id).
+ */
+bool ir_effects_conflict(const ir_effects *a, const ir_effects *b, jy_arena *ar,
+                         ir_conflict *out);
 
 /* ---- end effects ---- */
 
