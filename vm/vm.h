@@ -122,6 +122,10 @@ typedef struct vm_bundle {
        depends_on, ties by id: ir_replay_order at build time) */
     const uint32_t *order[IR_D__COUNT];
     uint32_t norder[IR_D__COUNT];
+    /* the string table: a VM_OPND_STR operand x is strings[x] (x < nstrings;
+       the assembler and the loader guarantee it, NUL-terminated UTF-8) */
+    const char *const *strings;
+    uint32_t nstrings;
 } vm_bundle;
 
 struct be_program;
