@@ -7,6 +7,8 @@
 #include "sema_int.h"
 
 #include <dirent.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@ void fe_options_init(fe_options *o)
 {
     o->targets = IR_DMASK_DEFAULT;
     o->single_file = false;
+    o->threads = 0;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -147,6 +150,117 @@ static void compile_source(ir_program *prog, jy_source *src, const fe_options *o
     jy_arena_free(ast);
 }
 
+/*
+ * Many files: load and compile them on one thread per core.  Each worker
+ * takes a contiguous share of the (sorted) files into its own program and
+ * diagnostics; the shares are then appended in order, so the result and
+ * the order of diagnostics are those of a sequential run.  Returns 0, or -1
+ * when threads could not be used (nothing done: compile sequentially).
+ */
+#define FE_PARALLEL_MIN 64
+#define FE_MAX_THREADS 16
+
+typedef struct fe_share {
+    char **files;
+    size_t n;
+    const fe_options *opt;
+    ir_program *prog;
+    jy_diags diags;
+} fe_share;
+
+static void *compile_share(void *arg)
+{
+    fe_share *w = arg;
+    size_t srccap = 0, migcap = 0;
+    for (size_t k = 0; k < w->n; k++) {
+        jy_source *src = malloc(sizeof *src);
+        if (!src) {
+            jy_diag_where(&w->diags, JY_SEV_ERROR, JY_EXIT_ERROR, "io.memory", w->files[k],
+                          "out of memory");
+            break;
+        }
+        if (jy_source_load(src, w->files[k], &w->diags) != 0) {
+            free(src);
+            continue;
+        }
+        if (!own_source(w->prog, src, &srccap)) {
+            jy_source_free(src);
+            free(src);
+            jy_diag_where(&w->diags, JY_SEV_ERROR, JY_EXIT_ERROR, "io.memory", w->files[k],
+                          "out of memory");
+            break;
+        }
+        compile_source(w->prog, src, w->opt, &w->diags, &migcap);
+    }
+    return NULL;
+}
+
+static int compile_parallel(ir_program *prog, char **files, size_t nfiles, const fe_options *opt,
+                            jy_diags *d, size_t *srccap, size_t *migcap)
+{
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nt = opt->threads ? opt->threads : ncpu > 1 ? (size_t)ncpu : 1;
+    if (nt > FE_MAX_THREADS)
+        nt = FE_MAX_THREADS;
+    if (nt < 2)
+        return -1;
+    fe_share w[FE_MAX_THREADS];
+    pthread_t tid[FE_MAX_THREADS];
+    size_t made = 0;
+    for (; made < nt; made++) {
+        size_t lo = nfiles * made / nt, hi = nfiles * (made + 1) / nt;
+        w[made] = (fe_share){.files = files + lo, .n = hi - lo, .opt = opt,
+                             .prog = ir_program_new()};
+        jy_diags_init(&w[made].diags);
+        w[made].diags.max_errors = d->max_errors;
+        if (!w[made].prog)
+            break;
+        w[made].prog->targets = prog->targets;
+    }
+    size_t started = 0;
+    if (made == nt)
+        for (started = 1; started < nt; started++)
+            if (pthread_create(&tid[started], NULL, compile_share, &w[started]) != 0)
+                break;
+    if (started < nt) { /* could not use threads: undo, compile sequentially */
+        for (size_t i = 1; i < started; i++)
+            pthread_join(tid[i], NULL);
+        for (size_t i = 0; i < made + (made < nt); i++) {
+            ir_program_free(w[i].prog);
+            jy_diags_free(&w[i].diags);
+        }
+        return -1;
+    }
+    compile_share(&w[0]);
+    for (size_t i = 1; i < nt; i++)
+        pthread_join(tid[i], NULL);
+    bool oom = false;
+    for (size_t i = 0; i < nt; i++) {
+        ir_program *sub = w[i].prog;
+        for (size_t k = 0; k < sub->nsources; k++)
+            if (!own_source(prog, sub->sources[k], srccap)) {
+                jy_source_free(sub->sources[k]);
+                free(sub->sources[k]);
+                oom = true;
+            }
+        sub->nsources = 0;
+        for (size_t k = 0; k < sub->n; k++)
+            if (!add_migration(prog, sub->migs[k], migcap))
+                oom = true;
+        if (ir_program_adopt_arena(prog, sub->arena))
+            sub->arena = NULL;
+        else
+            oom = true; /* the IR stays in sub: keep it alive with prog */
+        jy_diags_move(d, &w[i].diags);
+        jy_diags_free(&w[i].diags);
+        if (sub->arena == NULL)
+            ir_program_free(sub);
+    }
+    if (oom)
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.memory", NULL, "out of memory");
+    return 0;
+}
+
 static int cmp_ptr(const void *a, const void *b)
 {
     uintptr_t x = (uintptr_t)*(void *const *)a, y = (uintptr_t)*(void *const *)b;
@@ -232,7 +346,11 @@ int fe_compile(const char *const *paths, size_t npaths, const fe_options *opt, i
             files = (char **)&one;
             nfiles = 1;
         }
-        for (size_t k = 0; k < nfiles; k++) {
+        size_t k = 0;
+        if (nfiles >= FE_PARALLEL_MIN && opt->threads != 1 && compile_parallel(prog, files, nfiles, opt, d, &srccap,
+                                                          &migcap) == 0)
+            k = nfiles; /* done */
+        for (; k < nfiles; k++) {
             jy_source *src = malloc(sizeof *src);
             if (!src) {
                 jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.memory", files[k],

@@ -17,6 +17,8 @@ typedef struct fe_options {
     ir_dmask targets;    /* dialects to fold branches for and check types against */
     bool single_file;    /* checks that need the whole directory are skipped
                             (depends_on naming a missing id) */
+    unsigned threads;    /* 0: one per core for folders of 64 files or more;
+                            1: compile on the calling thread only */
 } fe_options;
 
 /* Default options: targets IR_DMASK_DEFAULT. */

@@ -175,8 +175,21 @@ void ir_program_free(ir_program *p)
         free(p->sources[i]);
     }
     free(p->sources);
+    for (size_t i = 0; i < p->narenas; i++)
+        jy_arena_free(p->arenas[i]);
+    free(p->arenas);
     jy_arena_free(p->arena);
     free(p);
+}
+
+bool ir_program_adopt_arena(ir_program *p, jy_arena *a)
+{
+    jy_arena **v = realloc(p->arenas, (p->narenas + 1) * sizeof *v);
+    if (!v)
+        return false;
+    p->arenas = v;
+    p->arenas[p->narenas++] = a;
+    return true;
 }
 
 ir_migration *ir_program_find(const ir_program *p, const char *id)

@@ -313,10 +313,16 @@ typedef struct ir_program {
     ir_dmask targets;
     jy_source **sources; /* owned: freed by ir_program_free */
     size_t nsources;
+    jy_arena **arenas;   /* more arenas holding IR (files compiled on other
+                            threads): freed with the program */
+    size_t narenas;
 } ir_program;
 
 ir_program *ir_program_new(void);
 void ir_program_free(ir_program *p);
+/* Take ownership of arena a (freed by ir_program_free).  false when out of
+ * memory (a untouched). */
+bool ir_program_adopt_arena(ir_program *p, jy_arena *a);
 /* The migration with that id, or NULL (binary search: migs are sorted). */
 ir_migration *ir_program_find(const ir_program *p, const char *id);
 
