@@ -690,6 +690,11 @@ typedef struct ir_replayer ir_replayer;
 /* A replay state: an empty schema and no history.  NULL when out of memory. */
 ir_replayer *ir_replay_new(ir_dialect d);
 void ir_replay_free(ir_replayer *r);
+/* History is on by default: an op that cannot apply says which migration
+ * dropped or renamed what it names.  Off, the error says only that it does
+ * not exist (cheaper: be_check_program replays without history and replays
+ * again with it when an error shows up). */
+void ir_replay_set_history(ir_replayer *r, bool on);
 /* The schema as replayed so far (owned by r; valid until the next apply). */
 ir_schema *ir_replay_current(const ir_replayer *r);
 ir_dialect ir_replay_dialect(const ir_replayer *r);

@@ -26,6 +26,7 @@ struct ir_replayer {
     jy_arena *a;       /* history and scratch strings */
     hist *h;           /* open addressing, cap a power of two */
     size_t nh, caph;
+    bool no_history;   /* ir_replay_set_history(r, false) */
 };
 
 static uint64_t hash_str(const char *s)
@@ -96,6 +97,11 @@ ir_replayer *ir_replay_new(ir_dialect d)
     return r;
 }
 
+void ir_replay_set_history(ir_replayer *r, bool on)
+{
+    r->no_history = !on;
+}
+
 void ir_replay_free(ir_replayer *r)
 {
     if (!r)
@@ -157,6 +163,8 @@ static const char *key_of(ctx *c, char kind, const char *a, const char *b)
 
 static void record(ctx *c, char kind, const char *a, const char *b, const char *what)
 {
+    if (c->r->no_history)
+        return;
     const char *k = key_of(c, kind, a, b);
     if (k)
         hist_set(c->r, k, c->m, c->op, what);
