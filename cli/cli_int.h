@@ -117,4 +117,82 @@ int cli_dialects(cli_ctx *c, const cli_args *a, const char *flag, ir_dmask fallb
 #define CLI_FLAG_JSON_HELP "print the result as JSON on stdout"
 #define CLI_FLAG_DB {"db", CLI_STR, "URL", "database URL (before JORYU_DATABASE_URL and joryu.toml)"}
 
+
+/* ---- database commands (cli_apply.c): apply, status, down, mark, repair,
+ * history, heads.  The same code runs in joryu (the bundle is compiled in
+ * memory for the connected database's dialect: cmd_apply.c) and joryu-run
+ * (the bundle is a .jyb file: cli_bundle_file).  Nothing here calls fe_*. */
+#include "vm.h"
+
+typedef struct cli_bundle_src {
+    /* positional arguments the source takes before the command's own
+     * (joryu-run: 1, the BUNDLE path; joryu: 0) */
+    unsigned npos;
+    /* true: compiled for the connected database's dialect (open after
+     * connecting); false: a file, read before connecting */
+    bool needs_dialect;
+    /* Produce the bundle.  cfg is ./joryu.toml (defaults when absent); dl
+     * is the connected database's dialect, or IR_D__COUNT when no database
+     * is involved (history, heads).  Prints its own errors; returns 0 and
+     * *out (vm_bundle_free) or an exit code. */
+    int (*open)(cli_ctx *c, const cli_args *a, const rt_config *cfg, ir_dialect dl,
+                vm_bundle **out);
+} cli_bundle_src;
+
+/* joryu-run's source: a/pos[0] names a .jyb file (vm_bundle_load). */
+extern const cli_bundle_src cli_bundle_file;
+
+extern const cli_flag cli_apply_flags[];
+extern const cli_flag cli_status_flags[];
+extern const cli_flag cli_down_flags[];
+extern const cli_flag cli_mark_flags[];
+extern const cli_flag cli_repair_flags[];
+extern const cli_flag cli_history_flags[];
+extern const cli_flag cli_heads_flags[];
+
+int cli_apply(cli_ctx *c, const cli_args *a, const cli_bundle_src *src);
+int cli_status(cli_ctx *c, const cli_args *a, const cli_bundle_src *src);
+int cli_down(cli_ctx *c, const cli_args *a, const cli_bundle_src *src);
+int cli_mark(cli_ctx *c, const cli_args *a, const cli_bundle_src *src);
+int cli_repair(cli_ctx *c, const cli_args *a, const cli_bundle_src *src);
+int cli_history(cli_ctx *c, const cli_args *a, const cli_bundle_src *src);
+int cli_heads(cli_ctx *c, const cli_args *a, const cli_bundle_src *src);
+
+/* The --help texts of the database commands, shared by both programs. */
+#define CLI_APPLY_SUMMARY "apply pending migrations to the database"
+#define CLI_APPLY_HELP                                                                          \
+    "Applies every pending migration in apply order (depends_on, then id), each step\n"          \
+    "guarded, executed and recorded in joryu_migrations / joryu_migration_steps.\n"             \
+    "Database: --db, else JORYU_DATABASE_URL, else [database] url of joryu.toml.\n"             \
+    "A failed or paused migration resumes where it stopped on the next apply.\n"                \
+    "Progress: auto (a live display when stderr is a terminal, else plain lines),\n"            \
+    "--interactive, --plain, --json (one JSON event per line on stdout), --quiet.\n"            \
+    "SIGINT/SIGTERM pause at the next step or batch boundary (exit 3); a second one\n"          \
+    "kills at once.  Exit: 0 done, 1 error, 2 a step failed, 3 paused, 4 checksum\n"            \
+    "mismatch of an applied migration (run repair).  JORYU_TEST_KILL_AT=N (tests\n"             \
+    "only) makes the VM SIGKILL itself at its N-th kill point."
+#define CLI_STATUS_SUMMARY "list applied, pending, failed and paused migrations"
+#define CLI_STATUS_HELP                                                                         \
+    "One line per migration in apply order; failed, paused and running ones also\n"             \
+    "show their steps with batch progress and the last error.  A changed checksum\n"            \
+    "of an applied migration is flagged.  Reads only: never creates the state tables."
+#define CLI_DOWN_SUMMARY "run downgrades (dev only; production needs --allow-prod)"
+#define CLI_DOWN_HELP                                                                           \
+    "Undoes the last applied migration (--steps=N: the last N; --to=ID: every one\n"            \
+    "applied after ID) in reverse apply order.  A production-like database (joryu.toml\n"       \
+    "environment other than local, JORYU_ENV, or a non-local host) is refused with\n"           \
+    "exit 5 unless --allow-prod is given."
+#define CLI_MARK_SUMMARY "correct the recorded state of a migration or step"
+#define CLI_MARK_HELP                                                                           \
+    "ID --as=applied|pending|failed|paused (paused needs --reason), or\n"                       \
+    "ID.STEP --as=done|pending|skipped (STEP counts from 1, as status shows it).\n"             \
+    "A last resort: nothing is executed.  On a production-like database a terminal\n"           \
+    "asks for confirmation; without a terminal --allow-prod is required (else exit 5)."
+#define CLI_REPAIR_SUMMARY "record the current checksum of an applied migration"
+#define CLI_REPAIR_HELP                                                                         \
+    "After an applied migration's file was changed on purpose (apply and verify\n"              \
+    "report exit 4), records its new checksum.  Nothing is executed."
+#define CLI_HISTORY_SUMMARY "list the bundle's migrations with their checksums"
+#define CLI_HEADS_SUMMARY "list the migrations nothing depends on"
+
 #endif /* JORYU_CLI_INT_H */

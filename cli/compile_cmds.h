@@ -54,4 +54,13 @@ int cc_snapshot(cli_ctx *c, const cli_args *a);
      "Without NAME: every op with its synopsis.  With NAME: its signature and arguments.",      \
      cc_ops_flags, cc_ops, NULL}
 
+/* joryu's database commands (cmd_apply.c): cli_apply.c's commands over the
+ * project's migrations compiled in memory for the connected dialect. */
+int cmd_apply(cli_ctx *c, const cli_args *a);
+int cmd_status(cli_ctx *c, const cli_args *a);
+int cmd_down(cli_ctx *c, const cli_args *a);
+int cmd_mark(cli_ctx *c, const cli_args *a);
+int cmd_repair(cli_ctx *c, const cli_args *a);
+int cmd_heads(cli_ctx *c, const cli_args *a);
+
 #endif /* JORYU_COMPILE_CMDS_H */

@@ -459,39 +459,6 @@ static const cli_flag generate_flags[] = {
     {NULL, CLI_BOOL, NULL, NULL},
 };
 
-static const cli_flag apply_flags[] = {
-    CLI_FLAG_DB,
-    {"target", CLI_STR, "ID", "apply up to this migration only"},
-    {"dry-run", CLI_BOOL, NULL, "open the database read-only and show what would run"},
-    {"no-resume", CLI_BOOL, NULL, "do not resume a paused migration"},
-    {"continue-past-failed", CLI_BOOL, NULL, "apply later migrations despite a failed one"},
-    {"non-interactive", CLI_BOOL, NULL, "never prompt (CI)"},
-    {"on-failure", CLI_STR, "resume|restart|abort", "what --non-interactive does after a failure"},
-    {"retry-paused", CLI_BOOL, NULL, "retry paused migrations"},
-    {"retry-interval", CLI_STR, "DURATION", "wait between retries (default 30s)"},
-    {"max-duration", CLI_STR, "DURATION", "pause at the next step boundary after DURATION"},
-    {"lock-timeout", CLI_STR, "DURATION", "give up when another applier holds the lock"},
-    {"interactive", CLI_BOOL, NULL, "live progress display"},
-    {"plain", CLI_BOOL, NULL, "progress as plain lines"},
-    {"json", CLI_BOOL, NULL, "progress as JSON lines"},
-    {"quiet", CLI_BOOL, NULL, "print only failures"},
-    {NULL, CLI_BOOL, NULL, NULL},
-};
-
-static const cli_flag db_json_flags[] = {
-    CLI_FLAG_DB,
-    {"json", CLI_BOOL, NULL, CLI_FLAG_JSON_HELP},
-    {NULL, CLI_BOOL, NULL, NULL},
-};
-
-static const cli_flag down_flags[] = {
-    CLI_FLAG_DB,
-    {"steps", CLI_STR, "N", "undo the last N migrations"},
-    {"to", CLI_STR, "ID", "undo down to (not including) this migration"},
-    {"allow-prod", CLI_BOOL, NULL, "allow a production-like database"},
-    {NULL, CLI_BOOL, NULL, NULL},
-};
-
 static const cli_flag snapshot_flags[] = {
     CLI_FLAG_DB,
     {"format", CLI_STR, "json|sql", "output format (default json)"},
@@ -503,13 +470,6 @@ static const cli_flag verify_flags[] = {
     CLI_FLAG_DB,
     {"base", CLI_STR, "REF", "compare migrations added on each side since the git merge base REF"},
     {"json", CLI_BOOL, NULL, CLI_FLAG_JSON_HELP},
-    {NULL, CLI_BOOL, NULL, NULL},
-};
-
-static const cli_flag mark_flags[] = {
-    CLI_FLAG_DB,
-    {"as", CLI_STR, "STATE", "applied|pending|failed|paused, or done|pending|skipped for a step"},
-    {"reason", CLI_STR, "TEXT", "why (required with --as=paused)"},
     {NULL, CLI_BOOL, NULL, NULL},
 };
 
@@ -539,6 +499,9 @@ static const cli_flag sql_flags[] = {
 };
 
 #define NEEDS_DB "It arrives with the drivers and the step VM."
+#define PROJECT_NOTE                                                                             \
+    "\nThe migrations folder of joryu.toml is compiled in memory for the database's\n"             \
+    "dialect first: a history that does not compile runs nothing."
 
 static const cli_cmd joryu_cmds[] = {
     {"init", "[DIR]", 0, 1, "create joryu.toml and migrations/ (in DIR, default here)",
@@ -552,12 +515,12 @@ static const cli_cmd joryu_cmds[] = {
      "A second file in the same second with the same slug gets _2, _3, ...\n"
      "JORYU_NOW=YYYYMMDDTHHMMSS fixes the timestamp (tests, reproducible scripts).",
      generate_flags, cmd_generate, NULL},
-    {"apply", "", 0, 0, "apply pending migrations to the database", NULL, apply_flags, NULL,
-     NEEDS_DB},
-    {"status", "", 0, 0, "list applied, pending, failed and paused migrations", NULL,
-     db_json_flags, NULL, NEEDS_DB},
-    {"down", "", 0, 0, "run downgrades (dev only; production needs --allow-prod)", NULL,
-     down_flags, NULL, NEEDS_DB},
+    {"apply", "", 0, 0, CLI_APPLY_SUMMARY, CLI_APPLY_HELP PROJECT_NOTE, cli_apply_flags,
+     cmd_apply, NULL},
+    {"status", "", 0, 0, CLI_STATUS_SUMMARY, CLI_STATUS_HELP PROJECT_NOTE, cli_status_flags,
+     cmd_status, NULL},
+    {"down", "", 0, 0, CLI_DOWN_SUMMARY, CLI_DOWN_HELP PROJECT_NOTE, cli_down_flags, cmd_down,
+     NULL},
     {"schema-snapshot", "", 0, 0, "print the schema replayed from the files, or a database's",
      "Without --db: replays every migration of the project for one dialect (--dialect,\n"
      "default the first target) and prints the resulting schema.  With --db URL:\n"
@@ -566,10 +529,10 @@ static const cli_cmd joryu_cmds[] = {
      snapshot_flags, cc_snapshot, NULL},
     {"verify", "[DIR]", 0, 1, "find conflicts between concurrent migrations", NULL, verify_flags,
      NULL, "It arrives with the conflict analysis; `joryu check` compiles meanwhile."},
-    {"repair", "ID", 1, 1, "record the current checksum of an applied migration", NULL,
-     db_json_flags, NULL, NEEDS_DB},
-    {"mark", "ID[.STEP]", 1, 1, "correct the recorded state of a migration or step", NULL,
-     mark_flags, NULL, NEEDS_DB},
+    {"repair", "ID", 1, 1, CLI_REPAIR_SUMMARY, CLI_REPAIR_HELP PROJECT_NOTE, cli_repair_flags,
+     cmd_repair, NULL},
+    {"mark", "ID[.STEP]", 1, 1, CLI_MARK_SUMMARY, CLI_MARK_HELP PROJECT_NOTE, cli_mark_flags,
+     cmd_mark, NULL},
     {"show", "ID", 1, 1, "print a migration's file (ID or a unique prefix of it)", NULL, NULL,
      cmd_show, NULL},
     {"explain", "ID", 1, 1, "describe a migration in plain words", NULL, NULL, NULL,
@@ -579,8 +542,10 @@ static const cli_cmd joryu_cmds[] = {
     {"import", "alembic", 1, 1, "convert an Alembic project (joryu import alembic ...)", NULL,
      import_flags, NULL, "The Alembic importer arrives in a later release."},
     CC_HISTORY_CMD,
-    {"heads", "", 0, 0, "list the migrations nothing depends on", NULL, db_json_flags, NULL,
-     "Use `joryu history` meanwhile."},
+    {"heads", "", 0, 0, CLI_HEADS_SUMMARY,
+     "Compiles the migrations folder and prints the ids of the migrations that no other\n"
+     "migration names in depends_on.  No database is read.",
+     cli_heads_flags, cmd_heads, NULL},
     {"sql", "[ID]", 0, 1, "print the SQL a migration runs, without a database",
      "ID (or a unique prefix of it) names one migration; without ID every migration\n"
      "is printed, in apply order.  Each step is introduced by a comment.  --backward\n"

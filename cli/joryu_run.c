@@ -5,56 +5,64 @@
  */
 #include "cli_int.h"
 
-static const cli_flag apply_flags[] = {
-    CLI_FLAG_DB,
-    {"target", CLI_STR, "ID", "apply up to this migration only"},
-    {"dry-run", CLI_BOOL, NULL, "open the database read-only and show what would run"},
-    {"max-duration", CLI_STR, "DURATION", "pause at the next step boundary after DURATION"},
-    {"lock-timeout", CLI_STR, "DURATION", "give up when another applier holds the lock"},
-    {"plain", CLI_BOOL, NULL, "progress as plain lines"},
-    {"json", CLI_BOOL, NULL, "progress as JSON lines"},
-    {"quiet", CLI_BOOL, NULL, "print only failures"},
-    {NULL, CLI_BOOL, NULL, NULL},
-};
+/* The database commands run the shared code of cli_apply.c on the bundle
+ * named by the first argument (cli_bundle_file). */
+static int run_apply(cli_ctx *c, const cli_args *a)
+{
+    return cli_apply(c, a, &cli_bundle_file);
+}
 
-static const cli_flag db_flags[] = {
-    CLI_FLAG_DB,
-    {"json", CLI_BOOL, NULL, CLI_FLAG_JSON_HELP},
-    {NULL, CLI_BOOL, NULL, NULL},
-};
+static int run_status(cli_ctx *c, const cli_args *a)
+{
+    return cli_status(c, a, &cli_bundle_file);
+}
 
-static const cli_flag down_flags[] = {
-    CLI_FLAG_DB,
-    {"steps", CLI_STR, "N", "undo the last N migrations"},
-    {"to", CLI_STR, "ID", "undo down to (not including) this migration"},
-    {"allow-prod", CLI_BOOL, NULL, "allow a production-like database"},
-    {NULL, CLI_BOOL, NULL, NULL},
-};
+static int run_down(cli_ctx *c, const cli_args *a)
+{
+    return cli_down(c, a, &cli_bundle_file);
+}
 
-static const cli_flag mark_flags[] = {
-    CLI_FLAG_DB,
-    {"as", CLI_STR, "STATE", "applied|pending|failed|paused, or done|pending|skipped for a step"},
-    {"reason", CLI_STR, "TEXT", "why (required with --as=paused)"},
-    {NULL, CLI_BOOL, NULL, NULL},
-};
+static int run_mark(cli_ctx *c, const cli_args *a)
+{
+    return cli_mark(c, a, &cli_bundle_file);
+}
 
-#define LATER "Applying bundles arrives with the bytecode VM and the drivers."
+static int run_repair(cli_ctx *c, const cli_args *a)
+{
+    return cli_repair(c, a, &cli_bundle_file);
+}
+
+static int run_history(cli_ctx *c, const cli_args *a)
+{
+    return cli_history(c, a, &cli_bundle_file);
+}
+
+static int run_heads(cli_ctx *c, const cli_args *a)
+{
+    return cli_heads(c, a, &cli_bundle_file);
+}
+
+#define BUNDLE_NOTE "\nBUNDLE is a .jyb file written by `joryuc build`."
 
 static const cli_cmd run_cmds[] = {
-    {"apply", "BUNDLE", 1, 1, "apply a bundle's pending migrations to the database", NULL,
-     apply_flags, NULL, LATER},
-    {"status", "BUNDLE", 1, 1, "list applied, pending, failed and paused migrations", NULL,
-     db_flags, NULL, LATER},
-    {"down", "BUNDLE", 1, 1, "run downgrades (dev only; production needs --allow-prod)", NULL,
-     down_flags, NULL, LATER},
-    {"mark", "BUNDLE ID[.STEP]", 2, 2, "correct the recorded state of a migration or step", NULL,
-     mark_flags, NULL, LATER},
-    {"repair", "BUNDLE ID", 2, 2, "record the current checksum of an applied migration", NULL,
-     db_flags, NULL, LATER},
-    {"history", "BUNDLE", 1, 1, "list the bundle's migrations with their checksums", NULL,
-     db_flags, NULL, LATER},
-    {"heads", "BUNDLE", 1, 1, "list the migrations nothing depends on", NULL, db_flags, NULL,
-     LATER},
+    {"apply", "BUNDLE", 1, 1, CLI_APPLY_SUMMARY, CLI_APPLY_HELP BUNDLE_NOTE, cli_apply_flags,
+     run_apply, NULL},
+    {"status", "BUNDLE", 1, 1, CLI_STATUS_SUMMARY, CLI_STATUS_HELP BUNDLE_NOTE, cli_status_flags,
+     run_status, NULL},
+    {"down", "BUNDLE", 1, 1, CLI_DOWN_SUMMARY, CLI_DOWN_HELP BUNDLE_NOTE, cli_down_flags,
+     run_down, NULL},
+    {"mark", "BUNDLE ID[.STEP]", 2, 2, CLI_MARK_SUMMARY, CLI_MARK_HELP BUNDLE_NOTE,
+     cli_mark_flags, run_mark, NULL},
+    {"repair", "BUNDLE ID", 2, 2, CLI_REPAIR_SUMMARY, CLI_REPAIR_HELP BUNDLE_NOTE,
+     cli_repair_flags, run_repair, NULL},
+    {"history", "BUNDLE", 1, 1, CLI_HISTORY_SUMMARY,
+     "Lists every migration of the bundle in apply order with its semantic checksum and\n"
+     "depends_on.  No database is read.",
+     cli_history_flags, run_history, NULL},
+    {"heads", "BUNDLE", 1, 1, CLI_HEADS_SUMMARY,
+     "Prints the ids of the bundle's migrations that no other migration names in\n"
+     "depends_on.  No database is read.",
+     cli_heads_flags, run_heads, NULL},
 };
 
 static const char *const foreign[] = {
