@@ -938,6 +938,7 @@ typedef struct emitter {
     ir_dialect d;
     jy_diags *diags;
     bool failed;
+    bool guards; /* write each step's guard (not for be_check_program) */
 } emitter;
 
 /*
@@ -1093,8 +1094,32 @@ static int emit_ops(emitter *e, ir_replayer *r, const ir_migration *m, ir_op **o
                     if (ops[k]->kind == IR_OP_declare_schema_change)
                         st->note = "replay hint: runs nothing";
                     finish_step(&o, st);
+                    st->summary = be_step_summary(&o, ops[k]);
+                    if (e->guards)
+                        st->guard = be_guard_json(&o, ops + k, &pre, &post, 1, false);
                 }
             }
+        }
+        /* the block's guard covers all its ops (schemas around each) */
+        const char *block_guard = NULL;
+        if (op->batch && e->guards) {
+            ir_op **bops = calloc(nmid + 1, sizeof *bops);
+            const ir_schema **bpre = calloc(nmid + 1, sizeof *bpre);
+            const ir_schema **bpost = calloc(nmid + 1, sizeof *bpost);
+            size_t q = 0;
+            for (size_t k = i; bops && bpre && bpost && k < j && q < nmid; k++) {
+                if (!ir_op_for_dialect(m, ops[k], e->d))
+                    continue;
+                bops[q] = ops[k];
+                bpre[q] = mid[q];
+                bpost[q] = q + 1 < nmid ? mid[q + 1] : A;
+                q++;
+            }
+            if (bops && bpre && bpost && q == nmid)
+                block_guard = be_guard_json(&o, bops, bpre, bpost, q, false);
+            free(bops);
+            free(bpre);
+            free(bpost);
         }
         for (size_t k = 0; k < nmid; k++)
             if (mid[k] != B)
@@ -1115,8 +1140,10 @@ static int emit_ops(emitter *e, ir_replayer *r, const ir_migration *m, ir_op **o
                 memset(st, 0, sizeof *st);
                 st->op = ops[k];
                 st->op_index = k;
+                st->summary = be_step_summary(&o, ops[k]);
                 if (out->nsteps == firststep) {
                     finish_step(&o, st);
+                    st->guard = block_guard;
                     st->destructive = destructive;
                     st->note = need_rebuild ? "op.batch block: one SQLite table rebuild"
                                             : (j - i > 1 ? "op.batch block" : NULL);
@@ -1181,6 +1208,11 @@ static int synthesize_down(emitter *e, const ir_migration *m, ir_schema **before
         st->destructive = op->kind == IR_OP_create_table || op->kind == IR_OP_add_column;
         st->note = op->kind == IR_OP_declare_schema_change ? "replay hint: runs nothing" : NULL;
         finish_step(&o, st);
+        st->summary = be_step_summary(&o, op);
+        if (e->guards) {
+            const ir_schema *pre = before_of[k], *post = after_of[k];
+            st->guard = be_guard_json(&o, m->ops + k, &pre, &post, 1, true);
+        }
     }
     if (o.failed)
         e->failed = true;
@@ -1197,7 +1229,7 @@ static int synthesize_down(emitter *e, const ir_migration *m, ir_schema **before
  * replayed schema.
  */
 static int emit_program(const ir_program *p, ir_dialect d, be_program *bp, bool keep,
-                        jy_diags *diags)
+                        bool history, jy_diags *diags)
 {
     if (p->targets && !(p->targets & IR_DMASK(d))) {
         ir_replay_not_a_target(p, d, diags);
@@ -1212,10 +1244,11 @@ static int emit_program(const ir_program *p, ir_dialect d, be_program *bp, bool 
         free(order);
         return -1;
     }
+    ir_replay_set_history(r, history);
     bp->dialect = d;
     be_migration one;
     bp->migs = keep ? jy_arena_calloc(bp->arena, n + 1, sizeof *bp->migs) : &one;
-    emitter e = {.a = bp->arena, .d = d, .diags = diags};
+    emitter e = {.a = bp->arena, .d = d, .diags = diags, .guards = keep};
     int rc = bp->migs ? 0 : -1;
     for (size_t i = 0; i < n && rc == 0; i++) {
         const ir_migration *m = order[i];
@@ -1287,7 +1320,7 @@ int be_emit_program(const ir_program *p, ir_dialect d, be_program **out, jy_diag
                       "out of memory while emitting SQL");
         return -1;
     }
-    if (emit_program(p, d, bp, true, diags)) {
+    if (emit_program(p, d, bp, true, true, diags)) {
         be_program_free(bp);
         return -1;
     }
@@ -1303,7 +1336,26 @@ int be_check_program(const ir_program *p, ir_dialect d, jy_diags *diags)
                       "out of memory while emitting SQL");
         return -1;
     }
-    int rc = emit_program(p, d, &bp, false, diags);
+    /* Without the replay's history first (it is only for messages); when
+     * something fails, again with it so the errors tell the history. */
+    jy_diags quiet;
+    jy_diags_init(&quiet);
+    quiet.max_errors = diags->max_errors;
+    int rc = emit_program(p, d, &bp, false, false, &quiet);
+    jy_arena_free(bp.arena);
+    if (rc == 0) {
+        jy_diags_move(diags, &quiet);
+        jy_diags_free(&quiet);
+        return 0;
+    }
+    jy_diags_free(&quiet);
+    bp = (be_program){.arena = jy_arena_new()};
+    if (!bp.arena) {
+        jy_diag_where(diags, JY_SEV_ERROR, JY_EXIT_ERROR, "be.memory", NULL,
+                      "out of memory while emitting SQL");
+        return -1;
+    }
+    rc = emit_program(p, d, &bp, false, true, diags);
     jy_arena_free(bp.arena);
     return rc;
 }
