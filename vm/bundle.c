@@ -1,15 +1,1217 @@
-/* bundle.c - the .jyb writer and loader.  Placeholder (find is real). */
+/*
+ * bundle.c - the .jyb file: writer (vm_bundle_serialize, vm_bundle_write)
+ * and loader (vm_bundle_load, vm_bundle_load_memory).  docs/BUNDLE.md is
+ * the specification; the constants below are its tables.
+ *
+ * The loader treats its input as untrusted.  It checks, in this order and
+ * before it builds anything: the magic, the format version, the header's
+ * size and reserved fields, the file size against the header, the SHA-256
+ * of the body, that the section counts add up to the body size; then every
+ * string (in range, NUL-terminated, no NUL inside, valid UTF-8), every
+ * instruction (opcode, flags, operands by their kind in opcodes.def), every
+ * step (string indexes, flags, code range, body shape), every script (step
+ * range, flags), every migration (string indexes, sorted unique ids, enum
+ * values, ranges of references, scripts) and every apply order (a
+ * permutation of the migrations compiled for the dialect that respects
+ * depends_on).  The first problem found is reported as one bundle.*
+ * diagnostic and nothing is built.  Every read of the input goes through
+ * rd32/rd64 at an offset already proved in range.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "vm.h"
-#define NI jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "cli.not-implemented", NULL, "%s is not implemented yet", __func__)
-int vm_bundle_write(const vm_bundle *b, const char *path, jy_diags *d) { (void)b; (void)path; NI; return -1; }
+
+/* ------------------------------------------------------------ the format */
+
+enum {
+    HDR_SIZE = 128,
+    STR_REC = 8,     /* u32 offset, u32 length */
+    MIG_REC = 68,
+    SCRIPT_REC = 16,
+    STEP_REC = 28,
+    REF_REC = 4,
+    ORDER_REC = 4,
+    INSN_REC = 16
+};
+
+/* Header offsets.  The first 64 bytes (the prelude) are checked field by
+ * field; the SHA-256 covers everything from H_HASHED to the end of the
+ * file: the rest of the header and the body. */
+enum {
+    H_MAGIC = 0,
+    H_VERSION = 8,
+    H_HDRSIZE = 12,
+    H_BODYSIZE = 16,  /* u64: bytes after the header */
+    H_RESERVED0 = 24, /* 8 bytes of zeros */
+    H_SHA = 32,       /* 32 bytes */
+    H_HASHED = 64,
+    H_FLAGS = 64,
+    H_DIALECTS = 68,
+    H_VERSTR = 72,
+    H_NSTRINGS = 76,
+    H_STRDATA = 80,
+    H_NMIGS = 84,
+    H_NSCRIPTS = 88,
+    H_NSTEPS = 92,
+    H_NREFS = 96,
+    H_NORDER = 100,   /* u32[4], one per dialect */
+    H_NCODE = 116,
+    H_RESERVED = 120  /* 8 bytes of zeros */
+};
+
+/* Migration record offsets. */
+enum {
+    M_ID = 0,
+    M_FILE = 4,
+    M_CHECKSUM = 8,
+    M_DOWNSUM = 12,
+    M_DEPS_FIRST = 16,
+    M_NDEPS = 20,
+    M_EFF_FIRST = 24,
+    M_NEFF = 28,
+    M_TXMODE = 32,   /* u8 */
+    M_MISMATCH = 33, /* u8 */
+    M_DIALECTS = 34, /* u8 */
+    M_RESERVED = 35, /* u8, 0 */
+    M_UP = 36,       /* u32[4] script index or NONE */
+    M_DOWN = 52      /* u32[4] */
+};
+
+/* Script flags. */
+enum { SC_SYNTHESIZED = 1u, SC_IRREVERSIBLE = 2u, SC_KNOWN = 3u };
+
+#define NONE32 0xFFFFFFFFu
+#define STEP_KNOWN (VM_STEP_NO_TX | VM_STEP_DESTRUCTIVE | VM_STEP_BACKFILL)
+#define INSN_KNOWN VM_F_EXPECT_NO_ROWS
+/* The largest bundle vm_bundle_load reads (a 5,000-migration history is a
+ * few MB). */
+#define BUNDLE_MAX_BYTES (1024ull * 1024u * 1024u)
+
+_Static_assert(IR_D__COUNT == 4, "the bundle format has four dialect slots");
+
+/* ---------------------------------------------------- little-endian I/O */
+
+static uint32_t rd32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t rd64(const unsigned char *p)
+{
+    return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
+
+static void wr32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16);
+    p[3] = (unsigned char)(v >> 24);
+}
+
+static void wr64(unsigned char *p, uint64_t v)
+{
+    wr32(p, (uint32_t)v);
+    wr32(p + 4, (uint32_t)(v >> 32));
+}
+
+static void wr16(unsigned char *p, uint16_t v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+}
+
+/* SHA-256 of data as 32 raw bytes (from jy_sha256_hex). */
+static void sha256_raw(const void *data, size_t len, unsigned char out[32], char hex[65])
+{
+    jy_sha256_hex(data, len, hex);
+    for (int i = 0; i < 32; i++) {
+        unsigned hi = (unsigned)(hex[2 * i] <= '9' ? hex[2 * i] - '0' : hex[2 * i] - 'a' + 10);
+        unsigned lo =
+            (unsigned)(hex[2 * i + 1] <= '9' ? hex[2 * i + 1] - '0' : hex[2 * i + 1] - 'a' + 10);
+        out[i] = (unsigned char)(hi << 4 | lo);
+    }
+}
+
+/* ------------------------------------------------------------- sections */
+
+/* Where each section starts in the file (computed from the counts: the
+ * order is fixed, docs/BUNDLE.md). */
+typedef struct layout {
+    uint32_t nstrings, strdata, nmigs, nscripts, nsteps, nrefs, ncode;
+    uint32_t norder[IR_D__COUNT];
+    uint64_t norder_total;
+    uint64_t o_strings, o_migs, o_scripts, o_steps, o_refs, o_order, o_code, o_strdata, end;
+} layout;
+
+/* Fill the offsets from the counts (64-bit arithmetic: no overflow with
+ * 32-bit counts). */
+static void layout_compute(layout *l)
+{
+    l->norder_total = 0;
+    for (int i = 0; i < IR_D__COUNT; i++)
+        l->norder_total += l->norder[i];
+    l->o_strings = HDR_SIZE;
+    l->o_migs = l->o_strings + (uint64_t)l->nstrings * STR_REC;
+    l->o_scripts = l->o_migs + (uint64_t)l->nmigs * MIG_REC;
+    l->o_steps = l->o_scripts + (uint64_t)l->nscripts * SCRIPT_REC;
+    l->o_refs = l->o_steps + (uint64_t)l->nsteps * STEP_REC;
+    l->o_order = l->o_refs + (uint64_t)l->nrefs * REF_REC;
+    l->o_code = l->o_order + l->norder_total * ORDER_REC;
+    l->o_strdata = l->o_code + (uint64_t)l->ncode * INSN_REC;
+    l->end = l->o_strdata + l->strdata;
+}
+
+/* ================================================================ writer */
+
+/* Content -> index map over the string table being written. */
+typedef struct strmap {
+    const char **list;
+    uint32_t n, cap;
+    uint32_t *slots;
+    size_t nslots;
+    bool failed;
+} strmap;
+
+static uint64_t fnv(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static bool strmap_grow(strmap *m)
+{
+    size_t ns = m->nslots ? m->nslots * 2 : 1024;
+    uint32_t *slots = calloc(ns, sizeof *slots);
+    if (!slots)
+        return false;
+    for (uint32_t i = 0; i < m->n; i++) {
+        size_t j = (size_t)fnv(m->list[i]) & (ns - 1);
+        while (slots[j])
+            j = (j + 1) & (ns - 1);
+        slots[j] = i + 1;
+    }
+    free(m->slots);
+    m->slots = slots;
+    m->nslots = ns;
+    return true;
+}
+
+/* Append s as a new entry (even when present: the seed table keeps its
+ * indexes); the map keeps the first index of each content. */
+static uint32_t strmap_push(strmap *m, const char *s, bool dedupe)
+{
+    if (m->failed)
+        return 0;
+    if ((size_t)(m->n + 1) * 2 > m->nslots && !strmap_grow(m)) {
+        m->failed = true;
+        return 0;
+    }
+    size_t j = (size_t)fnv(s) & (m->nslots - 1);
+    while (m->slots[j]) {
+        if (strcmp(m->list[m->slots[j] - 1], s) == 0) {
+            if (dedupe)
+                return m->slots[j] - 1;
+            break; /* keep the first index in the map */
+        }
+        j = (j + 1) & (m->nslots - 1);
+    }
+    if (m->n >= NONE32 - 1) {
+        m->failed = true;
+        return 0;
+    }
+    if (m->n == m->cap) {
+        uint32_t nc = m->cap ? m->cap * 2 : 1024;
+        const char **nl = realloc(m->list, (size_t)nc * sizeof *nl);
+        if (!nl) {
+            m->failed = true;
+            return 0;
+        }
+        m->list = nl;
+        m->cap = nc;
+    }
+    m->list[m->n] = s;
+    if (!m->slots[j])
+        m->slots[j] = m->n + 1;
+    return m->n++;
+}
+
+static uint32_t str_ix(strmap *m, const char *s)
+{
+    return strmap_push(m, s ? s : "", true);
+}
+
+static void strmap_free(strmap *m)
+{
+    free(m->list);
+    free(m->slots);
+}
+
+/* Is the in-memory bundle fit to be written (what the loader will check
+ * of the parts a writer copies verbatim)?  NULL, or what is wrong. */
+static const char *writable(const vm_bundle *b)
+{
+    if (b->dialects & ~IR_DMASK_ALL)
+        return "unknown dialect bits";
+    for (uint32_t i = 0; i < b->nmigs; i++) {
+        const vm_migration *m = &b->migs[i];
+        if (!m->id || (i && strcmp(b->migs[i - 1].id, m->id) >= 0))
+            return "migrations not sorted by id";
+        for (int d = 0; d < IR_D__COUNT; d++)
+            for (int w = 0; w < 2; w++) {
+                const vm_script *s = w ? &m->down[d] : &m->up[d];
+                for (uint32_t k = 0; k < s->nsteps; k++)
+                    for (uint32_t j = 0; j < s->steps[k].ncode; j++) {
+                        const vm_insn *in = &s->steps[k].code[j];
+                        const vm_opcode_info *oi = vm_opcode_get(in->op);
+                        if (!oi)
+                            return "an unknown opcode";
+                        const vm_operand_kind kinds[3] = {oi->a, oi->b, oi->c};
+                        const uint32_t v[3] = {in->a, in->b, in->c};
+                        for (int o = 0; o < 3; o++)
+                            if (kinds[o] == VM_OPND_STR && v[o] >= b->nstrings)
+                                return "a string operand out of the string table";
+                    }
+            }
+    }
+    for (int d = 0; d < IR_D__COUNT; d++)
+        for (uint32_t k = 0; k < b->norder[d]; k++)
+            if (b->order[d][k] >= b->nmigs)
+                return "an apply order index out of range";
+    return NULL;
+}
+
 int vm_bundle_serialize(const vm_bundle *b, unsigned char **data, size_t *len, jy_diags *d)
-{ (void)b; *data = NULL; *len = 0; NI; return -1; }
-int vm_bundle_load(const char *path, vm_bundle **out, jy_diags *d) { (void)path; *out = NULL; NI; return -1; }
+{
+    *data = NULL;
+    *len = 0;
+    const char *why = writable(b);
+    if (why) {
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "bundle.invalid", NULL,
+                      "cannot write this bundle: %s (a bug in the assembler)", why);
+        return -1;
+    }
+    strmap sm = {0};
+    for (uint32_t i = 0; i < b->nstrings; i++)
+        strmap_push(&sm, b->strings[i] ? b->strings[i] : "", false);
+
+    /* counts, and every string in the table */
+    layout l = {0};
+    l.nmigs = b->nmigs;
+    uint64_t nscripts = 0, nsteps = 0, nrefs = 0, ncode = 0;
+    uint32_t verstr = str_ix(&sm, b->joryu_version ? b->joryu_version : "");
+    for (uint32_t i = 0; i < b->nmigs; i++) {
+        const vm_migration *m = &b->migs[i];
+        str_ix(&sm, m->id);
+        str_ix(&sm, m->file);
+        str_ix(&sm, m->checksum);
+        str_ix(&sm, m->down_checksum);
+        for (uint32_t k = 0; k < m->ndepends; k++)
+            str_ix(&sm, m->depends_on[k]);
+        for (uint32_t k = 0; k < m->neffects; k++)
+            str_ix(&sm, m->effects[k]);
+        nrefs += (uint64_t)m->ndepends + m->neffects;
+        for (int dl = 0; dl < IR_D__COUNT; dl++)
+            for (int w = 0; w < 2; w++) {
+                const vm_script *s = w ? &m->down[dl] : &m->up[dl];
+                if (!s->present)
+                    continue;
+                nscripts++;
+                if (s->reason)
+                    str_ix(&sm, s->reason);
+                nsteps += s->nsteps;
+                for (uint32_t k = 0; k < s->nsteps; k++) {
+                    str_ix(&sm, s->steps[k].op_kind);
+                    str_ix(&sm, s->steps[k].fingerprint);
+                    str_ix(&sm, s->steps[k].summary);
+                    ncode += s->steps[k].ncode;
+                }
+            }
+    }
+    uint64_t strdata = 0;
+    for (uint32_t i = 0; i < sm.n; i++)
+        strdata += strlen(sm.list[i]) + 1;
+    if (sm.failed || nscripts >= NONE32 || nsteps >= NONE32 || nrefs >= NONE32 ||
+        ncode >= NONE32 || strdata >= NONE32) {
+        strmap_free(&sm);
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "bundle.too-large", NULL,
+                      "the bundle is too large for the format (or out of memory)");
+        return -1;
+    }
+    l.nstrings = sm.n;
+    l.strdata = (uint32_t)strdata;
+    l.nscripts = (uint32_t)nscripts;
+    l.nsteps = (uint32_t)nsteps;
+    l.nrefs = (uint32_t)nrefs;
+    l.ncode = (uint32_t)ncode;
+    for (int dl = 0; dl < IR_D__COUNT; dl++)
+        l.norder[dl] = b->norder[dl];
+    layout_compute(&l);
+    if (l.end > BUNDLE_MAX_BYTES) {
+        strmap_free(&sm);
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "bundle.too-large", NULL,
+                      "the bundle would be %llu bytes, over the limit of %llu",
+                      (unsigned long long)l.end, (unsigned long long)BUNDLE_MAX_BYTES);
+        return -1;
+    }
+    unsigned char *out = calloc(1, (size_t)l.end);
+    if (!out) {
+        strmap_free(&sm);
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "bundle.out-of-memory", NULL,
+                      "out of memory while writing the bundle");
+        return -1;
+    }
+
+    /* strings */
+    uint32_t off = 0;
+    for (uint32_t i = 0; i < sm.n; i++) {
+        size_t n = strlen(sm.list[i]);
+        unsigned char *rec = out + l.o_strings + (uint64_t)i * STR_REC;
+        wr32(rec, off);
+        wr32(rec + 4, (uint32_t)n);
+        memcpy(out + l.o_strdata + off, sm.list[i], n + 1);
+        off += (uint32_t)n + 1;
+    }
+    /* migrations, scripts, steps, code, refs */
+    uint32_t iscript = 0, istep = 0, iref = 0, icode = 0;
+    for (uint32_t i = 0; i < b->nmigs; i++) {
+        const vm_migration *m = &b->migs[i];
+        unsigned char *rec = out + l.o_migs + (uint64_t)i * MIG_REC;
+        wr32(rec + M_ID, str_ix(&sm, m->id));
+        wr32(rec + M_FILE, str_ix(&sm, m->file));
+        wr32(rec + M_CHECKSUM, str_ix(&sm, m->checksum));
+        wr32(rec + M_DOWNSUM, str_ix(&sm, m->down_checksum));
+        wr32(rec + M_DEPS_FIRST, iref);
+        wr32(rec + M_NDEPS, m->ndepends);
+        for (uint32_t k = 0; k < m->ndepends; k++)
+            wr32(out + l.o_refs + (uint64_t)iref++ * REF_REC, str_ix(&sm, m->depends_on[k]));
+        wr32(rec + M_EFF_FIRST, iref);
+        wr32(rec + M_NEFF, m->neffects);
+        for (uint32_t k = 0; k < m->neffects; k++)
+            wr32(out + l.o_refs + (uint64_t)iref++ * REF_REC, str_ix(&sm, m->effects[k]));
+        rec[M_TXMODE] = (unsigned char)m->tx_mode;
+        rec[M_MISMATCH] = (unsigned char)m->on_mismatch;
+        rec[M_DIALECTS] = (unsigned char)(m->dialects & IR_DMASK_ALL);
+        for (int dl = 0; dl < IR_D__COUNT; dl++)
+            for (int w = 0; w < 2; w++) {
+                const vm_script *s = w ? &m->down[dl] : &m->up[dl];
+                unsigned char *slot = rec + (w ? M_DOWN : M_UP) + 4 * dl;
+                if (!s->present) {
+                    wr32(slot, NONE32);
+                    continue;
+                }
+                wr32(slot, iscript);
+                unsigned char *sr = out + l.o_scripts + (uint64_t)iscript++ * SCRIPT_REC;
+                wr32(sr, (s->synthesized ? SC_SYNTHESIZED : 0u) |
+                             (s->irreversible ? SC_IRREVERSIBLE : 0u));
+                wr32(sr + 4, s->reason ? str_ix(&sm, s->reason) : NONE32);
+                wr32(sr + 8, istep);
+                wr32(sr + 12, s->nsteps);
+                for (uint32_t k = 0; k < s->nsteps; k++) {
+                    const vm_step *st = &s->steps[k];
+                    unsigned char *tr = out + l.o_steps + (uint64_t)istep++ * STEP_REC;
+                    wr32(tr, str_ix(&sm, st->op_kind));
+                    wr32(tr + 4, str_ix(&sm, st->fingerprint));
+                    wr32(tr + 8, str_ix(&sm, st->summary));
+                    wr32(tr + 12, st->line);
+                    wr32(tr + 16, st->flags);
+                    wr32(tr + 20, icode);
+                    wr32(tr + 24, st->ncode);
+                    for (uint32_t j = 0; j < st->ncode; j++) {
+                        const vm_insn *in = &st->code[j];
+                        unsigned char *ir = out + l.o_code + (uint64_t)icode++ * INSN_REC;
+                        ir[0] = in->op;
+                        ir[1] = in->flags;
+                        wr16(ir + 2, in->aux);
+                        wr32(ir + 4, in->a);
+                        wr32(ir + 8, in->b);
+                        wr32(ir + 12, in->c);
+                    }
+                }
+            }
+    }
+    /* apply orders */
+    uint64_t io = 0;
+    for (int dl = 0; dl < IR_D__COUNT; dl++)
+        for (uint32_t k = 0; k < b->norder[dl]; k++)
+            wr32(out + l.o_order + io++ * ORDER_REC, b->order[dl][k]);
+
+    /* the header */
+    memcpy(out + H_MAGIC, VM_MAGIC, 8);
+    wr32(out + H_VERSION, VM_FORMAT_VERSION);
+    wr32(out + H_HDRSIZE, HDR_SIZE);
+    wr32(out + H_FLAGS, b->flags);
+    wr32(out + H_DIALECTS, b->dialects);
+    wr64(out + H_BODYSIZE, l.end - HDR_SIZE);
+    wr32(out + H_NSTRINGS, l.nstrings);
+    wr32(out + H_STRDATA, l.strdata);
+    wr32(out + H_NMIGS, l.nmigs);
+    wr32(out + H_NSCRIPTS, l.nscripts);
+    wr32(out + H_NSTEPS, l.nsteps);
+    wr32(out + H_NREFS, l.nrefs);
+    for (int dl = 0; dl < IR_D__COUNT; dl++)
+        wr32(out + H_NORDER + 4 * dl, l.norder[dl]);
+    wr32(out + H_NCODE, l.ncode);
+    wr32(out + H_VERSTR, verstr);
+    char hex[65];
+    sha256_raw(out + H_HASHED, (size_t)(l.end - H_HASHED), out + H_SHA, hex);
+    bool failed = sm.failed;
+    strmap_free(&sm);
+    if (failed) {
+        free(out);
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "bundle.out-of-memory", NULL,
+                      "out of memory while writing the bundle");
+        return -1;
+    }
+    *data = out;
+    *len = (size_t)l.end;
+    return 0;
+}
+
+/* Write all of p to fd.  0, or errno. */
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return errno;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+int vm_bundle_write(const vm_bundle *b, const char *path, jy_diags *d)
+{
+    unsigned char *data = NULL;
+    size_t len = 0;
+    if (vm_bundle_serialize(b, &data, &len, d))
+        return -1;
+    /* a temporary file in the same folder, renamed over path when whole */
+    size_t pl = strlen(path);
+    char *tmp = malloc(pl + 16);
+    if (!tmp) {
+        free(data);
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.memory", path, "out of memory");
+        return -1;
+    }
+    memcpy(tmp, path, pl);
+    memcpy(tmp + pl, ".tmp.XXXXXX", 12);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int e = errno;
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.write", path,
+                      "cannot create %s: %s", path, strerror(e));
+        free(tmp);
+        free(data);
+        return -1;
+    }
+    int e = write_all(fd, data, len);
+    if (!e && fsync(fd) != 0)
+        e = errno;
+    if (close(fd) != 0 && !e)
+        e = errno;
+    if (!e && chmod(tmp, 0644) != 0)
+        e = errno;
+    if (!e && rename(tmp, path) != 0)
+        e = errno;
+    if (e) {
+        unlink(tmp);
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.write", path,
+                      "cannot write %s: %s (nothing was written)", path, strerror(e));
+    }
+    free(tmp);
+    free(data);
+    return e ? -1 : 0;
+}
+
+/* ================================================================ loader */
+
+typedef struct loader {
+    const unsigned char *p;
+    size_t len;
+    const char *name; /* the file, for messages */
+    jy_diags *d;
+    layout l;
+    /* validated string table: offsets into strdata */
+    const unsigned char *strdata;
+} loader;
+
+static const char *const rebuild = "rebuild it with `joryuc build`";
+
+/* One refusal: the diagnostic, and -1. */
+static int refuse(loader *ld, const char *code, const char *fmt, ...) JY_PRINTF(3, 4);
+static int refuse(loader *ld, const char *code, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    jy_diag_where(ld->d, JY_SEV_ERROR, JY_EXIT_ERROR, code, ld->name, "%s", msg);
+    return -1;
+}
+
+/* Is s[0..n) valid UTF-8 (no overlong forms, no surrogates, <= U+10FFFF)?
+ * *bad gets the offset of the first bad byte. */
+static bool utf8_valid(const unsigned char *s, size_t n, size_t *bad)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned c = s[i];
+        size_t k;
+        uint32_t cp, min;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            k = 1, cp = c & 0x1F, min = 0x80;
+        } else if ((c & 0xF0) == 0xE0) {
+            k = 2, cp = c & 0x0F, min = 0x800;
+        } else if ((c & 0xF8) == 0xF0) {
+            k = 3, cp = c & 0x07, min = 0x10000;
+        } else {
+            *bad = i;
+            return false;
+        }
+        if (n - i <= k) {
+            *bad = i;
+            return false;
+        }
+        for (size_t j = 1; j <= k; j++) {
+            if ((s[i + j] & 0xC0) != 0x80) {
+                *bad = i;
+                return false;
+            }
+            cp = cp << 6 | (s[i + j] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+            *bad = i;
+            return false;
+        }
+        i += k + 1;
+    }
+    return true;
+}
+
+/* A string reference: index < nstrings. */
+static int check_str(loader *ld, uint32_t ix, const char *what)
+{
+    if (ix >= ld->l.nstrings)
+        return refuse(ld, "bundle.string-index",
+                      "%s names string %u, but the string table has %u strings: the file is "
+                      "damaged; %s",
+                      what, ix, ld->l.nstrings, rebuild);
+    return 0;
+}
+
+/* magic, version, header, sizes, hash, section sizes */
+static int check_header(loader *ld)
+{
+    const unsigned char *p = ld->p;
+    size_t len = ld->len;
+    size_t nm = len < 8 ? len : 8;
+    if (len == 0)
+        return refuse(ld, "bundle.truncated", "the file is empty (0 bytes); %s", rebuild);
+    if (memcmp(p, VM_MAGIC, nm) != 0)
+        return refuse(ld, "bundle.magic",
+                      "not a joryu bundle (it does not start with the bundle magic "
+                      "\"JORYUBC\\x1a\"): give a file written by `joryuc build -o FILE.jyb`");
+    if (len < H_VERSION + 4)
+        return refuse(ld, "bundle.truncated",
+                      "the file is %zu bytes, shorter than the %d-byte bundle header: it is "
+                      "incomplete; %s",
+                      len, HDR_SIZE, rebuild);
+    uint32_t ver = rd32(p + H_VERSION);
+    if (ver != VM_FORMAT_VERSION)
+        return refuse(ld, "bundle.version",
+                      "bundle format version %u; this joryu %s reads version %u only: %s",
+                      ver, JORYU_VERSION, VM_FORMAT_VERSION,
+                      ver > VM_FORMAT_VERSION
+                          ? "the bundle was built by a newer joryu; use that joryu-run, or "
+                            "rebuild it with this joryuc"
+                          : "rebuild it with this joryuc (`joryuc build`)");
+    if (len < HDR_SIZE)
+        return refuse(ld, "bundle.truncated",
+                      "the file is %zu bytes, shorter than the %d-byte bundle header: it is "
+                      "incomplete; %s",
+                      len, HDR_SIZE, rebuild);
+    uint32_t hs = rd32(p + H_HDRSIZE);
+    if (hs != HDR_SIZE)
+        return refuse(ld, "bundle.header",
+                      "the header says it is %u bytes; format %u headers are %d: the file is "
+                      "damaged; %s",
+                      hs, VM_FORMAT_VERSION, HDR_SIZE, rebuild);
+    for (int i = H_RESERVED0; i < H_SHA; i++)
+        if (p[i])
+            return refuse(ld, "bundle.header",
+                          "header byte %d is reserved and must be 0 in format %u; the file is "
+                          "damaged; %s",
+                          i, VM_FORMAT_VERSION, rebuild);
+    uint64_t body = rd64(p + H_BODYSIZE);
+    uint64_t want = (uint64_t)HDR_SIZE + body;
+    if (body > BUNDLE_MAX_BYTES || want > len)
+        return refuse(ld, "bundle.truncated",
+                      "the file is %zu bytes, the header says %llu: it is incomplete; %s", len,
+                      body > BUNDLE_MAX_BYTES ? (unsigned long long)body
+                                              : (unsigned long long)want,
+                      rebuild);
+    if (want < len)
+        return refuse(ld, "bundle.trailing",
+                      "the file is %zu bytes, the header says %llu: %llu bytes follow the "
+                      "bundle; the file is damaged; %s",
+                      len, (unsigned long long)want, (unsigned long long)(len - want), rebuild);
+    unsigned char sha[32];
+    char hex[65];
+    sha256_raw(p + H_HASHED, (size_t)(want - H_HASHED), sha, hex);
+    if (memcmp(sha, p + H_SHA, 32) != 0) {
+        char hhex[65];
+        static const char dig[] = "0123456789abcdef";
+        for (int i = 0; i < 32; i++) {
+            hhex[2 * i] = dig[p[H_SHA + i] >> 4];
+            hhex[2 * i + 1] = dig[p[H_SHA + i] & 15];
+        }
+        hhex[64] = 0;
+        return refuse(ld, "bundle.checksum",
+                      "the SHA-256 of the header's counts and the body is %.16s..., the header says %.16s...: the file is "
+                      "damaged; %s",
+                      hex, hhex, rebuild);
+    }
+    /* from here on the bytes are as the writer wrote them, unless the
+     * writer (or someone recomputing the hash) was wrong: keep checking */
+    for (int i = H_RESERVED; i < HDR_SIZE; i++)
+        if (p[i])
+            return refuse(ld, "bundle.header",
+                          "header byte %d is reserved and must be 0 in format %u; %s", i,
+                          VM_FORMAT_VERSION, rebuild);
+    uint32_t flags = rd32(p + H_FLAGS);
+    if (flags)
+        return refuse(ld, "bundle.header",
+                      "the header has flags 0x%x, which format %u does not define; %s", flags,
+                      VM_FORMAT_VERSION, rebuild);
+    uint32_t dm = rd32(p + H_DIALECTS);
+    if (dm & ~IR_DMASK_ALL)
+        return refuse(ld, "bundle.header",
+                      "the header's dialect mask 0x%x names unknown dialects; %s", dm, rebuild);
+    layout *l = &ld->l;
+    l->nstrings = rd32(p + H_NSTRINGS);
+    l->strdata = rd32(p + H_STRDATA);
+    l->nmigs = rd32(p + H_NMIGS);
+    l->nscripts = rd32(p + H_NSCRIPTS);
+    l->nsteps = rd32(p + H_NSTEPS);
+    l->nrefs = rd32(p + H_NREFS);
+    for (int i = 0; i < IR_D__COUNT; i++)
+        l->norder[i] = rd32(p + H_NORDER + 4 * i);
+    l->ncode = rd32(p + H_NCODE);
+    layout_compute(l);
+    if (l->end != want)
+        return refuse(ld, "bundle.sections",
+                      "the section counts (%u strings, %u string bytes, %u migrations, %u "
+                      "scripts, %u steps, %u references, %llu order entries, %u instructions) "
+                      "make %llu bytes, the header says %llu: the file is damaged; %s",
+                      l->nstrings, l->strdata, l->nmigs, l->nscripts, l->nsteps, l->nrefs,
+                      (unsigned long long)l->norder_total, l->ncode, (unsigned long long)l->end,
+                      (unsigned long long)want, rebuild);
+    for (int i = 0; i < IR_D__COUNT; i++)
+        if (!(dm & IR_DMASK(i)) && l->norder[i])
+            return refuse(ld, "bundle.order",
+                          "the apply order for %s has %u entries, but the bundle has no code "
+                          "for %s; %s",
+                          ir_dialect_name((ir_dialect)i), l->norder[i],
+                          ir_dialect_name((ir_dialect)i), rebuild);
+    ld->strdata = p + l->o_strdata;
+    return 0;
+}
+
+static int check_strings(loader *ld)
+{
+    const layout *l = &ld->l;
+    for (uint32_t i = 0; i < l->nstrings; i++) {
+        const unsigned char *rec = ld->p + l->o_strings + (uint64_t)i * STR_REC;
+        uint32_t off = rd32(rec), n = rd32(rec + 4);
+        if ((uint64_t)off + n >= l->strdata)
+            return refuse(ld, "bundle.string",
+                          "string %u (bytes %u..%llu) lies outside the %u bytes of string "
+                          "data; the file is damaged; %s",
+                          i, off, (unsigned long long)off + n, l->strdata, rebuild);
+        const unsigned char *s = ld->strdata + off;
+        if (s[n] != 0)
+            return refuse(ld, "bundle.string",
+                          "string %u is not NUL-terminated; the file is damaged; %s", i,
+                          rebuild);
+        if (memchr(s, 0, n))
+            return refuse(ld, "bundle.string",
+                          "string %u holds a NUL byte; the file is damaged; %s", i, rebuild);
+        size_t bad = 0;
+        if (!utf8_valid(s, n, &bad))
+            return refuse(ld, "bundle.string",
+                          "string %u is not valid UTF-8 (byte %zu); the file is damaged; %s", i,
+                          bad, rebuild);
+    }
+    return check_str(ld, rd32(ld->p + H_VERSTR), "the header's compiler version");
+}
+
+static int check_code(loader *ld)
+{
+    const layout *l = &ld->l;
+    for (uint32_t i = 0; i < l->ncode; i++) {
+        const unsigned char *r = ld->p + l->o_code + (uint64_t)i * INSN_REC;
+        const vm_opcode_info *oi = vm_opcode_get(r[0]);
+        if (!oi)
+            return refuse(ld, "bundle.opcode",
+                          "instruction %u has opcode %u, which this joryu does not know "
+                          "(there are %d); the file is damaged or from a newer joryu; %s",
+                          i, r[0], (int)VM_OP__COUNT, rebuild);
+        unsigned allowed = r[0] == VM_OP_EXEC ? INSN_KNOWN : 0u;
+        if (r[1] & ~allowed)
+            return refuse(ld, "bundle.operand",
+                          "instruction %u (%s) has flags 0x%x, which %s does not take; %s", i,
+                          oi->name, r[1], oi->name, rebuild);
+        if (r[2] || r[3])
+            return refuse(ld, "bundle.operand",
+                          "instruction %u (%s) has a reserved field that is not 0; %s", i,
+                          oi->name, rebuild);
+        const vm_operand_kind kinds[3] = {oi->a, oi->b, oi->c};
+        static const char names[3] = {'a', 'b', 'c'};
+        for (int o = 0; o < 3; o++) {
+            uint32_t v = rd32(r + 4 + 4 * o);
+            if (kinds[o] == VM_OPND_NONE && v != 0)
+                return refuse(ld, "bundle.operand",
+                              "instruction %u (%s) has operand %c = %u, but %s takes none "
+                              "there (it must be 0); %s",
+                              i, oi->name, names[o], v, oi->name, rebuild);
+            if (kinds[o] == VM_OPND_STR && v >= l->nstrings)
+                return refuse(ld, "bundle.operand",
+                              "instruction %u (%s) operand %c names string %u, but the string "
+                              "table has %u; %s",
+                              i, oi->name, names[o], v, l->nstrings, rebuild);
+            if (kinds[o] == VM_OPND_U32 && r[0] == VM_OP_BACKFILL && o == 2 && v == 0)
+                return refuse(ld, "bundle.operand",
+                              "instruction %u (BACKFILL) has batch size 0 (it must be at "
+                              "least 1); %s",
+                              i, rebuild);
+        }
+    }
+    return 0;
+}
+
+static int check_steps(loader *ld)
+{
+    const layout *l = &ld->l;
+    for (uint32_t i = 0; i < l->nsteps; i++) {
+        const unsigned char *r = ld->p + l->o_steps + (uint64_t)i * STEP_REC;
+        char what[64];
+        snprintf(what, sizeof what, "step record %u's op kind", i);
+        if (check_str(ld, rd32(r), what))
+            return -1;
+        snprintf(what, sizeof what, "step record %u's fingerprint", i);
+        if (check_str(ld, rd32(r + 4), what))
+            return -1;
+        snprintf(what, sizeof what, "step record %u's summary", i);
+        if (check_str(ld, rd32(r + 8), what))
+            return -1;
+        uint32_t flags = rd32(r + 16), first = rd32(r + 20), n = rd32(r + 24);
+        if (flags & ~(uint32_t)STEP_KNOWN)
+            return refuse(ld, "bundle.step",
+                          "step record %u has flags 0x%x, which format %u does not define; %s",
+                          i, flags, VM_FORMAT_VERSION, rebuild);
+        if ((uint64_t)first + n > l->ncode)
+            return refuse(ld, "bundle.step",
+                          "step record %u's code (instructions %u..%llu) runs past the %u "
+                          "instructions of the bundle; %s",
+                          i, first, (unsigned long long)first + n, l->ncode, rebuild);
+        uint32_t nbackfill = 0;
+        for (uint32_t k = 0; k < n; k++) {
+            unsigned op = ld->p[l->o_code + ((uint64_t)first + k) * INSN_REC];
+            if (op == VM_OP_GUARD && k != 0)
+                return refuse(ld, "bundle.step",
+                              "step record %u has a GUARD at instruction %u of its body; a "
+                              "guard may only come first; %s",
+                              i, k, rebuild);
+            nbackfill += op == VM_OP_BACKFILL;
+        }
+        if ((nbackfill > 0) != !!(flags & VM_STEP_BACKFILL) || nbackfill > 1)
+            return refuse(ld, "bundle.step",
+                          "step record %u has %u BACKFILL instructions but is %smarked a "
+                          "backfill step; %s",
+                          i, nbackfill, (flags & VM_STEP_BACKFILL) ? "" : "not ", rebuild);
+    }
+    for (uint32_t i = 0; i < l->nscripts; i++) {
+        const unsigned char *r = ld->p + l->o_scripts + (uint64_t)i * SCRIPT_REC;
+        uint32_t flags = rd32(r), reason = rd32(r + 4), first = rd32(r + 8), n = rd32(r + 12);
+        if (flags & ~(uint32_t)SC_KNOWN)
+            return refuse(ld, "bundle.script",
+                          "script %u has flags 0x%x, which format %u does not define; %s", i,
+                          flags, VM_FORMAT_VERSION, rebuild);
+        if (reason != NONE32) {
+            char what[64];
+            snprintf(what, sizeof what, "script %u's reason", i);
+            if (check_str(ld, reason, what))
+                return -1;
+        }
+        if ((uint64_t)first + n > l->nsteps)
+            return refuse(ld, "bundle.script",
+                          "script %u's steps (%u..%llu) run past the %u step records; %s", i,
+                          first, (unsigned long long)first + n, l->nsteps, rebuild);
+        if ((flags & SC_IRREVERSIBLE) && n)
+            return refuse(ld, "bundle.script",
+                          "script %u is marked irreversible but has %u steps; %s", i, n,
+                          rebuild);
+    }
+    return 0;
+}
+
+/* The string at index ix (already checked). */
+static const char *lstr(const loader *ld, uint32_t ix)
+{
+    return (const char *)ld->strdata + rd32(ld->p + ld->l.o_strings + (uint64_t)ix * STR_REC);
+}
+
+static const unsigned char *mrec(const loader *ld, uint32_t i)
+{
+    return ld->p + ld->l.o_migs + (uint64_t)i * MIG_REC;
+}
+
+/* The index of the migration with that id, or -1 (records checked sorted). */
+static long find_mig(const loader *ld, const char *id)
+{
+    uint32_t lo = 0, hi = ld->l.nmigs;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(lstr(ld, rd32(mrec(ld, mid) + M_ID)), id);
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+static int check_migrations(loader *ld)
+{
+    const layout *l = &ld->l;
+    uint32_t dm = rd32(ld->p + H_DIALECTS);
+    static const char *const fields[] = {"id", "file", "checksum", "down_checksum"};
+    for (uint32_t i = 0; i < l->nmigs; i++) {
+        const unsigned char *r = mrec(ld, i);
+        for (int f = 0; f < 4; f++) {
+            char what[64];
+            snprintf(what, sizeof what, "migration record %u's %s", i, fields[f]);
+            if (check_str(ld, rd32(r + 4 * f), what))
+                return -1;
+        }
+        const char *id = lstr(ld, rd32(r + M_ID));
+        if (!*id)
+            return refuse(ld, "bundle.migration", "migration record %u has an empty id; %s",
+                          i, rebuild);
+        if (i && strcmp(lstr(ld, rd32(mrec(ld, i - 1) + M_ID)), id) >= 0)
+            return refuse(ld, "bundle.migration",
+                          "migration %s is out of order or repeated in the migration table "
+                          "(it must be sorted by id); %s",
+                          id, rebuild);
+        uint32_t df = rd32(r + M_DEPS_FIRST), dn = rd32(r + M_NDEPS);
+        uint32_t ef = rd32(r + M_EFF_FIRST), en = rd32(r + M_NEFF);
+        if ((uint64_t)df + dn > l->nrefs || (uint64_t)ef + en > l->nrefs)
+            return refuse(ld, "bundle.migration",
+                          "migration %s's depends_on or effects run past the %u references; "
+                          "%s",
+                          id, l->nrefs, rebuild);
+        for (uint32_t k = 0; k < dn + en; k++) {
+            uint32_t at = k < dn ? df + k : ef + (k - dn);
+            char what[160];
+            snprintf(what, sizeof what, "migration %s's %s %u", id,
+                     k < dn ? "depends_on" : "effect", k < dn ? k + 1 : k - dn + 1);
+            if (check_str(ld, rd32(ld->p + l->o_refs + (uint64_t)at * REF_REC), what))
+                return -1;
+        }
+        if (r[M_TXMODE] > IR_TX_NONE || r[M_MISMATCH] > IR_MISMATCH_SKIP || r[M_RESERVED] ||
+            (r[M_DIALECTS] & ~dm))
+            return refuse(ld, "bundle.migration",
+                          "migration %s has an invalid transaction mode (%u), on_mismatch "
+                          "(%u) or dialect mask (0x%x); %s",
+                          id, r[M_TXMODE], r[M_MISMATCH], r[M_DIALECTS], rebuild);
+        for (int d = 0; d < IR_D__COUNT; d++) {
+            uint32_t up = rd32(r + M_UP + 4 * d), down = rd32(r + M_DOWN + 4 * d);
+            if ((up != NONE32 && up >= l->nscripts) || (down != NONE32 && down >= l->nscripts))
+                return refuse(ld, "bundle.migration",
+                              "migration %s's %s script index is out of range (%u scripts); "
+                              "%s",
+                              id, ir_dialect_name((ir_dialect)d), l->nscripts, rebuild);
+            if ((up == NONE32) != (down == NONE32) || (up != NONE32 && !(dm & IR_DMASK(d))))
+                return refuse(ld, "bundle.migration",
+                              "migration %s has code for %s that does not fit the bundle "
+                              "(upgrade and downgrade come together, for a dialect of the "
+                              "bundle); %s",
+                              id, ir_dialect_name((ir_dialect)d), rebuild);
+        }
+    }
+    /* depends_on names migrations of the bundle (needs sorted ids) */
+    for (uint32_t i = 0; i < l->nmigs; i++) {
+        const unsigned char *r = mrec(ld, i);
+        uint32_t df = rd32(r + M_DEPS_FIRST), dn = rd32(r + M_NDEPS);
+        for (uint32_t k = 0; k < dn; k++) {
+            const char *dep = lstr(ld, rd32(ld->p + l->o_refs + ((uint64_t)df + k) * REF_REC));
+            if (find_mig(ld, dep) < 0)
+                return refuse(ld, "bundle.depends",
+                              "migration %s depends on %s, which is not in the bundle; %s",
+                              lstr(ld, rd32(r + M_ID)), dep, rebuild);
+        }
+    }
+    return 0;
+}
+
+/* Each dialect's order is a permutation of the migrations that have code
+ * for it, with every dependency (that has code for it) earlier. */
+static int check_orders(loader *ld)
+{
+    const layout *l = &ld->l;
+    if (!l->nmigs && !l->norder_total)
+        return 0;
+    uint32_t *pos = malloc((size_t)(l->nmigs ? l->nmigs : 1) * sizeof *pos);
+    if (!pos)
+        return refuse(ld, "bundle.out-of-memory", "out of memory while loading the bundle");
+    int rc = 0;
+    uint64_t at = 0;
+    for (int d = 0; d < IR_D__COUNT && !rc; d++) {
+        const char *dn = ir_dialect_name((ir_dialect)d);
+        for (uint32_t i = 0; i < l->nmigs; i++)
+            pos[i] = NONE32;
+        uint32_t n = l->norder[d];
+        for (uint32_t k = 0; k < n && !rc; k++) {
+            uint32_t ix = rd32(ld->p + l->o_order + (at + k) * ORDER_REC);
+            if (ix >= l->nmigs)
+                rc = refuse(ld, "bundle.order",
+                            "the %s apply order's entry %u is %u, but there are %u migrations; "
+                            "%s",
+                            dn, k + 1, ix, l->nmigs, rebuild);
+            else if (pos[ix] != NONE32)
+                rc = refuse(ld, "bundle.order",
+                            "the %s apply order lists migration %s twice; %s", dn,
+                            lstr(ld, rd32(mrec(ld, ix) + M_ID)), rebuild);
+            else if (rd32(mrec(ld, ix) + M_UP + 4 * d) == NONE32)
+                rc = refuse(ld, "bundle.order",
+                            "the %s apply order lists migration %s, which has no %s code; %s",
+                            dn, lstr(ld, rd32(mrec(ld, ix) + M_ID)), dn, rebuild);
+            else
+                pos[ix] = k;
+        }
+        for (uint32_t i = 0; i < l->nmigs && !rc; i++) {
+            const unsigned char *r = mrec(ld, i);
+            bool has = rd32(r + M_UP + 4 * d) != NONE32;
+            if (has && pos[i] == NONE32) {
+                rc = refuse(ld, "bundle.order",
+                            "migration %s has %s code but is missing from the %s apply order; "
+                            "%s",
+                            lstr(ld, rd32(r + M_ID)), dn, dn, rebuild);
+                break;
+            }
+            if (!has)
+                continue;
+            uint32_t df = rd32(r + M_DEPS_FIRST), ndep = rd32(r + M_NDEPS);
+            for (uint32_t k = 0; k < ndep && !rc; k++) {
+                const char *dep =
+                    lstr(ld, rd32(ld->p + l->o_refs + ((uint64_t)df + k) * REF_REC));
+                long j = find_mig(ld, dep);
+                if (j >= 0 && pos[j] != NONE32 && pos[j] > pos[i])
+                    rc = refuse(ld, "bundle.order",
+                                "the %s apply order runs %s before %s, which it depends on; %s",
+                                dn, lstr(ld, rd32(r + M_ID)), dep, rebuild);
+            }
+        }
+        at += n;
+    }
+    free(pos);
+    return rc;
+}
+
+/* Build the vm_bundle from checked input.  0, or -1 (out of memory). */
+static int build(loader *ld, vm_bundle **out)
+{
+    const layout *l = &ld->l;
+    jy_arena *a = jy_arena_new();
+    if (!a)
+        return refuse(ld, "bundle.out-of-memory", "out of memory while loading the bundle");
+    vm_bundle *b = jy_arena_alloc(a, sizeof *b);
+    char *sdata = jy_arena_alloc(a, l->strdata ? l->strdata : 1);
+    const char **strs = jy_arena_calloc(a, l->nstrings ? l->nstrings : 1, sizeof *strs);
+    vm_insn *code = jy_arena_calloc(a, l->ncode ? l->ncode : 1, sizeof *code);
+    vm_step *steps = jy_arena_calloc(a, l->nsteps ? l->nsteps : 1, sizeof *steps);
+    const char **refs = jy_arena_calloc(a, l->nrefs ? l->nrefs : 1, sizeof *refs);
+    vm_migration *migs = jy_arena_calloc(a, l->nmigs ? l->nmigs : 1, sizeof *migs);
+    uint32_t *order = jy_arena_calloc(a, l->norder_total ? l->norder_total : 1, sizeof *order);
+    if (!b || !sdata || !strs || !code || !steps || !refs || !migs || !order) {
+        jy_arena_free(a);
+        return refuse(ld, "bundle.out-of-memory", "out of memory while loading the bundle");
+    }
+    b->arena = a;
+    memcpy(sdata, ld->strdata, l->strdata);
+    for (uint32_t i = 0; i < l->nstrings; i++)
+        strs[i] = sdata + rd32(ld->p + l->o_strings + (uint64_t)i * STR_REC);
+    b->strings = strs;
+    b->nstrings = l->nstrings;
+    b->flags = rd32(ld->p + H_FLAGS);
+    b->dialects = rd32(ld->p + H_DIALECTS);
+    b->joryu_version = strs[rd32(ld->p + H_VERSTR)];
+    char hex[65];
+    static const char dig[] = "0123456789abcdef";
+    for (int i = 0; i < 32; i++) {
+        hex[2 * i] = dig[ld->p[H_SHA + i] >> 4];
+        hex[2 * i + 1] = dig[ld->p[H_SHA + i] & 15];
+    }
+    hex[64] = 0;
+    memcpy(b->body_sha256, hex, sizeof b->body_sha256);
+    for (uint32_t i = 0; i < l->ncode; i++) {
+        const unsigned char *r = ld->p + l->o_code + (uint64_t)i * INSN_REC;
+        code[i] = (vm_insn){.op = r[0], .flags = r[1], .aux = 0,
+                            .a = rd32(r + 4), .b = rd32(r + 8), .c = rd32(r + 12)};
+    }
+    for (uint32_t i = 0; i < l->nsteps; i++) {
+        const unsigned char *r = ld->p + l->o_steps + (uint64_t)i * STEP_REC;
+        steps[i] = (vm_step){.op_kind = strs[rd32(r)], .fingerprint = strs[rd32(r + 4)],
+                             .summary = strs[rd32(r + 8)], .line = rd32(r + 12),
+                             .flags = rd32(r + 16), .code = code + rd32(r + 20),
+                             .ncode = rd32(r + 24)};
+    }
+    for (uint32_t i = 0; i < l->nrefs; i++)
+        refs[i] = strs[rd32(ld->p + l->o_refs + (uint64_t)i * REF_REC)];
+    for (uint32_t i = 0; i < l->nmigs; i++) {
+        const unsigned char *r = mrec(ld, i);
+        vm_migration *m = &migs[i];
+        m->id = strs[rd32(r + M_ID)];
+        m->file = strs[rd32(r + M_FILE)];
+        m->checksum = strs[rd32(r + M_CHECKSUM)];
+        m->down_checksum = strs[rd32(r + M_DOWNSUM)];
+        m->ndepends = rd32(r + M_NDEPS);
+        m->depends_on = m->ndepends ? refs + rd32(r + M_DEPS_FIRST) : NULL;
+        m->neffects = rd32(r + M_NEFF);
+        m->effects = m->neffects ? refs + rd32(r + M_EFF_FIRST) : NULL;
+        m->tx_mode = (ir_tx_mode)r[M_TXMODE];
+        m->on_mismatch = (ir_mismatch)r[M_MISMATCH];
+        m->dialects = r[M_DIALECTS];
+        for (int d = 0; d < IR_D__COUNT; d++)
+            for (int w = 0; w < 2; w++) {
+                uint32_t si = rd32(r + (w ? M_DOWN : M_UP) + 4 * d);
+                vm_script *s = w ? &m->down[d] : &m->up[d];
+                if (si == NONE32)
+                    continue;
+                const unsigned char *sr = ld->p + l->o_scripts + (uint64_t)si * SCRIPT_REC;
+                uint32_t fl = rd32(sr), reason = rd32(sr + 4);
+                s->present = true;
+                s->synthesized = fl & SC_SYNTHESIZED;
+                s->irreversible = fl & SC_IRREVERSIBLE;
+                s->reason = reason == NONE32 ? NULL : strs[reason];
+                s->nsteps = rd32(sr + 12);
+                s->steps = s->nsteps ? steps + rd32(sr + 8) : NULL;
+            }
+    }
+    b->migs = migs;
+    b->nmigs = l->nmigs;
+    uint64_t at = 0;
+    for (int d = 0; d < IR_D__COUNT; d++) {
+        for (uint32_t k = 0; k < l->norder[d]; k++)
+            order[at + k] = rd32(ld->p + l->o_order + (at + k) * ORDER_REC);
+        b->order[d] = l->norder[d] ? order + at : NULL;
+        b->norder[d] = l->norder[d];
+        at += l->norder[d];
+    }
+    if (jy_arena_failed(a)) {
+        jy_arena_free(a);
+        return refuse(ld, "bundle.out-of-memory", "out of memory while loading the bundle");
+    }
+    *out = b;
+    return 0;
+}
+
+static int load(const unsigned char *data, size_t len, const char *name, vm_bundle **out,
+                jy_diags *d)
+{
+    *out = NULL;
+    loader ld = {.p = data, .len = len, .name = name, .d = d};
+    if (check_header(&ld) || check_strings(&ld) || check_code(&ld) || check_steps(&ld) ||
+        check_migrations(&ld) || check_orders(&ld))
+        return -1;
+    return build(&ld, out);
+}
+
 int vm_bundle_load_memory(const unsigned char *data, size_t len, vm_bundle **out, jy_diags *d)
-{ (void)data; (void)len; *out = NULL; NI; return -1; }
-void vm_bundle_free(vm_bundle *b) { if (b) jy_arena_free(b->arena); }
+{
+    return load(data, len, "bundle", out, d);
+}
+
+int vm_bundle_load(const char *path, vm_bundle **out, jy_diags *d)
+{
+    *out = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        jy_diag *g = jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.open", path,
+                                   "cannot open bundle %s: %s", path, strerror(e));
+        if (g && e == ENOENT)
+            jy_diag_hint(g, "build one with `joryuc build -o %s`", path);
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.not-regular", path,
+                      "%s is not a regular file; name a bundle (.jyb)", path);
+        return -1;
+    }
+    if ((uint64_t)st.st_size > BUNDLE_MAX_BYTES + HDR_SIZE) {
+        close(fd);
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "bundle.too-large", path,
+                      "%s is %lld bytes, over the bundle limit of %llu bytes", path,
+                      (long long)st.st_size, (unsigned long long)BUNDLE_MAX_BYTES);
+        return -1;
+    }
+    size_t n = (size_t)st.st_size;
+    unsigned char *buf = malloc(n ? n : 1);
+    if (!buf) {
+        close(fd);
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.memory", path,
+                      "out of memory reading %s", path);
+        return -1;
+    }
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(fd, buf + got, n - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            int e = r < 0 ? errno : 0;
+            close(fd);
+            free(buf);
+            jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.read", path,
+                          "cannot read %s: %s", path, e ? strerror(e) : "it shrank while read");
+            return -1;
+        }
+        got += (size_t)r;
+    }
+    close(fd);
+    int rc = load(buf, n, path, out, d);
+    free(buf);
+    return rc;
+}
+
+void vm_bundle_free(vm_bundle *b)
+{
+    if (b)
+        jy_arena_free(b->arena);
+}
 
 /* The migration with that id (binary search: migs are sorted by id). */
 const vm_migration *vm_bundle_find(const vm_bundle *b, const char *id)

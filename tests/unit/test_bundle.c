@@ -4,7 +4,11 @@
  * depends_on, the apply order of each dialect, one vm_step per be_step
  * with op kind, fingerprint, summary, source line, flags, and a body of
  * GUARD / EXEC / BACKFILL / NOTE that carries the backend's SQL through the
- * string table.
+ * string table.  The writer and loader: serialize, load, every field equal;
+ * the file written whole (temp + rename).  The loader's refusals: wrong
+ * magic and version, a flipped bit anywhere, every truncation, and crafted
+ * bundles whose hash is right but whose tables are wrong (the offsets below
+ * are docs/BUNDLE.md's).  The disassembler shows the SQL.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backends.h"
 #include "frontend.h"
@@ -195,8 +200,7 @@ static void test_assemble_history(void **state)
                     assert_true(in->a < b->nstrings);
                 }
     }
-    (void)nguard; /* guards come from the backends once they emit them */
-    assert_true(nbackfill > 0 && nexec > 0);
+    assert_true(nbackfill > 0 && nexec > 0 && nguard > 0);
     for (size_t di = 0; di < IR_D__COUNT; di++) {
         const be_program *bp = f->bp[di];
         ir_dialect dia = bp->dialect;
@@ -244,12 +248,630 @@ static void test_assemble_one_dialect(void **state)
     jy_diags_free(&d);
 }
 
+
+/* ------------------------------------------------- write, load, compare */
+
+static void compare_scripts(const vm_script *x, const vm_script *y)
+{
+    assert_int_equal(x->present, y->present);
+    assert_int_equal(x->synthesized, y->synthesized);
+    assert_int_equal(x->irreversible, y->irreversible);
+    if (x->reason || y->reason)
+        assert_string_equal(x->reason, y->reason);
+    assert_int_equal(x->nsteps, y->nsteps);
+    for (uint32_t i = 0; i < x->nsteps; i++) {
+        const vm_step *s = &x->steps[i], *t = &y->steps[i];
+        assert_string_equal(s->op_kind, t->op_kind);
+        assert_string_equal(s->fingerprint, t->fingerprint);
+        assert_string_equal(s->summary, t->summary);
+        assert_int_equal(s->line, t->line);
+        assert_int_equal(s->flags, t->flags);
+        assert_int_equal(s->ncode, t->ncode);
+        for (uint32_t k = 0; k < s->ncode; k++) {
+            assert_int_equal(s->code[k].op, t->code[k].op);
+            assert_int_equal(s->code[k].flags, t->code[k].flags);
+            assert_int_equal(s->code[k].aux, t->code[k].aux);
+            assert_int_equal(s->code[k].a, t->code[k].a);
+            assert_int_equal(s->code[k].b, t->code[k].b);
+            assert_int_equal(s->code[k].c, t->code[k].c);
+        }
+    }
+}
+
+/* Every field of two bundles (x assembled, y loaded). */
+static void compare_bundles(const vm_bundle *x, const vm_bundle *y)
+{
+    assert_int_equal(x->flags, y->flags);
+    assert_int_equal(x->dialects, y->dialects);
+    assert_string_equal(x->joryu_version, y->joryu_version);
+    assert_int_equal(x->nstrings, y->nstrings);
+    for (uint32_t i = 0; i < x->nstrings; i++)
+        assert_string_equal(x->strings[i], y->strings[i]);
+    assert_int_equal(x->nmigs, y->nmigs);
+    for (uint32_t i = 0; i < x->nmigs; i++) {
+        const vm_migration *m = &x->migs[i], *n = &y->migs[i];
+        assert_string_equal(m->id, n->id);
+        assert_string_equal(m->file, n->file);
+        assert_string_equal(m->checksum, n->checksum);
+        assert_string_equal(m->down_checksum, n->down_checksum);
+        assert_int_equal(m->ndepends, n->ndepends);
+        for (uint32_t k = 0; k < m->ndepends; k++)
+            assert_string_equal(m->depends_on[k], n->depends_on[k]);
+        assert_int_equal(m->neffects, n->neffects);
+        for (uint32_t k = 0; k < m->neffects; k++)
+            assert_string_equal(m->effects[k], n->effects[k]);
+        assert_int_equal(m->tx_mode, n->tx_mode);
+        assert_int_equal(m->on_mismatch, n->on_mismatch);
+        assert_int_equal(m->dialects, n->dialects);
+        for (int d = 0; d < IR_D__COUNT; d++) {
+            compare_scripts(&m->up[d], &n->up[d]);
+            compare_scripts(&m->down[d], &n->down[d]);
+        }
+    }
+    for (int d = 0; d < IR_D__COUNT; d++) {
+        assert_int_equal(x->norder[d], y->norder[d]);
+        for (uint32_t k = 0; k < x->norder[d]; k++)
+            assert_int_equal(x->order[d][k], y->order[d][k]);
+    }
+}
+
+static unsigned char *serialize(const vm_bundle *b, size_t *len)
+{
+    unsigned char *data = NULL;
+    jy_diags d;
+    jy_diags_init(&d);
+    int rc = vm_bundle_serialize(b, &data, len, &d);
+    if (rc)
+        jy_diags_print(&d, stdout, false);
+    assert_int_equal(rc, 0);
+    jy_diags_free(&d);
+    return data;
+}
+
+static void test_roundtrip_history(void **state)
+{
+    fixture *f = *state;
+    size_t len = 0;
+    unsigned char *data = serialize(f->b, &len);
+    assert_memory_equal(data, VM_MAGIC, 8);
+    vm_bundle *y = NULL;
+    jy_diags d;
+    jy_diags_init(&d);
+    int rc = vm_bundle_load_memory(data, len, &y, &d);
+    if (rc)
+        jy_diags_print(&d, stdout, false);
+    assert_int_equal(rc, 0);
+    compare_bundles(f->b, y);
+    assert_int_equal(strlen(y->body_sha256), 64);
+    /* deterministic: the loaded bundle writes the same bytes */
+    size_t len2 = 0;
+    unsigned char *data2 = serialize(y, &len2);
+    assert_int_equal(len, len2);
+    assert_memory_equal(data, data2, len);
+    free(data2);
+
+    /* through a file: written whole, no temporary left behind */
+    char dir[] = "/tmp/joryu_bundle_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[512];
+    snprintf(path, sizeof path, "%s/h.jyb", dir);
+    assert_int_equal(vm_bundle_write(f->b, path, &d), 0);
+    vm_bundle *z = NULL;
+    assert_int_equal(vm_bundle_load(path, &z, &d), 0);
+    compare_bundles(f->b, z);
+    assert_string_equal(z->body_sha256, y->body_sha256);
+    FILE *fp = popen("ls -a /tmp/joryu_bundle_* 2>/dev/null | grep -c tmp", "r");
+    assert_non_null(fp);
+    int leftovers = -1;
+    assert_int_equal(fscanf(fp, "%d", &leftovers), 1);
+    pclose(fp);
+    assert_int_equal(leftovers, 0);
+    /* a write that cannot happen leaves nothing (the folder is missing) */
+    char bad[600];
+    snprintf(bad, sizeof bad, "%s/missing/x.jyb", dir);
+    assert_int_equal(vm_bundle_write(f->b, bad, &d), -1);
+    assert_string_equal(d.v[d.n - 1].code, "io.write");
+    unlink(path);
+    rmdir(dir);
+    /* a missing file */
+    assert_int_equal(vm_bundle_load(path, &z, &d) == -1 && z == NULL, 1);
+    vm_bundle_free(y);
+    vm_bundle_free(vm_bundle_find(f->b, "x") ? NULL : NULL);
+    jy_diags_free(&d);
+    free(data);
+    (void)z;
+}
+
+/* ------------------------------------------------------ small bundle */
+
+/* Two migrations (one a backfill, one with a group dependency) compiled
+ * for PostgreSQL and SQLite. */
+static const char *const small_files[][2] = {
+    {"20260101T000001_users",
+     "import joryu\nfrom joryu import op, types as t\n\n\n"
+     "@joryu.migration(id=\"20260101T000001_users\", group=\"base\")\n"
+     "def upgrade():\n"
+     "    op.create_table(\"users\", op.column(\"id\", t.BigInt, primary_key=True),\n"
+     "                    op.column(\"n\", t.Int))\n"
+     "    op.create_index(\"ix_users_n\", \"users\", [\"n\"])\n"},
+    {"20260101T000002_fill",
+     "import joryu\nfrom joryu import op, types as t\n\n\n"
+     "@joryu.migration(id=\"20260101T000002_fill\", depends_on=[\"group:base\"])\n"
+     "def upgrade():\n"
+     "    op.backfill(\"users\", set={\"n\": \"0\"}, where=\"n IS NULL\", key=\"id\",\n"
+     "                batch_size=100)\n"},
+};
+
+typedef struct small {
+    ir_program *p;
+    be_program *bp[2];
+    vm_bundle *b;
+    unsigned char *data;
+    size_t len;
+} small;
+
+static int setup_small(void **state)
+{
+    small *s = calloc(1, sizeof *s);
+    assert_non_null(s);
+    char dir[] = "/tmp/joryu_bundle_small_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[512];
+    for (size_t i = 0; i < JY_COUNTOF(small_files); i++) {
+        snprintf(path, sizeof path, "%s/%s.py", dir, small_files[i][0]);
+        FILE *fp = fopen(path, "w");
+        assert_non_null(fp);
+        fputs(small_files[i][1], fp);
+        fclose(fp);
+    }
+    s->p = compile_dir(dir);
+    for (size_t i = 0; i < JY_COUNTOF(small_files); i++) {
+        snprintf(path, sizeof path, "%s/%s.py", dir, small_files[i][0]);
+        unlink(path);
+    }
+    rmdir(dir);
+    jy_diags d;
+    jy_diags_init(&d);
+    assert_int_equal(be_emit_program(s->p, IR_D_POSTGRESQL, &s->bp[0], &d), 0);
+    assert_int_equal(be_emit_program(s->p, IR_D_SQLITE, &s->bp[1], &d), 0);
+    const be_program *bps[] = {s->bp[0], s->bp[1]};
+    assert_int_equal(vm_assemble(s->p, bps, 2, &s->b, &d), 0);
+    jy_diags_free(&d);
+    s->data = serialize(s->b, &s->len);
+    *state = s;
+    return 0;
+}
+
+static int teardown_small(void **state)
+{
+    small *s = *state;
+    free(s->data);
+    vm_bundle_free(s->b);
+    be_program_free(s->bp[0]);
+    be_program_free(s->bp[1]);
+    ir_program_free(s->p);
+    free(s);
+    return 0;
+}
+
+/* Load data and expect a refusal with this code whose message contains
+ * `want` (when not NULL). */
+static void expect_refusal(const unsigned char *data, size_t len, const char *code,
+                           const char *want)
+{
+    vm_bundle *b = (vm_bundle *)1;
+    jy_diags d;
+    jy_diags_init(&d);
+    int rc = vm_bundle_load_memory(data, len, &b, &d);
+    if (rc == 0)
+        fail_msg("a damaged bundle (%zu bytes) was accepted; expected %s", len,
+                 code ? code : "a refusal");
+    assert_null(b);
+    assert_int_equal(d.nerrors, 1);
+    assert_int_equal(d.exit_code, JY_EXIT_ERROR);
+    assert_true(strncmp(d.v[0].code, "bundle.", 7) == 0);
+    if (code && strcmp(d.v[0].code, code) != 0)
+        fail_msg("expected %s, got %s: %s", code, d.v[0].code, d.v[0].message);
+    if (want && !strstr(d.v[0].message, want))
+        fail_msg("the message '%s' does not say '%s'", d.v[0].message, want);
+    jy_diags_free(&d);
+}
+
+static void test_small_roundtrip(void **state)
+{
+    small *s = *state;
+    vm_bundle *y = NULL;
+    jy_diags d;
+    jy_diags_init(&d);
+    assert_int_equal(vm_bundle_load_memory(s->data, s->len, &y, &d), 0);
+    compare_bundles(s->b, y);
+    assert_int_equal(y->dialects, IR_DMASK(IR_D_POSTGRESQL) | IR_DMASK(IR_D_SQLITE));
+    /* group:base resolved */
+    const vm_migration *m = vm_bundle_find(y, "20260101T000002_fill");
+    assert_non_null(m);
+    assert_int_equal(m->ndepends, 1);
+    assert_string_equal(m->depends_on[0], "20260101T000001_users");
+    assert_true(m->up[IR_D_SQLITE].steps[0].flags & VM_STEP_BACKFILL);
+    assert_int_equal(m->up[IR_D_SQLITE].steps[0].code[0].op, VM_OP_BACKFILL);
+    assert_int_equal(m->up[IR_D_SQLITE].steps[0].code[0].c, 100);
+    assert_true(m->down[IR_D_SQLITE].irreversible);
+    vm_bundle_free(y);
+    jy_diags_free(&d);
+}
+
+static void test_refuse_magic_version(void **state)
+{
+    small *s = *state;
+    unsigned char *c = malloc(s->len);
+    memcpy(c, s->data, s->len);
+    c[0] = 'X';
+    expect_refusal(c, s->len, "bundle.magic", "not a joryu bundle");
+    memcpy(c, s->data, s->len);
+    c[8] = 2; /* version 2 */
+    expect_refusal(c, s->len, "bundle.version", "version 2");
+    c[8] = 0;
+    expect_refusal(c, s->len, "bundle.version", "version 0");
+    expect_refusal((const unsigned char *)"hello world, not a bundle", 25, "bundle.magic", NULL);
+    expect_refusal((const unsigned char *)"", 0, "bundle.truncated", "empty");
+    free(c);
+}
+
+/* Any one flipped bit, anywhere, is refused (the hash covers what the
+ * prelude's field checks do not). */
+static void test_refuse_every_flip(void **state)
+{
+    small *s = *state;
+    unsigned char *c = malloc(s->len);
+    for (size_t i = 0; i < s->len; i++)
+        for (int bit = 0; bit < 8; bit += 3) {
+            memcpy(c, s->data, s->len);
+            c[i] ^= (unsigned char)(1u << bit);
+            expect_refusal(c, s->len, NULL, NULL);
+        }
+    /* a flipped body byte is a checksum error */
+    memcpy(c, s->data, s->len);
+    c[s->len - 1] ^= 0x40;
+    expect_refusal(c, s->len, "bundle.checksum", "damaged");
+    free(c);
+}
+
+static void test_refuse_every_truncation(void **state)
+{
+    small *s = *state;
+    for (size_t n = 0; n < s->len; n++) {
+        unsigned char *c = malloc(n ? n : 1);
+        memcpy(c, s->data, n);
+        expect_refusal(c, n, n >= 8 || n == 0 ? "bundle.truncated" : NULL, NULL);
+        free(c);
+    }
+    /* the message says how long the file is and what the header says */
+    char want[128];
+    snprintf(want, sizeof want, "the file is %zu bytes, the header says %zu", s->len - 1,
+             s->len);
+    expect_refusal(s->data, s->len - 1, "bundle.truncated", want);
+    /* and extra bytes */
+    unsigned char *c = calloc(1, s->len + 3);
+    memcpy(c, s->data, s->len);
+    expect_refusal(c, s->len + 3, "bundle.trailing", "3 bytes follow");
+    free(c);
+}
+
+/* ---- crafted bundles: the hash is right, a table is wrong ---- */
+
+/* docs/BUNDLE.md: header fields and record sizes. */
+enum {
+    T_HDR = 128, T_STR = 8, T_MIG = 68, T_SCRIPT = 16, T_STEP = 28, T_REF = 4, T_ORD = 4,
+    T_INSN = 16
+};
+
+static uint32_t g32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void p32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)v;
+    p[1] = (unsigned char)(v >> 8);
+    p[2] = (unsigned char)(v >> 16);
+    p[3] = (unsigned char)(v >> 24);
+}
+
+typedef struct sect {
+    size_t strings, migs, scripts, steps, refs, order, code, strdata;
+    uint32_t nstrings, nstrdata, nmigs, nscripts, nsteps, nrefs, norder, ncode;
+} sect;
+
+static sect sections(const unsigned char *c)
+{
+    sect s;
+    s.nstrings = g32(c + 76);
+    s.nstrdata = g32(c + 80);
+    s.nmigs = g32(c + 84);
+    s.nscripts = g32(c + 88);
+    s.nsteps = g32(c + 92);
+    s.nrefs = g32(c + 96);
+    s.norder = g32(c + 100) + g32(c + 104) + g32(c + 108) + g32(c + 112);
+    s.ncode = g32(c + 116);
+    s.strings = T_HDR;
+    s.migs = s.strings + (size_t)s.nstrings * T_STR;
+    s.scripts = s.migs + (size_t)s.nmigs * T_MIG;
+    s.steps = s.scripts + (size_t)s.nscripts * T_SCRIPT;
+    s.refs = s.steps + (size_t)s.nsteps * T_STEP;
+    s.order = s.refs + (size_t)s.nrefs * T_REF;
+    s.code = s.order + (size_t)s.norder * T_ORD;
+    s.strdata = s.code + (size_t)s.ncode * T_INSN;
+    return s;
+}
+
+/* Recompute the SHA-256 (bytes 64..end) into bytes 32..63. */
+static void rehash(unsigned char *c, size_t len)
+{
+    char hex[65];
+    jy_sha256_hex(c + 64, len - 64, hex);
+    for (int i = 0; i < 32; i++) {
+        unsigned v;
+        sscanf(hex + 2 * i, "%2x", &v);
+        c[32 + i] = (unsigned char)v;
+    }
+}
+
+typedef void (*crafter)(unsigned char *c, const sect *s);
+
+static void craft(const small *sm, crafter fn, const char *code, const char *want)
+{
+    unsigned char *c = malloc(sm->len);
+    memcpy(c, sm->data, sm->len);
+    sect s = sections(c);
+    fn(c, &s);
+    rehash(c, sm->len);
+    expect_refusal(c, sm->len, code, want);
+    free(c);
+}
+
+static void c_mig_id_index(unsigned char *c, const sect *s)
+{
+    p32(c + s->migs + 0, s->nstrings); /* migration 0's id */
+}
+static void c_step_summary_index(unsigned char *c, const sect *s)
+{
+    p32(c + s->steps + 8, 0xFFFFFFF0u);
+}
+static void c_string_offset(unsigned char *c, const sect *s)
+{
+    p32(c + s->strings + 0, s->nstrdata); /* string 0 starts past the data */
+}
+static void c_string_length(unsigned char *c, const sect *s)
+{
+    p32(c + s->strings + 4, 0xFFFFFFFFu);
+}
+static void c_string_unterminated(unsigned char *c, const sect *s)
+{
+    /* string 0's length one short: its last byte is not a NUL */
+    uint32_t n = g32(c + s->strings + 4);
+    if (n)
+        p32(c + s->strings + 4, n - 1);
+    else
+        c[s->strdata + g32(c + s->strings)] = 'x';
+}
+static void c_string_utf8(unsigned char *c, const sect *s)
+{
+    uint32_t off = g32(c + s->strings + 8), n = g32(c + s->strings + 12);
+    assert_true(n > 0);
+    c[s->strdata + off] = 0xC0; /* an overlong lead byte */
+}
+static void c_count(unsigned char *c, const sect *s)
+{
+    p32(c + 84, s->nmigs + 1); /* one migration more than the sections hold */
+}
+static void c_count_huge(unsigned char *c, const sect *s)
+{
+    (void)s;
+    p32(c + 116, 0xFFFFFFFFu); /* instructions */
+}
+static void c_opcode(unsigned char *c, const sect *s)
+{
+    c[s->code] = 200;
+}
+static void c_opcode_count(unsigned char *c, const sect *s)
+{
+    c[s->code] = VM_OP__COUNT;
+}
+static void c_operand_none(unsigned char *c, const sect *s)
+{
+    /* find an EXEC and give it a b operand */
+    for (uint32_t i = 0; i < s->ncode; i++)
+        if (c[s->code + i * T_INSN] == VM_OP_EXEC) {
+            p32(c + s->code + i * T_INSN + 8, 7);
+            return;
+        }
+    fail();
+}
+static void c_operand_str(unsigned char *c, const sect *s)
+{
+    p32(c + s->code + 4, s->nstrings + 5);
+}
+static void c_operand_flags(unsigned char *c, const sect *s)
+{
+    c[s->code + 1] = 0x80;
+}
+static void c_backfill_zero(unsigned char *c, const sect *s)
+{
+    for (uint32_t i = 0; i < s->ncode; i++)
+        if (c[s->code + i * T_INSN] == VM_OP_BACKFILL) {
+            p32(c + s->code + i * T_INSN + 12, 0);
+            return;
+        }
+    fail();
+}
+static void c_step_range(unsigned char *c, const sect *s)
+{
+    p32(c + s->steps + 20, s->ncode); /* step 0's code starts past the end */
+}
+static void c_step_range_wrap(unsigned char *c, const sect *s)
+{
+    p32(c + s->steps + 24, 0xFFFFFFFFu);
+}
+static void c_script_range(unsigned char *c, const sect *s)
+{
+    p32(c + s->scripts + 8, s->nsteps);
+    p32(c + s->scripts + 12, 1);
+}
+static void c_script_index(unsigned char *c, const sect *s)
+{
+    p32(c + s->migs + 36, s->nscripts); /* migration 0, up, postgresql */
+}
+static void c_order_dup(unsigned char *c, const sect *s)
+{
+    uint32_t a = g32(c + s->order);
+    p32(c + s->order + 4, a);
+}
+static void c_order_range(unsigned char *c, const sect *s)
+{
+    p32(c + s->order, s->nmigs);
+}
+static void c_order_deps(unsigned char *c, const sect *s)
+{
+    /* swap the two postgresql entries: fill runs before what it depends on */
+    uint32_t a = g32(c + s->order), b = g32(c + s->order + 4);
+    p32(c + s->order, b);
+    p32(c + s->order + 4, a);
+}
+static void c_mig_unsorted(unsigned char *c, const sect *s)
+{
+    /* swap the ids of the two migrations */
+    uint32_t a = g32(c + s->migs), b = g32(c + s->migs + T_MIG);
+    p32(c + s->migs, b);
+    p32(c + s->migs + T_MIG, a);
+}
+static void c_mig_txmode(unsigned char *c, const sect *s)
+{
+    c[s->migs + 32] = 9;
+}
+static void c_refs_range(unsigned char *c, const sect *s)
+{
+    p32(c + s->migs + T_MIG + 20, s->nrefs + 1); /* migration 1's depends count */
+}
+static void c_header_flags(unsigned char *c, const sect *s)
+{
+    (void)s;
+    p32(c + 64, 0x10);
+}
+static void c_header_dialects(unsigned char *c, const sect *s)
+{
+    (void)s;
+    p32(c + 68, 0x3F);
+}
+static void c_version_string(unsigned char *c, const sect *s)
+{
+    p32(c + 72, s->nstrings);
+}
+
+static void test_refuse_crafted(void **state)
+{
+    small *sm = *state;
+    craft(sm, c_mig_id_index, "bundle.string-index", "migration record 0's id");
+    craft(sm, c_step_summary_index, "bundle.string-index", "summary");
+    craft(sm, c_version_string, "bundle.string-index", "version");
+    craft(sm, c_string_offset, "bundle.string", "outside");
+    craft(sm, c_string_length, "bundle.string", "outside");
+    craft(sm, c_string_unterminated, "bundle.string", "NUL-terminated");
+    craft(sm, c_string_utf8, "bundle.string", "UTF-8");
+    craft(sm, c_count, "bundle.sections", "3 migrations");
+    craft(sm, c_count, "bundle.sections", NULL);
+    craft(sm, c_count_huge, "bundle.sections", NULL);
+    craft(sm, c_opcode, "bundle.opcode", "opcode 200");
+    craft(sm, c_opcode_count, "bundle.opcode", NULL);
+    craft(sm, c_operand_none, "bundle.operand", "operand b = 7");
+    craft(sm, c_operand_str, "bundle.operand", "names string");
+    craft(sm, c_operand_flags, "bundle.operand", "flags");
+    craft(sm, c_backfill_zero, "bundle.operand", "batch size 0");
+    craft(sm, c_step_range, "bundle.step", "runs past");
+    craft(sm, c_step_range_wrap, "bundle.step", "runs past");
+    craft(sm, c_script_range, "bundle.script", "run past");
+    craft(sm, c_script_index, "bundle.migration", "script index");
+    craft(sm, c_order_dup, "bundle.order", "twice");
+    craft(sm, c_order_range, "bundle.order", "there are 2 migrations");
+    craft(sm, c_order_deps, "bundle.order", "depends on");
+    craft(sm, c_mig_unsorted, "bundle.migration", "sorted by id");
+    craft(sm, c_mig_txmode, "bundle.migration", "transaction mode");
+    craft(sm, c_refs_range, "bundle.migration", "references");
+    craft(sm, c_header_flags, "bundle.header", "flags");
+    craft(sm, c_header_dialects, "bundle.header", "dialect");
+}
+
+/* File-level errors name the file. */
+static void test_load_file_errors(void **state)
+{
+    small *sm = *state;
+    char path[] = "/tmp/joryu_bundle_cut_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, sm->data, 100), 100);
+    close(fd);
+    vm_bundle *b = NULL;
+    jy_diags d;
+    jy_diags_init(&d);
+    assert_int_equal(vm_bundle_load(path, &b, &d), -1);
+    assert_string_equal(d.v[0].code, "bundle.truncated");
+    assert_string_equal(d.v[0].where, path);
+    assert_non_null(strstr(d.v[0].message, "the file is 100 bytes, shorter than the 128-byte"));
+    assert_non_null(strstr(d.v[0].message, "joryuc build"));
+    unlink(path);
+    assert_int_equal(vm_bundle_load("/nonexistent/x.jyb", &b, &d), -1);
+    assert_string_equal(d.v[1].code, "io.open");
+    assert_int_equal(vm_bundle_load("/tmp", &b, &d), -1);
+    assert_string_equal(d.v[2].code, "io.not-regular");
+    jy_diags_free(&d);
+}
+
+static void test_disassemble(void **state)
+{
+    small *sm = *state;
+    char *t = vm_disassemble(sm->b);
+    assert_non_null(t);
+    assert_non_null(strstr(t, "; joryu bundle, format 1"));
+    assert_non_null(strstr(t, "; dialects: postgresql sqlite"));
+    assert_non_null(strstr(t, "== postgresql: 2 migrations in apply order"));
+    assert_non_null(strstr(t, "== sqlite: 2 migrations in apply order"));
+    assert_non_null(strstr(t, "step 1  create_table"));
+    assert_non_null(strstr(t, "CREATE TABLE"));
+    assert_non_null(strstr(t, "BACKFILL"));
+    assert_non_null(strstr(t, "@"));
+    assert_non_null(strstr(t, "depends_on     20260101T000001_users"));
+    /* each instruction line carries its SQL */
+    const vm_migration *m = vm_bundle_find(sm->b, "20260101T000001_users");
+    const vm_step *st = &m->up[IR_D_SQLITE].steps[1];
+    const vm_insn *in = NULL;
+    for (uint32_t k = 0; k < st->ncode && !in; k++)
+        if (st->code[k].op == VM_OP_EXEC)
+            in = &st->code[k];
+    assert_non_null(in);
+    if (getenv("JORYU_TEST_VERBOSE"))
+        fputs(t, stdout);
+    char line[512];
+    snprintf(line, sizeof line, "EXEC      @%-14u %s", in->a, sm->b->strings[in->a]);
+    assert_non_null(strstr(t, line));
+    free(t);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_assemble_history, setup_history, teardown_history),
-        cmocka_unit_test_setup_teardown(test_assemble_one_dialect, setup_history,
-                                        teardown_history),
+    const struct CMUnitTest history[] = {
+        cmocka_unit_test(test_assemble_history),
+        cmocka_unit_test(test_assemble_one_dialect),
+        cmocka_unit_test(test_roundtrip_history),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    const struct CMUnitTest small_tests[] = {
+        cmocka_unit_test(test_small_roundtrip),
+        cmocka_unit_test(test_refuse_magic_version),
+        cmocka_unit_test(test_refuse_every_flip),
+        cmocka_unit_test(test_refuse_every_truncation),
+        cmocka_unit_test(test_refuse_crafted),
+        cmocka_unit_test(test_load_file_errors),
+        cmocka_unit_test(test_disassemble),
+    };
+    int rc = cmocka_run_group_tests_name("history", history, setup_history, teardown_history);
+    rc |= cmocka_run_group_tests_name("small", small_tests, setup_small, teardown_small);
+    return rc;
 }
