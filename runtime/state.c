@@ -1,27 +1,779 @@
-/* state.c - the state tables (reference §9.2).  Placeholder: issue 4 fills it in. */
-#include "runtime.h"
-#define NI jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "cli.not-implemented", NULL, "%s is not implemented yet", __func__)
-const char *rt_mig_status_name(rt_mig_status s) { (void)s; return "none"; }
-const char *rt_step_status_name(rt_step_status s) { (void)s; return "pending"; }
-bool rt_mig_status_parse(const char *s, rt_mig_status *out) { (void)s; (void)out; return false; }
-bool rt_step_status_parse(const char *s, rt_step_status *out) { (void)s; (void)out; return false; }
-int rt_state_ensure(rt_conn *c, jy_diags *d) { (void)c; NI; return -1; }
-int rt_state_load(rt_conn *c, rt_state *st, jy_diags *d) { (void)c; (void)st; NI; return -1; }
-void rt_state_free(rt_state *st) { (void)st; }
-const rt_mig_row *rt_state_find(const rt_state *st, const char *id) { (void)st; (void)id; return NULL; }
-int rt_state_mig_begin(rt_conn *c, const char *id, const char *checksum, const char *dialect, jy_diags *d)
-{ (void)c; (void)id; (void)checksum; (void)dialect; NI; return -1; }
+/*
+ * state.c - joryu's state tables (reference §9.2): joryu_migrations and
+ * joryu_migration_steps, created by rt_state_ensure, read by rt_state_load,
+ * written by the rt_state_* writers (docs/SPEC.md "State tables").
+ *
+ * Every writer is one statement with bound parameters, run on the
+ * connection as it is: inside the caller's transaction when one is open,
+ * autocommitted otherwise.  The writers store what they are told; which
+ * transitions are legal is the VM's business (vm/exec.c).
+ */
+#include "driver_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* --------------------------------------------------------- status names */
+
+/* Indexed by rt_mig_status / rt_step_status: the strings stored in the
+ * status columns (reference §9.2). */
+static const char *const mig_status_names[] = {"none",   "pending", "running",
+                                               "applied", "failed", "paused"};
+static const char *const step_status_names[] = {"pending", "running", "done", "failed",
+                                                "skipped"};
+
+const char *rt_mig_status_name(rt_mig_status s)
+{
+    return (unsigned)s < JY_COUNTOF(mig_status_names) ? mig_status_names[s] : "?";
+}
+
+const char *rt_step_status_name(rt_step_status s)
+{
+    return (unsigned)s < JY_COUNTOF(step_status_names) ? step_status_names[s] : "?";
+}
+
+/* "none" is not a stored value: it does not parse. */
+bool rt_mig_status_parse(const char *s, rt_mig_status *out)
+{
+    for (size_t i = RT_MS_PENDING; s && i < JY_COUNTOF(mig_status_names); i++)
+        if (strcmp(s, mig_status_names[i]) == 0) {
+            *out = (rt_mig_status)i;
+            return true;
+        }
+    return false;
+}
+
+bool rt_step_status_parse(const char *s, rt_step_status *out)
+{
+    for (size_t i = 0; s && i < JY_COUNTOF(step_status_names); i++)
+        if (strcmp(s, step_status_names[i]) == 0) {
+            *out = (rt_step_status)i;
+            return true;
+        }
+    return false;
+}
+
+/* -------------------------------------------------------------- the DDL */
+
+/*
+ * The tables of reference §9.2, per database family.  The steps' foreign
+ * key cascades so that deleting a migration row deletes its steps in the
+ * same statement (rt_state_mig_delete).  MySQL/MariaDB: the status index is
+ * declared inside CREATE TABLE (MySQL has no CREATE INDEX IF NOT EXISTS),
+ * started_at has an explicit default so that a server running with
+ * explicit_defaults_for_timestamp=OFF does not add ON UPDATE
+ * CURRENT_TIMESTAMP to it, and the binary collation makes ids compare
+ * byte for byte.
+ */
+static const char ddl_pg[] =
+    "CREATE TABLE IF NOT EXISTS joryu_migrations (\n"
+    "    id            VARCHAR(120) PRIMARY KEY,\n"
+    "    checksum      VARCHAR(80)  NOT NULL,\n"
+    "    status        VARCHAR(20)  NOT NULL,\n"
+    "    started_at    TIMESTAMP    NOT NULL,\n"
+    "    finished_at   TIMESTAMP    NULL,\n"
+    "    joryu_version VARCHAR(20)  NOT NULL,\n"
+    "    dialect       VARCHAR(20)  NOT NULL,\n"
+    "    last_error    TEXT         NULL,\n"
+    "    pause_reason  TEXT         NULL\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS idx_joryu_migrations_status ON joryu_migrations (status);\n"
+    "CREATE TABLE IF NOT EXISTS joryu_migration_steps (\n"
+    "    migration_id   VARCHAR(120) NOT NULL\n"
+    "                   REFERENCES joryu_migrations (id) ON DELETE CASCADE,\n"
+    "    step_index     INTEGER      NOT NULL,\n"
+    "    op_kind        VARCHAR(40)  NOT NULL,\n"
+    "    op_fingerprint VARCHAR(80)  NOT NULL,\n"
+    "    status         VARCHAR(20)  NOT NULL,\n"
+    "    started_at     TIMESTAMP    NOT NULL,\n"
+    "    finished_at    TIMESTAMP    NULL,\n"
+    "    progress       TEXT         NULL,\n"
+    "    PRIMARY KEY (migration_id, step_index)\n"
+    ")";
+
+/* SQLite: the same text (its type names take the same affinities). */
+#define ddl_sqlite ddl_pg
+
+static const char ddl_mysql[] =
+    "CREATE TABLE IF NOT EXISTS joryu_migrations (\n"
+    "    id            VARCHAR(120) NOT NULL PRIMARY KEY,\n"
+    "    checksum      VARCHAR(80)  NOT NULL,\n"
+    "    status        VARCHAR(20)  NOT NULL,\n"
+    "    started_at    TIMESTAMP    NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
+    "    finished_at   TIMESTAMP    NULL DEFAULT NULL,\n"
+    "    joryu_version VARCHAR(20)  NOT NULL,\n"
+    "    dialect       VARCHAR(20)  NOT NULL,\n"
+    "    last_error    TEXT         NULL,\n"
+    "    pause_reason  TEXT         NULL,\n"
+    "    INDEX idx_joryu_migrations_status (status)\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;\n"
+    "CREATE TABLE IF NOT EXISTS joryu_migration_steps (\n"
+    "    migration_id   VARCHAR(120) NOT NULL,\n"
+    "    step_index     INTEGER      NOT NULL,\n"
+    "    op_kind        VARCHAR(40)  NOT NULL,\n"
+    "    op_fingerprint VARCHAR(80)  NOT NULL,\n"
+    "    status         VARCHAR(20)  NOT NULL,\n"
+    "    started_at     TIMESTAMP    NOT NULL DEFAULT CURRENT_TIMESTAMP,\n"
+    "    finished_at    TIMESTAMP    NULL DEFAULT NULL,\n"
+    "    progress       TEXT         NULL,\n"
+    "    PRIMARY KEY (migration_id, step_index),\n"
+    "    CONSTRAINT fk_joryu_migration_steps_migration FOREIGN KEY (migration_id)\n"
+    "        REFERENCES joryu_migrations (id) ON DELETE CASCADE\n"
+    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+
+/*
+ * How many of joryu's state objects exist in the connection's own schema
+ * (PostgreSQL current_schema(), MySQL DATABASE(), SQLite main): the two
+ * tables, and with `with_index` the status index too.  Returns the count,
+ * or -1 with the driver's diagnostic.  *has_migs / *has_steps tell which
+ * table is there (either may be NULL).
+ */
+static int count_objects(rt_conn *c, bool with_index, bool *has_migs, bool *has_steps,
+                         jy_diags *d)
+{
+    const char *sql;
+    switch (c->url.kind) {
+    case RT_DB_POSTGRESQL:
+        sql = "SELECT c.relname FROM pg_catalog.pg_class c"
+              " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+              " WHERE n.nspname = current_schema() AND c.relname IN"
+              " ('joryu_migrations', 'joryu_migration_steps', 'idx_joryu_migrations_status')";
+        break;
+    case RT_DB_SQLITE:
+        sql = "SELECT name FROM main.sqlite_master WHERE name IN"
+              " ('joryu_migrations', 'joryu_migration_steps', 'idx_joryu_migrations_status')";
+        break;
+    default:
+        sql = "SELECT table_name FROM information_schema.tables"
+              " WHERE table_schema = DATABASE() AND table_name IN"
+              " ('joryu_migrations', 'joryu_migration_steps')"
+              " UNION ALL SELECT DISTINCT index_name FROM information_schema.statistics"
+              " WHERE table_schema = DATABASE() AND table_name = 'joryu_migrations'"
+              " AND index_name = 'idx_joryu_migrations_status'";
+        break;
+    }
+    rt_rows *r = NULL;
+    if (rt_query(c, sql, NULL, 0, &r, d) != 0)
+        return -1;
+    int n = 0;
+    bool m = false, s = false;
+    for (size_t i = 0; i < r->nrows; i++) {
+        const char *name = rt_rows_cell(r, i, 0);
+        if (!name)
+            continue;
+        if (strcmp(name, "joryu_migrations") == 0)
+            m = true, n++;
+        else if (strcmp(name, "joryu_migration_steps") == 0)
+            s = true, n++;
+        else if (with_index)
+            n++;
+    }
+    rt_rows_free(r);
+    if (has_migs)
+        *has_migs = m;
+    if (has_steps)
+        *has_steps = s;
+    return n;
+}
+
+/* PostgreSQL: two sessions creating the same table at once can fail on the
+ * catalog's unique index (23505) or with "already exists" (42P07, 42710
+ * for the index). */
+static bool pg_race_code(const char *code)
+{
+    return code && (strcmp(code, "23505") == 0 || strcmp(code, "42P07") == 0 ||
+                    strcmp(code, "42710") == 0);
+}
+
+/*
+ * Run the DDL once, atomically where the database allows it: PostgreSQL
+ * runs a multi-statement string as one transaction (or inside a savepoint
+ * of the caller's); SQLite inside BEGIN IMMEDIATE (or a savepoint).  MySQL
+ * commits DDL implicitly whatever we do.  Diagnostics go to d only when
+ * `report` (a lost PostgreSQL race is retried quietly).
+ */
+static int create_once(rt_conn *c, bool report, jy_diags *d)
+{
+    jy_diags *dd = report ? d : NULL;
+    switch (c->url.kind) {
+    case RT_DB_MYSQL: return rt_exec(c, ddl_mysql, dd);
+    case RT_DB_POSTGRESQL:
+        if (!c->in_tx)
+            return rt_exec(c, ddl_pg, dd);
+        break;
+    case RT_DB_SQLITE:
+        if (!c->in_tx) {
+            if (rt_exec(c, "BEGIN IMMEDIATE", dd) != 0)
+                return -1;
+            if (rt_exec(c, ddl_sqlite, dd) != 0 || rt_exec(c, "COMMIT", dd) != 0) {
+                char *msg = c->err_message ? strdup(c->err_message) : NULL;
+                char *code = c->err_code ? strdup(c->err_code) : NULL;
+                char *st = c->err_statement ? strdup(c->err_statement) : NULL;
+                rt_exec(c, "ROLLBACK", NULL);
+                /* keep the first error as the connection's last error */
+                rt__sql_error(c, NULL, msg, code, st);
+                free(msg), free(code), free(st);
+                return -1;
+            }
+            return 0;
+        }
+        break;
+    }
+    /* inside the caller's transaction: a savepoint keeps a failure from
+     * aborting it (PostgreSQL) or leaving half the tables (SQLite) */
+    const char *sp = "joryu_state_ensure";
+    if (rt_savepoint(c, sp, dd) != 0)
+        return -1;
+    if (rt_exec(c, c->url.kind == RT_DB_SQLITE ? ddl_sqlite : ddl_pg, dd) != 0) {
+        char *msg = c->err_message ? strdup(c->err_message) : NULL;
+        char *code = c->err_code ? strdup(c->err_code) : NULL;
+        char *st = c->err_statement ? strdup(c->err_statement) : NULL;
+        rt_rollback_to(c, sp, NULL);
+        rt_release(c, sp, NULL);
+        rt__sql_error(c, NULL, msg, code, st);
+        free(msg), free(code), free(st);
+        return -1;
+    }
+    return rt_release(c, sp, dd);
+}
+
+/*
+ * Create the tables and the status index when missing.  Fast path: when
+ * all three objects exist nothing is run (no DDL: on MySQL DDL would commit
+ * the caller's transaction).  A PostgreSQL race lost to another applier is
+ * retried after re-checking: the winner's tables are as good as ours.
+ */
+int rt_state_ensure(rt_conn *c, jy_diags *d)
+{
+    int n = count_objects(c, true, NULL, NULL, d);
+    if (n < 0)
+        return -1;
+    if (n == 3)
+        return 0;
+    for (int attempt = 0;; attempt++) {
+        bool last = attempt >= 4;
+        if (create_once(c, c->url.kind != RT_DB_POSTGRESQL || last, d) == 0)
+            return 0;
+        if (c->url.kind != RT_DB_POSTGRESQL || last || !pg_race_code(c->err_code))
+            return -1;
+        /* the other applier's transaction has committed by now (we waited
+         * on its catalog rows): re-check */
+        n = count_objects(c, true, NULL, NULL, d);
+        if (n < 0)
+            return -1;
+        if (n == 3)
+            return 0;
+    }
+}
+
+/* ------------------------------------------------------------- loading */
+
+/* Move a cell out of a result (the result frees what is left). */
+static char *take(rt_rows *r, size_t row, size_t col)
+{
+    char **p = &r->cells[row * r->ncols + col];
+    char *v = *p;
+    *p = NULL;
+    return v;
+}
+
+static int cmp_mig(const void *a, const void *b)
+{
+    return strcmp(((const rt_mig_row *)a)->id, ((const rt_mig_row *)b)->id);
+}
+
+/* A step row read before it is attached to its migration. */
+typedef struct loose_step {
+    char *migration_id;
+    rt_step_row row;
+} loose_step;
+
+static int cmp_loose(const void *a, const void *b)
+{
+    const loose_step *x = a, *y = b;
+    int k = strcmp(x->migration_id, y->migration_id);
+    if (k)
+        return k;
+    return x->row.step_index < y->row.step_index ? -1 : x->row.step_index > y->row.step_index;
+}
+
+static void step_row_free(rt_step_row *s)
+{
+    free(s->op_kind);
+    free(s->op_fingerprint);
+    free(s->started_at);
+    free(s->finished_at);
+    free(s->progress);
+}
+
+static const char *where_of(const rt_conn *c)
+{
+    return c->url.redacted ? c->url.redacted : "database";
+}
+
+static void corrupt_mig(rt_conn *c, jy_diags *d, const char *id, const char *status)
+{
+    jy_diag *g = jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.state-corrupt", where_of(c),
+                               "joryu_migrations row '%s' has status '%s', which joryu does "
+                               "not know",
+                               id, status ? status : "NULL");
+    if (g)
+        jy_diag_hint(g, "the row was edited by hand or by a newer joryu: set it with "
+                        "`joryu mark %s --as=applied|failed|pending`, or use that joryu",
+                     id);
+}
+
+/* Read the migration rows into st (sorted by id).  0 or -1. */
+static int load_migs(rt_conn *c, rt_state *st, jy_diags *d)
+{
+    rt_rows *r = NULL;
+    if (rt_query(c,
+                 "SELECT id, checksum, status, started_at, finished_at, joryu_version, dialect,"
+                 " last_error, pause_reason FROM joryu_migrations",
+                 NULL, 0, &r, d) != 0)
+        return -1;
+    int rc = 0;
+    if (r->nrows && !(st->migs = calloc(r->nrows, sizeof *st->migs))) {
+        rt_rows_free(r);
+        return rt__sql_error(c, d, "out of memory reading joryu_migrations", NULL, NULL);
+    }
+    for (size_t i = 0; i < r->nrows; i++) {
+        rt_mig_row *m = &st->migs[st->n];
+        const char *status = rt_rows_cell(r, i, 2);
+        const char *id = rt_rows_cell(r, i, 0);
+        if (!id)
+            continue;
+        if (!rt_mig_status_parse(status, &m->status)) {
+            corrupt_mig(c, d, id, status);
+            rc = -1;
+            continue;
+        }
+        m->id = take(r, i, 0);
+        m->checksum = take(r, i, 1);
+        m->started_at = take(r, i, 3);
+        m->finished_at = take(r, i, 4);
+        m->joryu_version = take(r, i, 5);
+        m->dialect = take(r, i, 6);
+        m->last_error = take(r, i, 7);
+        m->pause_reason = take(r, i, 8);
+        st->n++;
+    }
+    rt_rows_free(r);
+    if (st->n > 1)
+        qsort(st->migs, st->n, sizeof *st->migs, cmp_mig);
+    return rc;
+}
+
+/* Read the step rows and attach them to their migrations (sorted by
+ * step_index).  Steps of a migration without a row are left out. */
+static int load_steps(rt_conn *c, rt_state *st, jy_diags *d)
+{
+    rt_rows *r = NULL;
+    if (rt_query(c,
+                 "SELECT migration_id, step_index, op_kind, op_fingerprint, status, started_at,"
+                 " finished_at, progress FROM joryu_migration_steps",
+                 NULL, 0, &r, d) != 0)
+        return -1;
+    int rc = 0;
+    loose_step *v = r->nrows ? calloc(r->nrows, sizeof *v) : NULL;
+    if (r->nrows && !v) {
+        rt_rows_free(r);
+        return rt__sql_error(c, d, "out of memory reading joryu_migration_steps", NULL, NULL);
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < r->nrows; i++) {
+        const char *mid = rt_rows_cell(r, i, 0);
+        const char *idx = rt_rows_cell(r, i, 1);
+        const char *status = rt_rows_cell(r, i, 4);
+        if (!mid)
+            continue;
+        char *end = NULL;
+        unsigned long long k = idx ? strtoull(idx, &end, 10) : 0;
+        loose_step *s = &v[n];
+        if (!idx || !*idx || *end || *idx == '-' || k > UINT32_MAX) {
+            jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.state-corrupt", where_of(c),
+                          "joryu_migration_steps row of migration '%s' has step_index '%s', "
+                          "which is not a step number",
+                          mid, idx ? idx : "NULL");
+            rc = -1;
+            continue;
+        }
+        if (!rt_step_status_parse(status, &s->row.status)) {
+            jy_diag *g = jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.state-corrupt",
+                                       where_of(c),
+                                       "joryu_migration_steps row of migration '%s', step %llu "
+                                       "(step_index %llu), has status '%s', which joryu does "
+                                       "not know",
+                                       mid, k + 1, k, status ? status : "NULL");
+            if (g)
+                jy_diag_hint(g, "the row was edited by hand or by a newer joryu: set it with "
+                                "`joryu mark %s.%llu --as=...`, or use that joryu",
+                             mid, k + 1);
+            rc = -1;
+            continue;
+        }
+        s->row.step_index = (uint32_t)k;
+        s->migration_id = take(r, i, 0);
+        s->row.op_kind = take(r, i, 2);
+        s->row.op_fingerprint = take(r, i, 3);
+        s->row.started_at = take(r, i, 5);
+        s->row.finished_at = take(r, i, 6);
+        s->row.progress = take(r, i, 7);
+        n++;
+    }
+    rt_rows_free(r);
+    if (n > 1)
+        qsort(v, n, sizeof *v, cmp_loose);
+    /* both lists are sorted by id: walk them together */
+    size_t j = 0;
+    for (size_t i = 0; i < st->n && rc == 0; i++) {
+        rt_mig_row *m = &st->migs[i];
+        while (j < n && strcmp(v[j].migration_id, m->id) < 0) {
+            step_row_free(&v[j].row); /* orphan */
+            free(v[j].migration_id);
+            j++;
+        }
+        size_t k = j;
+        while (k < n && strcmp(v[k].migration_id, m->id) == 0)
+            k++;
+        if (k > j) {
+            m->steps = calloc(k - j, sizeof *m->steps);
+            if (!m->steps) {
+                rc = rt__sql_error(c, d, "out of memory reading joryu_migration_steps", NULL,
+                                   NULL);
+                break;
+            }
+            for (size_t t = j; t < k; t++) {
+                m->steps[m->nsteps++] = v[t].row;
+                free(v[t].migration_id);
+                v[t].migration_id = NULL;
+                memset(&v[t].row, 0, sizeof v[t].row);
+            }
+        }
+        j = k;
+    }
+    for (; j < n; j++) {
+        step_row_free(&v[j].row);
+        free(v[j].migration_id);
+    }
+    free(v);
+    return rc;
+}
+
+/*
+ * Read both tables.  Never creates anything.  st->exists tells whether
+ * joryu_migrations is there; when joryu_migration_steps is missing (a
+ * MySQL applier killed between the two CREATE TABLEs) the migrations have
+ * no steps.  On any error st is left empty (exists false).
+ */
+int rt_state_load(rt_conn *c, rt_state *st, jy_diags *d)
+{
+    memset(st, 0, sizeof *st);
+    bool has_migs = false, has_steps = false;
+    if (count_objects(c, false, &has_migs, &has_steps, d) < 0)
+        return -1;
+    if (!has_migs)
+        return 0;
+    st->exists = true;
+    if (load_migs(c, st, d) != 0 || (has_steps && load_steps(c, st, d) != 0)) {
+        rt_state_free(st);
+        return -1;
+    }
+    return 0;
+}
+
+void rt_state_free(rt_state *st)
+{
+    if (!st)
+        return;
+    for (size_t i = 0; i < st->n; i++) {
+        rt_mig_row *m = &st->migs[i];
+        free(m->id);
+        free(m->checksum);
+        free(m->started_at);
+        free(m->finished_at);
+        free(m->joryu_version);
+        free(m->dialect);
+        free(m->last_error);
+        free(m->pause_reason);
+        for (size_t j = 0; j < m->nsteps; j++)
+            step_row_free(&m->steps[j]);
+        free(m->steps);
+    }
+    free(st->migs);
+    memset(st, 0, sizeof *st);
+}
+
+/* Binary search (the rows are sorted by id with strcmp). */
+const rt_mig_row *rt_state_find(const rt_state *st, const char *id)
+{
+    if (!st || !id)
+        return NULL;
+    size_t lo = 0, hi = st->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int k = strcmp(st->migs[mid].id, id);
+        if (k == 0)
+            return &st->migs[mid];
+        if (k < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* ------------------------------------------------------------- writers */
+
+/* Most bytes of last_error / pause_reason that are stored (reference §9.2). */
+#define TEXT_MAX 4096
+
+/*
+ * A copy of s fit for a TEXT column: invalid UTF-8 bytes become '?' (a
+ * server's message in another encoding must not make the write fail), then
+ * cut to at most TEXT_MAX bytes at a character boundary.  NULL stays NULL;
+ * *oom is set when memory fails.
+ */
+static char *clean_text(const char *s, bool *oom)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s);
+    char *o = malloc(n + 1);
+    if (!o) {
+        *oom = true;
+        return NULL;
+    }
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, len = 0;
+    while (i < n) {
+        unsigned char b = p[i];
+        size_t need = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0 ? 3
+                                                          : (b & 0xF8) == 0xF0 ? 4 : 0;
+        bool valid = need > 0 && i + need <= n && !(need == 2 && b < 0xC2) &&
+                     !(need == 4 && b > 0xF4);
+        for (size_t k = 1; valid && k < need; k++)
+            valid = (p[i + k] & 0xC0) == 0x80;
+        if (valid && need == 3) {
+            unsigned cp = (b & 0x0Fu) << 12 | (p[i + 1] & 0x3Fu) << 6 | (p[i + 2] & 0x3Fu);
+            valid = cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF);
+        }
+        if (valid && need == 4) {
+            unsigned cp = (b & 0x07u) << 18 | (p[i + 1] & 0x3Fu) << 12;
+            valid = cp >= 0x10000 && cp <= 0x10FFFF;
+        }
+        if (!valid) {
+            if (len + 1 > TEXT_MAX)
+                break;
+            o[len++] = '?';
+            i++;
+            continue;
+        }
+        if (len + need > TEXT_MAX)
+            break;
+        memcpy(o + len, s + i, need);
+        len += need;
+        i += need;
+    }
+    o[len] = 0;
+    return o;
+}
+
+/*
+ * Run one writer statement.  `sql` is written with `?` placeholders, which
+ * become $1, $2, ... on PostgreSQL (rt_placeholder).  *affected (when not
+ * NULL) receives the rows the statement matched.
+ */
+static int write1(rt_conn *c, const char *sql, const char *const *params, size_t nparams,
+                  int64_t *affected, jy_diags *d)
+{
+    jy_buf b;
+    jy_buf_init(&b);
+    unsigned n = 0;
+    char ph[16];
+    for (const char *p = sql; *p; p++) {
+        if (*p == '?')
+            jy_buf_puts(&b, rt_placeholder(c, ++n, ph));
+        else
+            jy_buf_putc(&b, *p);
+    }
+    if (b.failed || n != nparams) {
+        const char *why = b.failed ? "out of memory" : "wrong parameter count";
+        jy_buf_free(&b);
+        return rt__sql_error(c, d, why, NULL, sql);
+    }
+    rt_rows *r = NULL;
+    int rc = rt_query(c, b.data, params, nparams, affected ? &r : NULL, d);
+    jy_buf_free(&b);
+    if (rc == 0 && affected)
+        *affected = r ? r->affected : -1;
+    rt_rows_free(r);
+    return rc;
+}
+
+/* The row a writer should have changed is not there: a VM bug or a
+ * concurrent hand edit.  rt.state-missing-row. */
+static int missing_row(rt_conn *c, jy_diags *d, const char *table, const char *id,
+                       const char *step, const char *what)
+{
+    jy_diag *g = jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.state-missing-row",
+                               where_of(c), "%s has no row for migration '%s'%s: cannot %s",
+                               table, id, step ? step : "", what);
+    if (g)
+        jy_diag_hint(g, "someone changed the state tables during this run; check "
+                        "`joryu status` and apply again");
+    return -1;
+}
+
+int rt_state_mig_begin(rt_conn *c, const char *id, const char *checksum, const char *dialect,
+                       jy_diags *d)
+{
+    if (!dialect)
+        dialect = ir_dialect_name(rt_conn_dialect(c));
+    const char *p[] = {id, checksum, JORYU_VERSION, dialect, checksum, JORYU_VERSION, dialect};
+    if (c->url.kind == RT_DB_MYSQL)
+        return write1(c,
+                      "INSERT INTO joryu_migrations (id, checksum, status, started_at,"
+                      " finished_at, joryu_version, dialect, last_error, pause_reason)"
+                      " VALUES (?, ?, 'running', CURRENT_TIMESTAMP, NULL, ?, ?, NULL, NULL)"
+                      " ON DUPLICATE KEY UPDATE checksum = ?, status = 'running',"
+                      " started_at = CURRENT_TIMESTAMP, finished_at = NULL, joryu_version = ?,"
+                      " dialect = ?, last_error = NULL, pause_reason = NULL",
+                      p, 7, NULL, d);
+    return write1(c,
+                  "INSERT INTO joryu_migrations (id, checksum, status, started_at,"
+                  " finished_at, joryu_version, dialect, last_error, pause_reason)"
+                  " VALUES (?, ?, 'running', CURRENT_TIMESTAMP, NULL, ?, ?, NULL, NULL)"
+                  " ON CONFLICT (id) DO UPDATE SET checksum = excluded.checksum,"
+                  " status = 'running', started_at = CURRENT_TIMESTAMP, finished_at = NULL,"
+                  " joryu_version = excluded.joryu_version, dialect = excluded.dialect,"
+                  " last_error = NULL, pause_reason = NULL",
+                  p, 4, NULL, d);
+}
+
 int rt_state_mig_set(rt_conn *c, const char *id, rt_mig_status s, const char *last_error,
                      const char *pause_reason, jy_diags *d)
-{ (void)c; (void)id; (void)s; (void)last_error; (void)pause_reason; NI; return -1; }
+{
+    if (s == RT_MS_NONE || (unsigned)s >= JY_COUNTOF(mig_status_names)) {
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.state-invalid", where_of(c),
+                      "cannot store status '%s' for migration '%s' (delete the row instead)",
+                      rt_mig_status_name(s), id);
+        return -1;
+    }
+    bool oom = false;
+    char *err = s == RT_MS_FAILED ? clean_text(last_error, &oom) : NULL;
+    char *why = s == RT_MS_PAUSED ? clean_text(pause_reason, &oom) : NULL;
+    if (oom) {
+        free(err), free(why);
+        return rt__sql_error(c, d, "out of memory", NULL, NULL);
+    }
+    bool finished = s == RT_MS_APPLIED || s == RT_MS_FAILED || s == RT_MS_PAUSED;
+    const char *p[] = {rt_mig_status_name(s), err, why, id};
+    int64_t n = -1;
+    int rc = write1(c,
+                    finished ? "UPDATE joryu_migrations SET status = ?, last_error = ?,"
+                               " pause_reason = ?, finished_at = CURRENT_TIMESTAMP WHERE id = ?"
+                             : "UPDATE joryu_migrations SET status = ?, last_error = ?,"
+                               " pause_reason = ?, finished_at = NULL WHERE id = ?",
+                    p, 4, &n, d);
+    free(err), free(why);
+    if (rc == 0 && n == 0) {
+        char what[64];
+        snprintf(what, sizeof what, "set its status to %s", rt_mig_status_name(s));
+        return missing_row(c, d, "joryu_migrations", id, NULL, what);
+    }
+    return rc;
+}
+
 int rt_state_mig_set_checksum(rt_conn *c, const char *id, const char *checksum, jy_diags *d)
-{ (void)c; (void)id; (void)checksum; NI; return -1; }
-int rt_state_mig_delete(rt_conn *c, const char *id, jy_diags *d) { (void)c; (void)id; NI; return -1; }
+{
+    const char *p[] = {checksum, id};
+    int64_t n = -1;
+    int rc = write1(c, "UPDATE joryu_migrations SET checksum = ? WHERE id = ?", p, 2, &n, d);
+    if (rc == 0 && n == 0)
+        return missing_row(c, d, "joryu_migrations", id, NULL, "store its checksum");
+    return rc;
+}
+
+/* Its steps go with it: the foreign key cascades. */
+int rt_state_mig_delete(rt_conn *c, const char *id, jy_diags *d)
+{
+    const char *p[] = {id};
+    return write1(c, "DELETE FROM joryu_migrations WHERE id = ?", p, 1, NULL, d);
+}
+
 int rt_state_step_begin(rt_conn *c, const char *id, uint32_t step_index, const char *op_kind,
                         const char *fingerprint, jy_diags *d)
-{ (void)c; (void)id; (void)step_index; (void)op_kind; (void)fingerprint; NI; return -1; }
+{
+    char idx[16];
+    snprintf(idx, sizeof idx, "%u", (unsigned)step_index);
+    const char *p[] = {id, idx, op_kind, fingerprint, op_kind, fingerprint};
+    if (c->url.kind == RT_DB_MYSQL)
+        return write1(c,
+                      "INSERT INTO joryu_migration_steps (migration_id, step_index, op_kind,"
+                      " op_fingerprint, status, started_at, finished_at, progress)"
+                      " VALUES (?, ?, ?, ?, 'running', CURRENT_TIMESTAMP, NULL, NULL)"
+                      " ON DUPLICATE KEY UPDATE op_kind = ?, op_fingerprint = ?,"
+                      " status = 'running', started_at = CURRENT_TIMESTAMP, finished_at = NULL",
+                      p, 6, NULL, d);
+    return write1(c,
+                  "INSERT INTO joryu_migration_steps (migration_id, step_index, op_kind,"
+                  " op_fingerprint, status, started_at, finished_at, progress)"
+                  " VALUES (?, CAST(? AS INTEGER), ?, ?, 'running', CURRENT_TIMESTAMP, NULL, NULL)"
+                  " ON CONFLICT (migration_id, step_index) DO UPDATE SET"
+                  " op_kind = excluded.op_kind, op_fingerprint = excluded.op_fingerprint,"
+                  " status = 'running', started_at = CURRENT_TIMESTAMP, finished_at = NULL",
+                  p, 4, NULL, d);
+}
+
 int rt_state_step_set(rt_conn *c, const char *id, uint32_t step_index, rt_step_status s,
                       const char *progress, jy_diags *d)
-{ (void)c; (void)id; (void)step_index; (void)s; (void)progress; NI; return -1; }
+{
+    if ((unsigned)s >= JY_COUNTOF(step_status_names)) {
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.state-invalid", where_of(c),
+                      "cannot store step status %d for migration '%s'", (int)s, id);
+        return -1;
+    }
+    char idx[16];
+    snprintf(idx, sizeof idx, "%u", (unsigned)step_index);
+    bool finished = s == RT_SS_DONE || s == RT_SS_FAILED || s == RT_SS_SKIPPED;
+    const char *cast = c->url.kind == RT_DB_MYSQL ? "?" : "CAST(? AS INTEGER)";
+    jy_buf b;
+    jy_buf_init(&b);
+    jy_buf_printf(&b, "UPDATE joryu_migration_steps SET status = ?, finished_at = %s%s"
+                      " WHERE migration_id = ? AND step_index = %s",
+                  finished ? "CURRENT_TIMESTAMP" : "NULL",
+                  !progress ? "" : *progress ? ", progress = ?" : ", progress = NULL", cast);
+    const char *p[4];
+    size_t np = 0;
+    p[np++] = rt_step_status_name(s);
+    if (progress && *progress)
+        p[np++] = progress;
+    p[np++] = id;
+    p[np++] = idx;
+    int64_t n = -1;
+    int rc = b.failed ? rt__sql_error(c, d, "out of memory", NULL, NULL)
+                      : write1(c, b.data, p, np, &n, d);
+    jy_buf_free(&b);
+    if (rc == 0 && n == 0) {
+        char step[48], what[64];
+        snprintf(step, sizeof step, ", step %llu", (unsigned long long)step_index + 1);
+        snprintf(what, sizeof what, "set the step's status to %s", rt_step_status_name(s));
+        return missing_row(c, d, "joryu_migration_steps", id, step, what);
+    }
+    return rc;
+}
+
 int rt_state_steps_delete(rt_conn *c, const char *id, uint32_t from, jy_diags *d)
-{ (void)c; (void)id; (void)from; NI; return -1; }
+{
+    char idx[16];
+    snprintf(idx, sizeof idx, "%u", (unsigned)from);
+    const char *p[] = {id, idx};
+    return write1(c,
+                  c->url.kind == RT_DB_MYSQL
+                      ? "DELETE FROM joryu_migration_steps WHERE migration_id = ?"
+                        " AND step_index >= ?"
+                      : "DELETE FROM joryu_migration_steps WHERE migration_id = ?"
+                        " AND step_index >= CAST(? AS INTEGER)",
+                  p, 2, NULL, d);
+}
