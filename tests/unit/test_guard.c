@@ -109,7 +109,7 @@ static void db_close(db *x)
 }
 
 /* pg / mysql / sqlite spelling of a statement. */
-static inline const char *pick(const db *x, const char *pg, const char *my, const char *lite)
+static const char *pick(const db *x, const char *pg, const char *my, const char *lite)
 {
     return x->which == DB_PG ? pg : x->which == DB_MYSQL ? my : lite;
 }
@@ -283,12 +283,371 @@ static void test_history_mysql(void **state)
     history(DB_MYSQL);
 }
 
+
+/* ------------------------------------------------------------ scenarios */
+
+/* One migration compiled in memory and emitted for the database's dialect. */
+typedef struct mig {
+    ir_program *p;
+    be_program *bp;
+    const be_script *up;
+} mig;
+
+static void mig_build(mig *g, const db *x, const char *decor, const char *body)
+{
+    char src[4096];
+    snprintf(src, sizeof src,
+             "import joryu\nfrom joryu import op, types as t\n\n\n"
+             "@joryu.migration(id=\"20260101T000001_g\"%s)\ndef upgrade():\n%s",
+             decor ? decor : "", body);
+    fe_options o;
+    fe_options_init(&o);
+    o.targets = IR_DMASK_ALL;
+    jy_diags d;
+    jy_diags_init(&d);
+    int rc = fe_compile_memory("20260101T000001_g.py", src, strlen(src), &o, &g->p, &d);
+    if (rc == 0)
+        rc = be_emit_program(g->p, x->d, &g->bp, &d);
+    if (rc) {
+        print_message("%s\n", src);
+        jy_diags_print(&d, stdout, false);
+    }
+    jy_diags_free(&d);
+    assert_int_equal(rc, 0);
+    assert_int_equal(g->bp->n, 1);
+    g->up = &g->bp->migs[0].up;
+}
+
+static void mig_free(mig *g)
+{
+    be_program_free(g->bp);
+    ir_program_free(g->p);
+}
+
+static const be_step *step(const mig *g, size_t i)
+{
+    assert_true(i < g->up->nsteps);
+    return &g->up->steps[i];
+}
+
+static void run_ok(db *x, const be_step *st)
+{
+    assert_int_equal(run_step(x, st), 0);
+}
+
+/* The step's guard gives `want` and its detail contains every `has`. */
+static void expect(db *x, const be_step *st, rt_guard_outcome want, const char *has1,
+                   const char *has2)
+{
+    char detail[4096];
+    assert_non_null(st->guard);
+    rt_guard_outcome o = eval(x, st->guard, detail, sizeof detail, NULL);
+    char what[128];
+    snprintf(what, sizeof what, "%s: op.%s", ir_dialect_name(x->d), st->op->info->name);
+    EXPECT_OUTCOME(o, want, what, detail);
+    if (has1 && !strstr(detail, has1))
+        fail_msg("%s: detail \"%s\" lacks \"%s\"", what, detail, has1);
+    if (has2 && !strstr(detail, has2))
+        fail_msg("%s: detail \"%s\" lacks \"%s\"", what, detail, has2);
+}
+
+/* on_mismatch="alter": RECONCILE; its statements run; then SKIP. */
+static void reconcile(db *x, const be_step *st)
+{
+    rt_guard_result r;
+    char detail[4096];
+    rt_guard_outcome o = eval(x, st->guard, detail, sizeof detail, &r);
+    EXPECT_OUTCOME(o, RT_GUARD_RECONCILE, "on_mismatch=alter", detail);
+    assert_true(r.nsql > 0);
+    for (size_t i = 0; i < r.nsql; i++)
+        must_exec(x, r.sql[i]);
+    rt_guard_result_free(&r);
+    expect(x, st, RT_GUARD_SKIP, NULL, NULL);
+}
+
+#define USERS "    op.create_table(\"users\", op.column(\"id\", t.Int, primary_key=True), " \
+              "op.column(\"name\", t.String(50)))\n"
+
+static void scenario_add_column(db *x)
+{
+    const char *body = USERS "    op.add_column(\"users\", \"phone\", t.Text)\n";
+    const char *hand = pick(x, "ALTER TABLE users ADD COLUMN phone VARCHAR(20)",
+                            "ALTER TABLE users ADD COLUMN phone VARCHAR(20)",
+                            "ALTER TABLE users ADD COLUMN phone INTEGER");
+    const char *is = pick(x, "users.phone is VARCHAR(20) in the database; the migration adds it as TEXT",
+                          "users.phone is VARCHAR(20) in the database; the migration adds it as LONGTEXT",
+                          "users.phone is INTEGER in the database; the migration adds it as TEXT");
+    mig g;
+    mig_build(&g, x, NULL, body);
+    /* fresh: run; after: skip */
+    reset(x);
+    run_ok(x, step(&g, 0));
+    expect(x, step(&g, 1), RT_GUARD_RUN, NULL, NULL);
+    run_ok(x, step(&g, 1));
+    expect(x, step(&g, 1), RT_GUARD_SKIP, "users.phone", NULL);
+    /* made by hand with another type: drift naming both */
+    reset(x);
+    run_ok(x, step(&g, 0));
+    must_exec(x, hand);
+    expect(x, step(&g, 1), RT_GUARD_DRIFT, is, NULL);
+    /* another nullability */
+    reset(x);
+    run_ok(x, step(&g, 0));
+    must_exec(x, pick(x, "ALTER TABLE users ADD COLUMN phone TEXT NOT NULL DEFAULT 'x'",
+                      "ALTER TABLE users ADD COLUMN phone LONGTEXT NOT NULL",
+                      "ALTER TABLE users ADD COLUMN phone TEXT NOT NULL DEFAULT 'x'"));
+    expect(x, step(&g, 1), RT_GUARD_DRIFT, "users.phone is NOT NULL", "adds it as NULL");
+    mig_free(&g);
+
+    /* on_mismatch="skip": skip with the warning */
+    mig_build(&g, x, NULL, USERS "    op.add_column(\"users\", \"phone\", t.Text, on_mismatch=\"skip\")\n");
+    reset(x);
+    run_ok(x, step(&g, 0));
+    must_exec(x, hand);
+    expect(x, step(&g, 1), RT_GUARD_SKIP_DRIFT, is, NULL);
+    mig_free(&g);
+
+    /* on_mismatch="alter" on the op, and as the migration's default */
+    for (int k = 0; k < 2; k++) {
+        if (k == 0)
+            mig_build(&g, x, NULL,
+                      USERS "    op.add_column(\"users\", \"phone\", t.Text, nullable=False, "
+                            "default=\"n/a\", on_mismatch=\"alter\")\n");
+        else
+            mig_build(&g, x, ", on_mismatch=\"alter\"",
+                      USERS "    op.add_column(\"users\", \"phone\", t.Text, nullable=False, "
+                            "default=\"n/a\")\n");
+        reset(x);
+        run_ok(x, step(&g, 0));
+        must_exec(x, pick(x, "INSERT INTO users (id, name) VALUES (1, 'a')",
+                          "INSERT INTO users (id, name) VALUES (1, 'a')",
+                          "INSERT INTO users (id, name) VALUES (1, 'a')"));
+        must_exec(x, pick(x, "ALTER TABLE users ADD COLUMN phone VARCHAR(20) DEFAULT 'x'",
+                          "ALTER TABLE users ADD COLUMN phone VARCHAR(20) DEFAULT 'x'",
+                          "ALTER TABLE users ADD COLUMN phone INTEGER DEFAULT 7"));
+        reconcile(x, step(&g, 1));
+        mig_free(&g);
+    }
+}
+
+/* The dialect's other renderings of an abstract type are no drift. */
+static void scenario_renderings(db *x)
+{
+    mig g;
+    mig_build(&g, x, NULL,
+              USERS "    op.add_column(\"users\", \"bio\", t.Text)\n"
+                    "    op.add_column(\"users\", \"active\", t.Bool)\n"
+                    "    op.add_column(\"users\", \"code\", t.String(20))\n");
+    reset(x);
+    run_ok(x, step(&g, 0));
+    must_exec(x, pick(x, "ALTER TABLE users ADD COLUMN bio text",
+                      "ALTER TABLE users ADD COLUMN bio TEXT",
+                      "ALTER TABLE users ADD COLUMN bio CLOB"));
+    must_exec(x, pick(x, "ALTER TABLE users ADD COLUMN active bool",
+                      "ALTER TABLE users ADD COLUMN active BOOLEAN",
+                      "ALTER TABLE users ADD COLUMN active TINYINT"));
+    must_exec(x, pick(x, "ALTER TABLE users ADD COLUMN code character varying(20)",
+                      "ALTER TABLE users ADD COLUMN code varchar(20)",
+                      "ALTER TABLE users ADD COLUMN code NVARCHAR(20)"));
+    expect(x, step(&g, 1), RT_GUARD_SKIP, NULL, NULL);
+    expect(x, step(&g, 2), RT_GUARD_SKIP, NULL, NULL);
+    expect(x, step(&g, 3), RT_GUARD_SKIP, NULL, NULL);
+    mig_free(&g);
+}
+
+static void scenario_create_table(db *x)
+{
+    mig g;
+    mig_build(&g, x, NULL, USERS);
+    reset(x);
+    expect(x, step(&g, 0), RT_GUARD_RUN, NULL, NULL);
+    run_ok(x, step(&g, 0));
+    expect(x, step(&g, 0), RT_GUARD_SKIP, NULL, NULL);
+    reset(x);
+    must_exec(x, "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50), extra INTEGER)");
+    expect(x, step(&g, 0), RT_GUARD_DRIFT, "table users exists in the database with another shape",
+           "column extra only in the database");
+    mig_free(&g);
+    /* alter cannot reconcile a table: it acts as error */
+    mig_build(&g, x, ", on_mismatch=\"alter\"", USERS);
+    expect(x, step(&g, 0), RT_GUARD_DRIFT, "cannot reconcile", NULL);
+    mig_free(&g);
+}
+
+static void scenario_index(db *x)
+{
+    mig g;
+    mig_build(&g, x, ", on_mismatch=\"alter\"",
+              USERS "    op.create_index(\"ix_users_name\", \"users\", [\"name\"])\n"
+                    "    op.drop_index(\"ix_users_name\", \"users\")\n"
+                    "    op.drop_column(\"users\", \"name\")\n"
+                    "    op.drop_table(\"users\")\n");
+    reset(x);
+    run_ok(x, step(&g, 0));
+    expect(x, step(&g, 1), RT_GUARD_RUN, NULL, NULL);
+    run_ok(x, step(&g, 1));
+    expect(x, step(&g, 1), RT_GUARD_SKIP, NULL, NULL);
+    for (size_t i = 2; i < 5; i++) {
+        expect(x, step(&g, i), RT_GUARD_RUN, NULL, NULL);
+        run_ok(x, step(&g, i));
+        expect(x, step(&g, i), RT_GUARD_SKIP, NULL, NULL);
+    }
+    /* another definition by hand: drift, and alter recreates it */
+    reset(x);
+    run_ok(x, step(&g, 0));
+    must_exec(x, pick(x, "CREATE UNIQUE INDEX ix_users_name ON users (name, id)",
+                      "CREATE UNIQUE INDEX ix_users_name ON users (name, id)",
+                      "CREATE UNIQUE INDEX ix_users_name ON users (name, id)"));
+    rt_guard_result r;
+    char detail[2048];
+    assert_int_equal(eval(x, step(&g, 1)->guard, detail, sizeof detail, &r), RT_GUARD_RECONCILE);
+    rt_guard_result_free(&r);
+    if (!strstr(detail, "index ix_users_name on users is ") || !strstr(detail, "(name, id)") ||
+        !strstr(detail, "the migration creates it as an index on (name)"))
+        fail_msg("detail: %s", detail);
+    reconcile(x, step(&g, 1));
+    mig_free(&g);
+}
+
+static void scenario_renames(db *x)
+{
+    mig g;
+    mig_build(&g, x, NULL,
+              USERS "    op.rename_column(\"users\", \"name\", \"full_name\")\n"
+                    "    op.rename_table(\"users\", \"people\")\n");
+    reset(x);
+    run_ok(x, step(&g, 0));
+    expect(x, step(&g, 1), RT_GUARD_RUN, NULL, NULL);
+    run_ok(x, step(&g, 1));
+    expect(x, step(&g, 1), RT_GUARD_SKIP, NULL, NULL);
+    expect(x, step(&g, 2), RT_GUARD_RUN, NULL, NULL);
+    run_ok(x, step(&g, 2));
+    expect(x, step(&g, 2), RT_GUARD_SKIP, NULL, NULL);
+    /* both names: drift */
+    must_exec(x, "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50), full_name VARCHAR(50))");
+    expect(x, step(&g, 2), RT_GUARD_DRIFT, "users and people both exist in the database", NULL);
+    expect(x, step(&g, 1), RT_GUARD_DRIFT, "users.name and users.full_name both exist", NULL);
+    /* neither: an error */
+    reset(x);
+    must_exec(x, "CREATE TABLE users (id INTEGER PRIMARY KEY, other VARCHAR(50))");
+    expect(x, step(&g, 1), RT_GUARD_DRIFT, "neither users.name nor users.full_name exists", NULL);
+    expect(x, step(&g, 2), RT_GUARD_RUN, NULL, NULL);
+    must_exec(x, "DROP TABLE users");
+    expect(x, step(&g, 2), RT_GUARD_DRIFT, "neither users nor people exists", NULL);
+    mig_free(&g);
+}
+
+static void scenario_alter_and_batch(db *x)
+{
+    mig g;
+    mig_build(&g, x, NULL,
+              "    op.create_table(\"users\", op.column(\"id\", t.Int, primary_key=True), "
+              "op.column(\"name\", t.String(50)), op.column(\"email\", t.String(100)), "
+              "op.column(\"age\", t.Int))\n"
+              "    with op.batch(\"users\") as b:\n"
+              "        b.alter_column(\"name\", type=t.String(100), nullable=False)\n"
+              "    with op.batch(\"users\") as b:\n"
+              "        b.create_unique_constraint(\"uq_users_email\", [\"email\"])\n"
+              "        b.create_check_constraint(\"ck_users_age\", \"age >= 0\")\n");
+    reset(x);
+    run_ok(x, step(&g, 0));
+    expect(x, step(&g, 1), RT_GUARD_RUN, NULL, NULL);
+    run_ok(x, step(&g, 1));
+    expect(x, step(&g, 1), RT_GUARD_SKIP, NULL, NULL);
+    /* the block: none, all */
+    expect(x, step(&g, 2), RT_GUARD_RUN, NULL, NULL);
+    assert_null(step(&g, 3)->guard); /* folded into step 3 */
+    run_ok(x, step(&g, 2));
+    expect(x, step(&g, 2), RT_GUARD_SKIP, NULL, NULL);
+    /* alter_column of a missing column: an error */
+    reset(x);
+    must_exec(x, "CREATE TABLE users (id INTEGER PRIMARY KEY, email VARCHAR(100), age INTEGER)");
+    expect(x, step(&g, 1), RT_GUARD_DRIFT, "users.name does not exist in the database", NULL);
+    /* the block partly applied */
+    reset(x);
+    must_exec(x, "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50), email VARCHAR(100), "
+                 "age INTEGER, CONSTRAINT uq_users_email UNIQUE (email))");
+    expect(x, step(&g, 2), RT_GUARD_DRIFT, "partly applied", "not done: create_check_constraint");
+    /* a constraint of another definition */
+    reset(x);
+    must_exec(x, "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50), email VARCHAR(100), "
+                 "age INTEGER, CONSTRAINT uq_users_email UNIQUE (email), "
+                 "CONSTRAINT ck_users_age CHECK (age > 5))");
+    expect(x, step(&g, 2), RT_GUARD_DRIFT, "constraint ck_users_age on users is CHECK (",
+           "the migration creates it as CHECK (");
+    mig_free(&g);
+}
+
+static void scenarios(int which)
+{
+    db x;
+    db_open(&x, which);
+    scenario_add_column(&x);
+    scenario_renderings(&x);
+    scenario_create_table(&x);
+    scenario_index(&x);
+    scenario_renames(&x);
+    scenario_alter_and_batch(&x);
+    db_close(&x);
+}
+
+static void test_ops_sqlite(void **state)
+{
+    (void)state;
+    scenarios(DB_SQLITE);
+}
+
+static void test_ops_pg(void **state)
+{
+    (void)state;
+    scenarios(DB_PG);
+}
+
+static void test_ops_mysql(void **state)
+{
+    (void)state;
+    scenarios(DB_MYSQL);
+}
+
+static void test_no_guard(void **state)
+{
+    (void)state;
+    db x = {.which = DB_SQLITE, .d = IR_D_SQLITE};
+    mig g;
+    mig_build(&g, &x, NULL,
+              USERS "    op.execute(\"UPDATE users SET name = 'x'\")\n"
+                    "    op.bulk_insert(\"users\", [{\"id\": 1, \"name\": \"a\"}])\n"
+                    "    op.backfill(\"users\", set={\"name\": \"'b'\"})\n");
+    assert_non_null(step(&g, 0)->guard);
+    assert_null(step(&g, 1)->guard);
+    assert_null(step(&g, 2)->guard);
+    assert_null(step(&g, 3)->guard);
+    assert_string_equal(step(&g, 0)->summary, "users");
+    assert_string_equal(step(&g, 2)->summary, "users");
+    /* a malformed guard is an error, not a decision */
+    rt_guard_result r;
+    jy_diags d;
+    jy_diags_init(&d);
+    db_open(&x, DB_SQLITE);
+    assert_int_equal(rt_guard_eval(x.c, "{\"format\": 1}", &r, &d), -1);
+    assert_int_equal(rt_guard_eval(x.c, "not json", &r, &d), -1);
+    assert_true(d.nerrors == 2);
+    assert_string_equal(d.v[0].code, "rt.guard-invalid");
+    jy_diags_free(&d);
+    db_close(&x);
+    mig_free(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_history_sqlite),
         cmocka_unit_test(test_history_pg),
         cmocka_unit_test(test_history_mysql),
+        cmocka_unit_test(test_no_guard),
+        cmocka_unit_test(test_ops_sqlite),
+        cmocka_unit_test(test_ops_pg),
+        cmocka_unit_test(test_ops_mysql),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
