@@ -1,15 +1,857 @@
-/* exec.c - the step VM.  Placeholder. */
-#include "vm.h"
-#define NI jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "cli.not-implemented", NULL, "%s is not implemented yet", __func__)
+/*
+ * exec.c - the step VM: vm_apply (reference §9.6 with the brief's rules).
+ *
+ * A run: pick the code for the connection's dialect; take the apply lock;
+ * create and read the state tables; refuse applied migrations whose
+ * checksum changed (exit 4); decide what to do with failed / paused /
+ * interrupted migrations (§10.4, §10.5) and check the fingerprints of their
+ * done steps (§10.3) - all before anything is written; then run the plan in
+ * apply order.
+ *
+ * Transactions.  Where DDL is transactional (PostgreSQL, SQLite) steps of
+ * per_step and per_migration migrations run inside a commit group: one
+ * transaction spanning consecutive steps, with a savepoint around each step
+ * and the step's state rows written inside it.  A failed step rolls back to
+ * its savepoint, its failure is recorded and the group commits, so every
+ * earlier step is committed and done.  The group commits at the end, before
+ * a step that must run outside a transaction, before a backfill, at a pause,
+ * and at a step boundary (per_step) or migration boundary (per_migration)
+ * once it is older than VX_GROUP_SECONDS.  A crash loses at most the open
+ * group, which rolls back whole with its state rows; resume redoes it.
+ * On MySQL/MariaDB each step runs in its own transaction (DDL commits
+ * implicitly there), the state row is written right after, and the guard
+ * decides on resume whether an interrupted step's DDL already happened.
+ */
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec_int.h"
+
+#define VX_GROUP_SECONDS 1.0
+#define VX_SAVEPOINT "joryu_step"
+
+/* What the plan does with one migration of the apply order. */
+typedef enum {
+    PL_NONE,        /* applied, or past the target */
+    PL_FRESH,       /* no row (or marked pending): run from step 1 */
+    PL_RESUME,      /* failed / paused / interrupted: skip done steps */
+    PL_HELD_FAILED, /* failed and not resumed (--no-resume, abort) */
+    PL_HELD_PAUSED, /* paused / interrupted and --no-resume */
+    PL_BLOCKED      /* depends on a held or newly failed migration */
+} plan_kind;
+
+typedef struct plan_item {
+    const vm_migration *m;
+    const rt_mig_row *row;
+    plan_kind kind;
+    uint32_t restart_from;   /* 0-based step index from which rows are cleared (UINT32_MAX: none) */
+    bool skip_failed_step;   /* ask: mark the failed step skipped */
+} plan_item;
+
+/* ------------------------------------------------------------ helpers */
+
+static const rt_step_row *row_step(const rt_mig_row *row, uint32_t k)
+{
+    if (!row)
+        return NULL;
+    for (size_t i = 0; i < row->nsteps; i++)
+        if (row->steps[i].step_index == k)
+            return &row->steps[i];
+    return NULL;
+}
+
+static vm_event ev_of(vm_event_kind k, const vm_migration *m)
+{
+    vm_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = k;
+    ev.mig = m;
+    return ev;
+}
+
+/* "migration <id>, step <n> (<op_kind>)" */
+static char *where_of(const vm_migration *m, const vm_step *st, uint32_t stepno)
+{
+    size_t n = strlen(m->id) + (st ? strlen(st->op_kind) : 0) + 64;
+    char *w = malloc(n);
+    if (w) {
+        if (st)
+            snprintf(w, n, "migration %s, step %" PRIu32 " (%s)", m->id, stepno, st->op_kind);
+        else
+            snprintf(w, n, "migration %s", m->id);
+    }
+    return w;
+}
+
+/* ------------------------------------------------------------ failure */
+
+/*
+ * Record a failed step: its row failed, the migration failed with
+ * last_error (server message + statement), a vm.step-failed / vm.drift
+ * diagnostic (exit 2) and the MIGRATION_FAILED event.  The caller has
+ * rolled back whatever the failed step did; this writes in autocommit (or
+ * inside the open group, which it commits).  VX_FAILED, or VX_ERROR when
+ * the state could not be written.
+ */
+static vx_status record_failure(vx_run *run, const vm_migration *m, const vm_step *st, uint32_t k,
+                                 uint32_t nsteps, bool drift)
+{
+    const char *msg = run->fail_msg ? run->fail_msg : "unknown error";
+    jy_buf le;
+    jy_buf_init(&le);
+    jy_buf_printf(&le, "step %" PRIu32 " (%s): %s", k + 1, st->op_kind, msg);
+    if (run->fail_sql && *run->fail_sql)
+        jy_buf_printf(&le, "\nstatement: %s", run->fail_sql);
+    vx_status rc = VX_FAILED;
+    if (!run->dry) {
+        if (rt_state_step_begin(run->c, m->id, k, st->op_kind, st->fingerprint, run->d) ||
+            rt_state_step_set(run->c, m->id, k, RT_SS_FAILED, NULL, run->d) ||
+            rt_state_mig_set(run->c, m->id, RT_MS_FAILED, le.data ? le.data : msg, NULL, run->d) ||
+            vx_grp_commit(run))
+            rc = VX_ERROR;
+    }
+    char *w = where_of(m, st, k + 1);
+    jy_diag *g;
+    if (run->fail_sql && *run->fail_sql)
+        g = jy_diag_where(run->d, JY_SEV_ERROR, JY_EXIT_FAILED, drift ? "vm.drift" : "vm.step-failed",
+                          w, "%s; statement: %s", msg, run->fail_sql);
+    else
+        g = jy_diag_where(run->d, JY_SEV_ERROR, JY_EXIT_FAILED, drift ? "vm.drift" : "vm.step-failed",
+                          w, "%s", msg);
+    if (g)
+        jy_diag_hint(g, drift ? "the database differs from what the migration expects: fix the "
+                                "object (or set on_mismatch), then run apply again; it resumes at "
+                                "step %" PRIu32
+                              : "fix the cause, then run apply again: it resumes at step %" PRIu32
+                                " (joryu status shows the state)",
+                     k + 1);
+    free(w);
+    vm_event ev = ev_of(VM_EV_MIGRATION_FAILED, m);
+    ev.st = st;
+    ev.step = k + 1;
+    ev.nsteps = nsteps;
+    ev.message = msg;
+    ev.sql = run->fail_sql;
+    vx_emit(run, &ev);
+    jy_buf_free(&le);
+    run->r->failed++;
+    return rc;
+}
+
+/* Pause the migration at a boundary: commit what is done, record paused. */
+static vx_status pause_migration(vx_run *run, const vm_migration *m, const char *reason)
+{
+    if (!run->dry) {
+        if (vx_grp_commit(run) ||
+            rt_state_mig_set(run->c, m->id, RT_MS_PAUSED, NULL, reason, run->d))
+            return VX_ERROR;
+    }
+    vm_event ev = ev_of(VM_EV_PAUSED, m);
+    ev.message = reason;
+    vx_emit(run, &ev);
+    return VX_PAUSED;
+}
+
+/* ------------------------------------------------------------ one step */
+
+/*
+ * Run one ordinary step (not a backfill) of m in transaction mode mode.
+ * Writes the step row running, runs the guard and the statements, records
+ * the step done; on failure rolls the step back and records it failed.
+ */
+static vx_status run_step(vx_run *run, const vm_migration *m, ir_tx_mode mode, const vm_step *st,
+                          uint32_t k, uint32_t nsteps)
+{
+    bool skipped = false;
+    if (run->dry)
+        return vx_step_body(run, m, st, k + 1, nsteps, &skipped) == VX_OK ? VX_OK : VX_FAILED;
+    bool notx = mode == IR_TX_NONE || (st->flags & VM_STEP_NO_TX);
+    bool grouped = run->txddl && !notx;
+    bool own_tx = !run->txddl && !notx;
+    jy_diags *d = run->d;
+    if (grouped) {
+        if (mode == IR_TX_PER_STEP && run->grp_open && vx_now() - run->grp_t0 > VX_GROUP_SECONDS &&
+            vx_grp_commit(run))
+            return VX_ERROR;
+        if (vx_grp_begin(run) || rt_savepoint(run->c, VX_SAVEPOINT, d))
+            return VX_ERROR;
+    } else {
+        if (vx_grp_commit(run))
+            return VX_ERROR;
+        if (own_tx && rt_begin(run->c, d))
+            return VX_ERROR;
+    }
+    if (rt_state_step_begin(run->c, m->id, k, st->op_kind, st->fingerprint, d))
+        return VX_ERROR;
+    vx_status rc = vx_step_body(run, m, st, k + 1, nsteps, &skipped);
+    if (rc == VX_OK) {
+        if (rt_state_step_set(run->c, m->id, k, RT_SS_DONE, NULL, d))
+            return VX_ERROR;
+        vx_kill_point(run);
+        if (grouped && rt_release(run->c, VX_SAVEPOINT, d))
+            return VX_ERROR;
+        if (own_tx && rt_commit(run->c, d))
+            return VX_ERROR;
+        if (skipped)
+            run->r->skipped_steps++;
+        return VX_OK;
+    }
+    /* failed: undo the step, keep what came before */
+    bool drift = run->fail_drift;
+    if (grouped) {
+        if (rt_rollback_to(run->c, VX_SAVEPOINT, NULL) || rt_release(run->c, VX_SAVEPOINT, NULL)) {
+            /* the savepoint is gone (connection trouble): lose the group */
+            vx_grp_rollback(run);
+        }
+    } else if (own_tx) {
+        rt_rollback(run->c, NULL);
+    } else if (run->conn_d == IR_D_SQLITE) {
+        /* a table rebuild opens its own transaction: end it */
+        rt_exec(run->c, "ROLLBACK", NULL);
+    }
+    return record_failure(run, m, st, k, nsteps, drift);
+}
+
+/* ------------------------------------------------------------ backfill */
+
+typedef struct bf_progress {
+    bool have;               /* bounds known */
+    bool empty;              /* nothing to do (no rows) */
+    int64_t min_key, next_key, max_key;
+    uint64_t batches, rows, batch_size;
+    bool finished;           /* next_key passed max_key */
+} bf_progress;
+
+static char *bf_json(const bf_progress *p)
+{
+    json_t *o;
+    if (p->empty)
+        o = json_pack("{s:b,s:I,s:I}", "empty", 1, "batches", (json_int_t)0, "rows", (json_int_t)0);
+    else
+        o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:b}", "min_key", (json_int_t)p->min_key, "next_key",
+                      (json_int_t)p->next_key, "max_key", (json_int_t)p->max_key, "batch_size",
+                      (json_int_t)p->batch_size, "batches", (json_int_t)p->batches, "rows",
+                      (json_int_t)p->rows, "finished", p->finished);
+    char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(o);
+    return s;
+}
+
+static bool bf_parse(const char *text, bf_progress *p)
+{
+    memset(p, 0, sizeof *p);
+    if (!text || !*text)
+        return false;
+    json_t *o = json_loads(text, 0, NULL);
+    if (!json_is_object(o)) {
+        json_decref(o);
+        return false;
+    }
+    bool ok;
+    if (json_is_true(json_object_get(o, "empty"))) {
+        p->have = p->empty = p->finished = true;
+        ok = true;
+    } else {
+        json_t *mn = json_object_get(o, "min_key"), *nx = json_object_get(o, "next_key"),
+               *mx = json_object_get(o, "max_key"), *bt = json_object_get(o, "batches"),
+               *rw = json_object_get(o, "rows");
+        ok = json_is_integer(mn) && json_is_integer(nx) && json_is_integer(mx) &&
+             json_is_integer(bt) && json_is_integer(rw);
+        if (ok) {
+            p->have = true;
+            p->min_key = json_integer_value(mn);
+            p->next_key = json_integer_value(nx);
+            p->max_key = json_integer_value(mx);
+            p->batches = (uint64_t)json_integer_value(bt);
+            p->rows = (uint64_t)json_integer_value(rw);
+            p->finished = json_is_true(json_object_get(o, "finished")) || p->next_key > p->max_key;
+        }
+    }
+    json_decref(o);
+    return ok;
+}
+
+static bool parse_i64(const char *s, int64_t *out)
+{
+    if (!s || !*s)
+        return false;
+    char *end = NULL;
+    long long v = strtoll(s, &end, 10);
+    if (*end == '.') { /* "12.0" from a driver that returns numerics */
+        for (const char *q = end + 1; *q; q++)
+            if (*q != '0')
+                return false;
+    } else if (*end)
+        return false;
+    *out = (int64_t)v;
+    return true;
+}
+
+static uint64_t bf_total(const bf_progress *p)
+{
+    if (p->empty || p->max_key < p->min_key || !p->batch_size)
+        return 0;
+    uint64_t span = (uint64_t)p->max_key - (uint64_t)p->min_key + 1u;
+    return span / p->batch_size + (span % p->batch_size != 0);
+}
+
+/*
+ * op.backfill: the bounds query once (stored as progress), then batches:
+ * BEGIN; the UPDATE for [next, next + size - 1]; the progress row; COMMIT.
+ * A batch and its checkpoint commit together, so a batch never runs twice;
+ * resume continues at next_key.  Pauses between batches.
+ */
+static vx_status run_backfill(vx_run *run, const vm_migration *m, const vm_step *st, uint32_t k,
+                              uint32_t nsteps, const rt_step_row *srow)
+{
+    const vm_insn *in = NULL;
+    for (uint32_t i = 0; i < st->ncode; i++)
+        if (st->code[i].op == VM_OP_BACKFILL)
+            in = &st->code[i];
+    const char *bounds = in ? vx_str(run, in->a) : NULL, *batch = in ? vx_str(run, in->b) : NULL;
+    if (!bounds || !batch || !in->c) {
+        vx_set_fail(run, "damaged bundle: the backfill has no queries", "");
+        return run->dry ? VX_FAILED : record_failure(run, m, st, k, nsteps, false);
+    }
+    vm_event sq = ev_of(VM_EV_STEP_SQL, m);
+    sq.st = st;
+    sq.step = k + 1;
+    sq.nsteps = nsteps;
+    if (run->dry) {
+        sq.sql = bounds;
+        vx_emit(run, &sq);
+        sq.sql = batch;
+        vx_emit(run, &sq);
+        return VX_OK;
+    }
+    jy_diags *d = run->d;
+    if (vx_grp_commit(run))
+        return VX_ERROR;
+    double t0 = vx_now();
+    bf_progress p;
+    bool resumed = bf_parse(srow ? srow->progress : NULL, &p);
+    p.batch_size = in->c;
+    if (rt_state_step_begin(run->c, m->id, k, st->op_kind, st->fingerprint, d))
+        return VX_ERROR;
+    if (!resumed) {
+        sq.sql = bounds;
+        vx_emit(run, &sq);
+        rt_rows *rows = NULL;
+        if (rt_query(run->c, bounds, NULL, 0, &rows, NULL)) {
+            vx_set_fail(run, NULL, bounds);
+            return record_failure(run, m, st, k, nsteps, false);
+        }
+        const char *lo = rows && rows->nrows && rows->ncols >= 2 ? rt_rows_cell(rows, 0, 0) : NULL;
+        const char *hi = rows && rows->nrows && rows->ncols >= 2 ? rt_rows_cell(rows, 0, 1) : NULL;
+        memset(&p, 0, sizeof p);
+        p.batch_size = in->c;
+        p.have = true;
+        if (!lo || !hi) {
+            p.empty = p.finished = true;
+        } else if (!parse_i64(lo, &p.min_key) || !parse_i64(hi, &p.max_key)) {
+            char msg[256];
+            snprintf(msg, sizeof msg, "the backfill key is not an integer (%.60s .. %.60s)", lo, hi);
+            rt_rows_free(rows);
+            vx_set_fail(run, msg, bounds);
+            return record_failure(run, m, st, k, nsteps, false);
+        } else {
+            p.next_key = p.min_key;
+        }
+        rt_rows_free(rows);
+        char *js = bf_json(&p);
+        int w = js ? rt_state_step_set(run->c, m->id, k, RT_SS_RUNNING, js, d) : -1;
+        free(js);
+        if (w)
+            return VX_ERROR;
+    }
+    uint64_t total = bf_total(&p);
+    while (!p.finished) {
+        char buf[96];
+        const char *why = vx_pause_reason(run, buf);
+        if (why) {
+            if (rt_state_step_set(run->c, m->id, k, RT_SS_PENDING, NULL, d))
+                return VX_ERROR;
+            return pause_migration(run, m, why);
+        }
+        int64_t lo = p.next_key, hi;
+        bool last = false;
+        if (p.max_key - lo < (int64_t)p.batch_size - 1 || lo > INT64_MAX - ((int64_t)p.batch_size - 1)) {
+            hi = p.max_key;
+            last = true;
+        } else {
+            hi = lo + (int64_t)p.batch_size - 1;
+            last = hi >= p.max_key;
+        }
+        char los[32], his[32];
+        snprintf(los, sizeof los, "%" PRId64, lo);
+        snprintf(his, sizeof his, "%" PRId64, hi);
+        const char *params[2] = {los, his};
+        if (p.batches == 0) {
+            sq.sql = batch;
+            vx_emit(run, &sq);
+        }
+        if (rt_begin(run->c, d))
+            return VX_ERROR;
+        rt_rows *res = NULL;
+        if (rt_query(run->c, batch, params, 2, &res, NULL)) {
+            vx_set_fail(run, NULL, batch);
+            char *msg = NULL;
+            size_t n = strlen(run->fail_msg) + 120;
+            if ((msg = malloc(n))) {
+                snprintf(msg, n, "%s (batch %" PRIu64 ", keys %s..%s)", run->fail_msg,
+                         p.batches + 1, los, his);
+                free(run->fail_msg);
+                run->fail_msg = msg;
+            }
+            rt_rollback(run->c, NULL);
+            return record_failure(run, m, st, k, nsteps, false);
+        }
+        int64_t aff = res && res->affected > 0 ? res->affected : 0;
+        rt_rows_free(res);
+        vx_kill_point(run);
+        bf_progress np = p;
+        np.batches++;
+        np.rows += (uint64_t)aff;
+        if (last) {
+            np.finished = true;
+            np.next_key = p.max_key; /* stays representable; finished says it is past */
+        } else
+            np.next_key = hi + 1;
+        char *js = bf_json(&np);
+        if (!js || rt_state_step_set(run->c, m->id, k, RT_SS_RUNNING, js, d) ||
+            rt_commit(run->c, d)) {
+            free(js);
+            return VX_ERROR;
+        }
+        free(js);
+        vx_kill_point(run);
+        p = np;
+        vm_event ev = ev_of(VM_EV_BATCH, m);
+        ev.st = st;
+        ev.step = k + 1;
+        ev.nsteps = nsteps;
+        ev.batches_done = p.batches;
+        ev.batches_total = total;
+        ev.rows_done = p.rows;
+        ev.key_low = lo;
+        ev.key_high = hi;
+        ev.key_max = p.max_key;
+        ev.elapsed = vx_now() - t0;
+        vx_emit(run, &ev);
+    }
+    if (rt_state_step_set(run->c, m->id, k, RT_SS_DONE, NULL, d))
+        return VX_ERROR;
+    vx_kill_point(run);
+    return VX_OK;
+}
+
+/* ------------------------------------------------------------ one migration */
+
+static vx_status run_migration(vx_run *run, const plan_item *pi)
+{
+    const vm_migration *m = pi->m;
+    const vm_script *sc = &m->up[run->cd];
+    uint32_t nsteps = sc->nsteps;
+    const rt_mig_row *row = pi->kind == PL_RESUME ? pi->row : NULL;
+    ir_tx_mode mode = m->tx_mode;
+    vm_event ev = ev_of(VM_EV_MIGRATION_START, m);
+    ev.nsteps = nsteps;
+    vx_emit(run, &ev);
+    if (!run->txddl && mode == IR_TX_PER_MIGRATION) {
+        vm_event w = ev_of(VM_EV_WARNING, m);
+        w.message = "transaction_mode=per_migration is not atomic on MySQL/MariaDB (DDL commits "
+                    "implicitly): the steps run and are recorded one by one";
+        vx_emit(run, &w);
+        mode = IR_TX_PER_STEP;
+    }
+    if (!run->dry) {
+        bool grouped = run->txddl && mode != IR_TX_NONE;
+        if (run->grp_open && (!grouped || vx_now() - run->grp_t0 > VX_GROUP_SECONDS) &&
+            vx_grp_commit(run))
+            return VX_ERROR;
+        if (grouped && vx_grp_begin(run))
+            return VX_ERROR;
+        if (rt_state_mig_begin(run->c, m->id, m->checksum, ir_dialect_name(run->conn_d), run->d))
+            return VX_ERROR;
+        if (pi->restart_from != UINT32_MAX &&
+            rt_state_steps_delete(run->c, m->id, pi->restart_from, run->d))
+            return VX_ERROR;
+        if (pi->skip_failed_step && row) {
+            for (size_t i = 0; i < row->nsteps; i++)
+                if (row->steps[i].status == RT_SS_FAILED &&
+                    rt_state_step_set(run->c, m->id, row->steps[i].step_index, RT_SS_SKIPPED, NULL,
+                                      run->d))
+                    return VX_ERROR;
+        }
+    }
+    for (uint32_t k = 0; k < nsteps; k++) {
+        const vm_step *st = &sc->steps[k];
+        const rt_step_row *sr = pi->restart_from != UINT32_MAX && k >= pi->restart_from
+                                    ? NULL
+                                    : row_step(row, k);
+        bool skipped_now = pi->skip_failed_step && sr && sr->status == RT_SS_FAILED;
+        if (sr && (sr->status == RT_SS_DONE || sr->status == RT_SS_SKIPPED || skipped_now)) {
+            vm_event e = ev_of(VM_EV_STEP_SKIP, m);
+            e.st = st;
+            e.step = k + 1;
+            e.nsteps = nsteps;
+            e.message = sr->status == RT_SS_DONE ? "done in an earlier run" : "marked skipped";
+            vx_emit(run, &e);
+            continue;
+        }
+        char buf[96];
+        const char *why = run->dry ? NULL : vx_pause_reason(run, buf);
+        if (why)
+            return pause_migration(run, m, why);
+        vm_event e = ev_of(VM_EV_STEP_START, m);
+        e.st = st;
+        e.step = k + 1;
+        e.nsteps = nsteps;
+        vx_emit(run, &e);
+        vx_clear_fail(run);
+        vx_status rc = (st->flags & VM_STEP_BACKFILL) ? run_backfill(run, m, st, k, nsteps, sr)
+                                                      : run_step(run, m, mode, st, k, nsteps);
+        if (rc != VX_OK)
+            return rc;
+        e.kind = VM_EV_STEP_DONE;
+        vx_emit(run, &e);
+    }
+    if (!run->dry && rt_state_mig_set(run->c, m->id, RT_MS_APPLIED, NULL, NULL, run->d))
+        return VX_ERROR;
+    ev = ev_of(VM_EV_MIGRATION_DONE, m);
+    ev.nsteps = nsteps;
+    vx_emit(run, &ev);
+    run->r->applied++;
+    return VX_OK;
+}
+
+/* ------------------------------------------------------------ planning */
+
+/* The index in plan of the migration with this id, or -1. */
+static long plan_index(const plan_item *plan, size_t n, const char *id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(plan[i].m->id, id) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* Block every migration that depends (transitively) on a held or failed
+ * one.  The plan is in topological order, so one pass suffices. */
+static void block_dependents(plan_item *plan, size_t n, const bool *bad)
+{
+    bool *blocked = calloc(n ? n : 1, sizeof *blocked);
+    if (!blocked)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        blocked[i] = bad[i];
+        for (uint32_t j = 0; j < plan[i].m->ndepends && !blocked[i]; j++) {
+            long x = plan_index(plan, i, plan[i].m->depends_on[j]);
+            if (x >= 0 && blocked[x])
+                blocked[i] = true;
+        }
+        if (blocked[i] && !bad[i] && plan[i].kind != PL_NONE)
+            plan[i].kind = PL_BLOCKED;
+    }
+    free(blocked);
+}
+
+/*
+ * The fingerprint check of §10.3: every step the database has as done must
+ * be the bundle's step at that position (from restart_from on, rows are
+ * cleared, so they do not count).  One vm.fingerprint-mismatch (exit 4) per
+ * step that differs.  Returns the number of mismatches.
+ */
+static size_t check_fingerprints(vx_run *run, const plan_item *pi)
+{
+    const vm_script *sc = &pi->m->up[run->cd];
+    size_t bad = 0;
+    for (size_t i = 0; pi->row && i < pi->row->nsteps; i++) {
+        const rt_step_row *sr = &pi->row->steps[i];
+        if (sr->status != RT_SS_DONE || sr->step_index >= pi->restart_from)
+            continue;
+        const vm_step *st = sr->step_index < sc->nsteps ? &sc->steps[sr->step_index] : NULL;
+        if (st && sr->op_fingerprint && strcmp(st->fingerprint, sr->op_fingerprint) == 0)
+            continue;
+        char *w = where_of(pi->m, st, sr->step_index + 1);
+        jy_diag *g;
+        if (st)
+            g = jy_diag_where(run->d, JY_SEV_ERROR, JY_EXIT_VERIFY, "vm.fingerprint-mismatch", w,
+                              "step %" PRIu32 " is done in the database (%s) but the migration "
+                              "now has a different step %" PRIu32 " (%s): an applied step was "
+                              "edited; nothing was run",
+                              sr->step_index + 1, sr->op_kind ? sr->op_kind : "?",
+                              sr->step_index + 1, st->op_kind);
+        else
+            g = jy_diag_where(run->d, JY_SEV_ERROR, JY_EXIT_VERIFY, "vm.fingerprint-mismatch", w,
+                              "step %" PRIu32 " (%s) is done in the database but the migration "
+                              "now has only %" PRIu32 " steps; nothing was run",
+                              sr->step_index + 1, sr->op_kind ? sr->op_kind : "?", sc->nsteps);
+        if (g)
+            jy_diag_hint(g, "restore the step as it was applied (edit only the failed step and "
+                            "those after it), or rerun the whole migration with "
+                            "`apply --on-failure=restart`");
+        free(w);
+        bad++;
+    }
+    return bad;
+}
+
+static void finish(vx_run *run, int code)
+{
+    run->r->exit_code = code;
+    vm_event ev = ev_of(VM_EV_FINISH, NULL);
+    ev.exit_code = code;
+    vx_emit(run, &ev);
+}
+
+static int apply_run(vx_run *run, const vm_apply_opts *o, rt_state *st)
+{
+    const vm_bundle *b = run->b;
+    jy_diags *d = run->d;
+    const uint32_t *order = b->order[run->cd];
+    size_t n = b->norder[run->cd];
+    size_t limit = n;
+    if (o->target) {
+        size_t t = n;
+        for (size_t i = 0; i < n; i++)
+            if (order[i] < b->nmigs && strcmp(b->migs[order[i]].id, o->target) == 0)
+                t = i;
+        if (t == n) {
+            jy_diag *g = jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "vm.unknown-target", NULL,
+                                       "--target=%s: no such migration for %s in the bundle",
+                                       o->target, ir_dialect_name(run->cd));
+            if (g)
+                jy_diag_hint(g, "`joryu status` lists the migrations in apply order");
+            return -1;
+        }
+        limit = t + 1;
+    }
+    plan_item *plan = calloc(n ? n : 1, sizeof *plan);
+    bool *bad = calloc(n ? n : 1, sizeof *bad);
+    if (!plan || !bad) {
+        free(plan);
+        free(bad);
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "vm.out-of-memory", NULL, "out of memory");
+        return -1;
+    }
+    /* 1. the checksum gate (every applied migration the bundle knows) */
+    size_t mismatches = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (order[i] >= b->nmigs)
+            continue;
+        const vm_migration *m = &b->migs[order[i]];
+        plan[i].m = m;
+        plan[i].row = rt_state_find(st, m->id);
+        plan[i].restart_from = UINT32_MAX;
+        const rt_mig_row *row = plan[i].row;
+        if (row && row->status == RT_MS_APPLIED && row->checksum &&
+            strcmp(row->checksum, m->checksum) != 0) {
+            jy_diag *g = jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_VERIFY, "vm.checksum-mismatch", m->id,
+                                       "migration %s was applied with checksum %s; its file now "
+                                       "has checksum %s: an applied migration was edited",
+                                       m->id, row->checksum, m->checksum);
+            if (g)
+                jy_diag_hint(g, "undo the edit (write a new migration for the change), or, if the "
+                                "edit changes nothing in the database, record it with "
+                                "`joryu repair %s`",
+                             m->id);
+            mismatches++;
+        }
+    }
+    int rc = 0;
+    if (mismatches) {
+        finish(run, JY_EXIT_VERIFY);
+        goto out;
+    }
+    /* 2. what to do with each migration */
+    size_t fp_bad = 0, held_failed = 0, held_paused = 0;
+    for (size_t i = 0; i < n; i++) {
+        plan_item *pi = &plan[i];
+        if (!pi->m || i >= limit) {
+            pi->kind = PL_NONE;
+            continue;
+        }
+        const rt_mig_row *row = pi->row;
+        rt_mig_status s = row ? row->status : RT_MS_NONE;
+        switch (s) {
+        case RT_MS_APPLIED: pi->kind = PL_NONE; break;
+        case RT_MS_NONE: pi->kind = PL_FRESH; break;
+        case RT_MS_PENDING: pi->kind = PL_RESUME; break;
+        case RT_MS_RUNNING:
+        case RT_MS_PAUSED: pi->kind = o->no_resume ? PL_HELD_PAUSED : PL_RESUME; break;
+        case RT_MS_FAILED: {
+            int choice = o->no_resume ? VM_ONFAIL_ABORT : (int)o->on_failure;
+            uint32_t from = 1;
+            if (choice == VM_ONFAIL_ASK)
+                choice = run->dry || !o->ask ? VM_ONFAIL_RESUME : o->ask(o->ask_ctx, pi->m, row, &from);
+            if (choice == VM_ONFAIL_RESTART) {
+                pi->kind = PL_RESUME;
+                pi->restart_from = from ? from - 1 : 0;
+                if (pi->restart_from > pi->m->up[run->cd].nsteps)
+                    pi->restart_from = 0;
+            } else if (choice == VM_ONFAIL_SKIP_STEP) {
+                pi->kind = PL_RESUME;
+                pi->skip_failed_step = true;
+            } else if (choice == VM_ONFAIL_RESUME) {
+                pi->kind = PL_RESUME;
+            } else {
+                pi->kind = PL_HELD_FAILED;
+            }
+            break;
+        }
+        }
+        if (pi->kind == PL_RESUME)
+            fp_bad += check_fingerprints(run, pi);
+        if (pi->kind == PL_HELD_FAILED) {
+            held_failed++;
+            bad[i] = true;
+        }
+        if (pi->kind == PL_HELD_PAUSED)
+            held_paused++;
+    }
+    /* failed rows the bundle does not know hold the run as well */
+    size_t unknown_failed = 0;
+    for (size_t i = 0; i < st->n; i++) {
+        const rt_mig_row *row = &st->migs[i];
+        if ((row->status == RT_MS_FAILED || row->status == RT_MS_PAUSED) &&
+            plan_index(plan, 0, row->id) < 0 && !vx_find(b, row->id)) {
+            jy_diag *g = jy_diag_where(d, JY_SEV_ERROR,
+                                       row->status == RT_MS_FAILED ? JY_EXIT_FAILED : JY_EXIT_PAUSED,
+                                       "vm.halted", row->id,
+                                       "migration %s is %s in the database but not in this bundle",
+                                       row->id, rt_mig_status_name(row->status));
+            if (g)
+                jy_diag_hint(g, "apply with a bundle that has it, or settle it with `joryu mark %s "
+                                "--as=applied|pending`",
+                             row->id);
+            if (row->status == RT_MS_FAILED)
+                unknown_failed++;
+            else
+                held_paused++;
+        }
+    }
+    if (fp_bad) {
+        finish(run, JY_EXIT_VERIFY);
+        goto out;
+    }
+    bool cpf = o->continue_past_failed;
+    if ((held_failed && !cpf) || unknown_failed || held_paused) {
+        for (size_t i = 0; i < n; i++) {
+            if (plan[i].kind != PL_HELD_FAILED && plan[i].kind != PL_HELD_PAUSED)
+                continue;
+            bool f = plan[i].kind == PL_HELD_FAILED;
+            if (f && cpf)
+                continue;
+            jy_diag *g = jy_diag_where(
+                d, JY_SEV_ERROR, f ? JY_EXIT_FAILED : JY_EXIT_PAUSED, "vm.halted", plan[i].m->id,
+                "migration %s is %s%s: nothing was applied", plan[i].m->id,
+                plan[i].row ? rt_mig_status_name(plan[i].row->status) : "failed",
+                o->no_resume ? " and --no-resume was given" : "");
+            if (g)
+                jy_diag_hint(g, f ? "see `joryu status`; fix the cause and run apply (it resumes), "
+                                    "or run the migrations that do not depend on it with "
+                                    "--continue-past-failed"
+                                  : "run apply without --no-resume to resume it");
+        }
+        if ((held_failed && !cpf) || unknown_failed || held_paused) {
+            finish(run, (held_failed && !cpf) || unknown_failed ? JY_EXIT_FAILED : JY_EXIT_PAUSED);
+            goto out;
+        }
+    }
+    block_dependents(plan, n, bad);
+    /* 3. run */
+    size_t todo = 0;
+    for (size_t i = 0; i < n; i++)
+        todo += plan[i].kind == PL_FRESH || plan[i].kind == PL_RESUME;
+    vm_event pe = ev_of(VM_EV_PLAN, NULL);
+    pe.n = todo;
+    vx_emit(run, &pe);
+    int code = JY_EXIT_OK;
+    for (size_t i = 0; i < n; i++) {
+        if (plan[i].kind != PL_FRESH && plan[i].kind != PL_RESUME)
+            continue;
+        vx_status s = run_migration(run, &plan[i]);
+        if (s == VX_ERROR) {
+            vx_grp_rollback(run);
+            rc = -1;
+            goto out;
+        }
+        if (s == VX_PAUSED) {
+            code = JY_EXIT_PAUSED;
+            break;
+        }
+        if (s == VX_FAILED) {
+            code = JY_EXIT_FAILED;
+            if (!cpf)
+                break;
+            bad[i] = true;
+            block_dependents(plan, n, bad);
+        }
+    }
+    if (!run->dry && vx_grp_commit(run)) {
+        rc = -1;
+        goto out;
+    }
+    if (code == JY_EXIT_OK && held_failed)
+        code = JY_EXIT_FAILED; /* --continue-past-failed: the failed ones remain */
+    if (code == JY_EXIT_PAUSED && run->r->failed)
+        code = JY_EXIT_FAILED;
+    finish(run, code);
+out:
+    free(plan);
+    free(bad);
+    return rc;
+}
+
 int vm_apply(rt_conn *c, const vm_bundle *b, const vm_apply_opts *o, vm_result *r, jy_diags *d)
-{ (void)c; (void)b; (void)o; r->exit_code = 1; NI; return -1; }
-int vm_down(rt_conn *c, const vm_bundle *b, const vm_down_opts *o, vm_result *r, jy_diags *d)
-{ (void)c; (void)b; (void)o; r->exit_code = 1; NI; return -1; }
-int vm_status_read(rt_conn *c, const vm_bundle *b, vm_status **out, jy_diags *d)
-{ (void)c; (void)b; *out = NULL; NI; return -1; }
-void vm_status_free(vm_status *s) { (void)s; }
-int vm_mark(rt_conn *c, const vm_bundle *b, const char *id, uint32_t step, const char *as,
-            const char *reason, jy_diags *d)
-{ (void)c; (void)b; (void)id; (void)step; (void)as; (void)reason; NI; return -1; }
-int vm_repair(rt_conn *c, const vm_bundle *b, const char *id, jy_diags *d)
-{ (void)c; (void)b; (void)id; NI; return -1; }
+{
+    memset(r, 0, sizeof *r);
+    r->exit_code = JY_EXIT_ERROR;
+    vx_run run;
+    memset(&run, 0, sizeof run);
+    run.c = c;
+    run.b = b;
+    run.d = d;
+    run.r = r;
+    run.conn_d = rt_conn_dialect(c);
+    run.txddl = run.conn_d == IR_D_POSTGRESQL || run.conn_d == IR_D_SQLITE;
+    run.dry = o->dry_run;
+    run.record = !o->dry_run;
+    run.t0 = vx_now();
+    run.max_duration = o->max_duration;
+    run.interrupt = o->interrupt;
+    run.kill_at = o->dry_run ? 0 : o->kill_at;
+    run.progress = o->progress;
+    run.pctx = o->progress_ctx;
+    if (vx_code_dialect(b, run.conn_d, &run.cd, d))
+        return -1;
+    bool locked = false;
+    if (run.dry) {
+        if (rt_set_read_only(c, d))
+            return -1;
+    } else {
+        if (rt_lock_acquire(c, o->lock_timeout, d))
+            return -1;
+        locked = true;
+        if (rt_state_ensure(c, d)) {
+            rt_lock_release(c, NULL);
+            return -1;
+        }
+    }
+    rt_state st;
+    memset(&st, 0, sizeof st);
+    int rc = rt_state_load(c, &st, d);
+    if (rc == 0)
+        rc = apply_run(&run, o, &st);
+    rt_state_free(&st);
+    vx_clear_fail(&run);
+    if (locked && rt_lock_release(c, rc ? NULL : d))
+        rc = -1;
+    if (rc)
+        r->exit_code = JY_EXIT_ERROR;
+    return rc;
+}

@@ -1,0 +1,349 @@
+/*
+ * test_vm.c - the step VM on SQLite files: fresh apply and no-op, a failed
+ * step and its resume (per_step, per_migration, none), fingerprint and
+ * checksum checks with repair, backfill batches with pause / resume /
+ * --max-duration, down, mark transitions, status, dry run, --target,
+ * --continue-past-failed, a bundle without the dialect.  The core cases
+ * (test_vm_common.h) also run on PostgreSQL and MariaDB (test_vm_pg.c,
+ * test_vm_mysql.c).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "test_vm_common.h"
+
+static int setup(void **state)
+{
+    vt_env *e = calloc(1, sizeof *e);
+    vt_mkdir(e);
+    snprintf(e->url, sizeof e->url, "sqlite:///%s/db.sqlite", e->dir);
+    e->want = IR_D_SQLITE;
+    *state = e;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    vt_env *e = *state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", e->dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", e->dir);
+    free(e);
+    return 0;
+}
+
+static void test_fresh_then_noop(void **state)
+{
+    vt_case_fresh_then_noop(*state);
+}
+
+static void test_fail_resume_per_step(void **state)
+{
+    vt_case_fail_resume(*state, IR_TX_PER_STEP);
+}
+
+static void test_fail_resume_per_migration(void **state)
+{
+    vt_case_fail_resume(*state, IR_TX_PER_MIGRATION);
+}
+
+static void test_fail_resume_none(void **state)
+{
+    vt_case_fail_resume(*state, IR_TX_NONE);
+}
+
+static void test_fingerprint(void **state)
+{
+    vt_case_fingerprint(*state);
+}
+
+static void test_checksum_repair(void **state)
+{
+    vt_case_checksum_repair(*state);
+}
+
+static void test_backfill_pause(void **state)
+{
+    vt_case_backfill_pause(*state);
+}
+
+static void test_down(void **state)
+{
+    vt_case_down(*state);
+}
+
+/* A dry run on a fresh database writes nothing, not even the state tables,
+ * and says what would run. */
+static void test_dry_run(void **state)
+{
+    vt_env *e = *state;
+    vt_fresh_db(e);
+    vt_history(e);
+    vt_build x;
+    vt_compile(e, IR_D_SQLITE, &x);
+    vm_apply_opts o;
+    vt_events ev;
+    vt_opts(&o, &ev);
+    o.dry_run = true;
+    assert_int_equal(vt_apply(e, x.b, &o), 0);
+    assert_true(ev.n[VM_EV_STEP_SQL] >= 4);
+    rt_conn *c = vt_connect(e);
+    assert_int_equal(vt_long(c, "SELECT COUNT(*) FROM sqlite_master"), 0);
+    rt_close(c);
+    /* after ID1 is applied, the dry run shows ID2 only */
+    vt_opts(&o, &ev);
+    o.target = ID1;
+    assert_int_equal(vt_apply(e, x.b, &o), 0);
+    vt_opts(&o, &ev);
+    o.dry_run = true;
+    assert_int_equal(vt_apply(e, x.b, &o), 0);
+    assert_int_equal(ev.n[VM_EV_MIGRATION_START], 1);
+    c = vt_connect(e);
+    vt_assert_mig(c, ID2, "");
+    assert_false(vt_column_exists(c, "items", "a"));
+    rt_close(c);
+    vt_build_free(&x);
+}
+
+/* status never creates the state tables; it lists steps and progress. */
+static void test_status(void **state)
+{
+    vt_env *e = *state;
+    vt_fresh_db(e);
+    vt_history(e);
+    vt_build x;
+    vt_compile(e, IR_D_SQLITE, &x);
+    rt_conn *c = vt_connect(e);
+    vm_status *s = NULL;
+    jy_diags dg;
+    jy_diags_init(&dg);
+    assert_int_equal(vm_status_read(c, x.b, &s, &dg), 0);
+    assert_int_equal(s->n, 2);
+    assert_int_equal(s->npending, 2);
+    assert_string_equal(s->e[0].id, ID1);
+    assert_string_equal(s->e[1].status, "pending");
+    assert_int_equal(s->e[1].nsteps, 3);
+    assert_string_equal(s->e[1].steps[2].op_kind, "create_index");
+    assert_string_equal(s->e[1].steps[2].status, "pending");
+    vm_status_free(s);
+    assert_int_equal(vt_long(c, "SELECT COUNT(*) FROM sqlite_master"), 0);
+    rt_close(c);
+    vm_apply_opts o;
+    vt_events ev;
+    vt_opts(&o, &ev);
+    o.target = ID1;
+    assert_int_equal(vt_apply(e, x.b, &o), 0);
+    c = vt_connect(e);
+    /* a row the bundle does not know */
+    vt_exec(c, "INSERT INTO joryu_migrations (id, checksum, status, started_at, joryu_version, "
+               "dialect) VALUES ('20250101T000000_gone', 'v1:00', 'applied', CURRENT_TIMESTAMP, "
+               "'0', 'sqlite')");
+    assert_int_equal(vm_status_read(c, x.b, &s, &dg), 0);
+    assert_int_equal(s->n, 3);
+    assert_int_equal(s->napplied, 2);
+    assert_string_equal(s->e[0].status, "applied");
+    assert_string_equal(s->e[0].steps[0].status, "done");
+    assert_non_null(s->e[0].steps[0].finished_at);
+    assert_null(s->e[2].mig);
+    assert_string_equal(s->e[2].id, "20250101T000000_gone");
+    vm_status_free(s);
+    jy_diags_free(&dg);
+    rt_close(c);
+    vt_build_free(&x);
+}
+
+/* mark: the transitions of reference §9.2. */
+static void test_mark(void **state)
+{
+    vt_env *e = *state;
+    vt_fresh_db(e);
+    vt_history(e);
+    vt_build x;
+    vt_compile(e, IR_D_SQLITE, &x);
+    vm_apply_opts o;
+    vt_events ev;
+    vt_opts(&o, &ev);
+    assert_int_equal(vt_apply(e, x.b, &o), 0);
+    rt_conn *c = vt_connect(e);
+    jy_diags dg;
+    jy_diags_init(&dg);
+    /* a step of an applied migration set pending: the migration is failed */
+    assert_int_equal(vm_mark(c, x.b, ID2, 3, "pending", NULL, &dg), 0);
+    vt_assert_mig(c, ID2, "failed");
+    vt_assert_step(c, ID2, 2, "pending");
+    char *le = vt_scalar(c, "SELECT last_error FROM joryu_migrations WHERE id = '" ID2 "'");
+    assert_non_null(strstr(le, "step 3"));
+    free(le);
+    /* applied cannot become failed; paused needs a reason */
+    assert_int_equal(vm_mark(c, x.b, ID1, 0, "failed", NULL, &dg), -1);
+    assert_true(vt_has(&dg, "vm.mark-invalid"));
+    assert_int_equal(vm_mark(c, x.b, ID2, 0, "paused", NULL, &dg), -1);
+    assert_true(vt_has(&dg, "vm.mark-reason-required"));
+    assert_int_equal(vm_mark(c, x.b, ID2, 0, "paused", "waiting for the replica", &dg), 0);
+    vt_assert_mig(c, ID2, "paused");
+    assert_int_equal(vm_mark(c, x.b, ID2, 9, "done", NULL, &dg), -1);
+    assert_true(vt_has(&dg, "vm.unknown-step"));
+    assert_int_equal(vm_mark(c, x.b, "20990101T000000_nope", 0, "applied", NULL, &dg), -1);
+    assert_true(vt_has(&dg, "vm.unknown-migration"));
+    /* paused -> applied clears the pause reason */
+    assert_int_equal(vm_mark(c, x.b, ID2, 0, "applied", NULL, &dg), 0);
+    vt_assert_mig(c, ID2, "applied");
+    char *pr = vt_scalar(c, "SELECT pause_reason FROM joryu_migrations WHERE id = '" ID2 "'");
+    assert_string_equal(pr, "NULL");
+    free(pr);
+    /* any -> pending: the steps are forgotten; apply runs it again and the
+     * guards find everything there */
+    assert_int_equal(vm_mark(c, x.b, ID2, 0, "pending", NULL, &dg), 0);
+    vt_assert_mig(c, ID2, "pending");
+    assert_int_equal(vt_long(c, "SELECT COUNT(*) FROM joryu_migration_steps WHERE migration_id = '" ID2 "'"), 0);
+    rt_close(c);
+    vt_opts(&o, &ev);
+    assert_int_equal(vt_apply(e, x.b, &o), 0);
+    assert_int_equal(ev.n[VM_EV_MIGRATION_DONE], 1);
+    assert_int_equal(ev.n[VM_EV_STEP_SQL], 0); /* all three skipped by their guards */
+    c = vt_connect(e);
+    vt_assert_mig(c, ID2, "applied");
+    /* a step marked skipped before it runs is not run */
+    vt_mig(e, ID3, NULL, "    op.execute(\"UPDATE items SET no_such = 1\")\n");
+    vt_build_free(&x);
+    vt_compile(e, IR_D_SQLITE, &x);
+    assert_int_equal(vm_mark(c, x.b, ID3, 1, "skipped", NULL, &dg), 0);
+    vt_opts(&o, &ev);
+    assert_int_equal(vt_apply(e, x.b, &o), 0);
+    vt_assert_mig(c, ID3, "applied");
+    vt_assert_step(c, ID3, 0, "skipped");
+    jy_diags_free(&dg);
+    rt_close(c);
+    vt_build_free(&x);
+    vt_rm_mig(e, ID3);
+}
+
+/* --continue-past-failed runs what does not depend on the failed one. */
+static void test_continue_past_failed(void **state)
+{
+    vt_env *e = *state;
+    vt_fresh_db(e);
+    vt_history(e);
+    vt_mig(e, ID3, ", depends_on=[\"" ID1 "\"]",
+           "    op.execute(\"UPDATE items SET no_such = 1\")\n");
+    vt_mig(e, ID4, ", depends_on=[\"" ID3 "\"]", "    op.add_column(\"items\", \"d\", t.Text)\n");
+    vt_mig(e, "20260101T000005_other", ", depends_on=[\"" ID2 "\"]",
+           "    op.add_column(\"items\", \"e\", t.Text)\n");
+    vt_build x;
+    vt_compile(e, IR_D_SQLITE, &x);
+    vm_apply_opts o;
+    vt_events ev;
+    vt_opts(&o, &ev);
+    assert_int_equal(vt_apply(e, x.b, &o), 2);
+    rt_conn *c = vt_connect(e);
+    vt_assert_mig(c, ID3, "failed");
+    vt_assert_mig(c, "20260101T000005_other", "");
+    vt_opts(&o, &ev);
+    o.no_resume = true;
+    o.continue_past_failed = true;
+    assert_int_equal(vt_apply(e, x.b, &o), 2); /* ID3 is still failed */
+    vt_assert_mig(c, ID3, "failed");
+    vt_assert_mig(c, ID4, "");
+    vt_assert_mig(c, "20260101T000005_other", "applied");
+    /* on_failure=abort: nothing runs */
+    vt_opts(&o, &ev);
+    o.on_failure = VM_ONFAIL_ABORT;
+    assert_int_equal(vt_apply(e, x.b, &o), 2);
+    assert_int_equal(ev.n[VM_EV_MIGRATION_START], 0);
+    rt_close(c);
+    vt_build_free(&x);
+    vt_rm_mig(e, ID3);
+    vt_rm_mig(e, ID4);
+    vt_rm_mig(e, "20260101T000005_other");
+}
+
+/* The ask callback: skip the failed step and continue. */
+static int ask_skip(void *ctx, const vm_migration *m, const rt_mig_row *row, uint32_t *from)
+{
+    (void)m;
+    (void)from;
+    int *calls = ctx;
+    (*calls)++;
+    assert_int_equal(row->status, RT_MS_FAILED);
+    return VM_ONFAIL_SKIP_STEP;
+}
+
+static void test_ask_skip(void **state)
+{
+    vt_env *e = *state;
+    vt_fresh_db(e);
+    vt_history(e);
+    vt_mig(e, ID3, NULL,
+           "    op.execute(\"UPDATE items SET no_such = 1\")\n"
+           "    op.add_column(\"items\", \"d\", t.Text)\n");
+    vt_build x;
+    vt_compile(e, IR_D_SQLITE, &x);
+    vm_apply_opts o;
+    vt_events ev;
+    vt_opts(&o, &ev);
+    assert_int_equal(vt_apply(e, x.b, &o), 2);
+    vt_opts(&o, &ev);
+    int calls = 0;
+    o.on_failure = VM_ONFAIL_ASK;
+    o.ask = ask_skip;
+    o.ask_ctx = &calls;
+    assert_int_equal(vt_apply(e, x.b, &o), 0);
+    assert_int_equal(calls, 1);
+    rt_conn *c = vt_connect(e);
+    vt_assert_mig(c, ID3, "applied");
+    vt_assert_step(c, ID3, 0, "skipped");
+    vt_assert_step(c, ID3, 1, "done");
+    assert_true(vt_column_exists(c, "items", "d"));
+    rt_close(c);
+    vt_build_free(&x);
+    vt_rm_mig(e, ID3);
+}
+
+/* A bundle without the connection's dialect is refused. */
+static void test_dialect_missing(void **state)
+{
+    vt_env *e = *state;
+    vt_fresh_db(e);
+    vt_history(e);
+    vt_build x;
+    vt_compile(e, IR_D_POSTGRESQL, &x);
+    rt_conn *c = vt_connect(e);
+    vm_apply_opts o;
+    vt_events ev;
+    vt_opts(&o, &ev);
+    vm_result r;
+    jy_diags dg;
+    jy_diags_init(&dg);
+    assert_int_equal(vm_apply(c, x.b, &o, &r, &dg), -1);
+    assert_int_equal(r.exit_code, 1);
+    assert_true(vt_has(&dg, "vm.dialect-missing"));
+    assert_non_null(strstr(dg.v[0].hint, "--dialect=sqlite"));
+    jy_diags_free(&dg);
+    rt_close(c);
+    vt_build_free(&x);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_fresh_then_noop, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fail_resume_per_step, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fail_resume_per_migration, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fail_resume_none, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fingerprint, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_checksum_repair, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_backfill_pause, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_down, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_status, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mark, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_continue_past_failed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ask_skip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dialect_missing, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,676 @@
+/*
+ * test_vm_common.h - shared by the test_vm*.c suites: write a small history
+ * of migrations into a temporary folder, compile it for one dialect
+ * (fe_compile -> be_emit_program -> vm_assemble, the path of `joryu
+ * apply`), connect to a fresh database, record the VM's events, and the
+ * core apply / resume / backfill / down cases every dialect must pass.
+ */
+#ifndef JORYU_TEST_VM_COMMON_H
+#define JORYU_TEST_VM_COMMON_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "backends.h"
+#include "frontend.h"
+#include "runtime.h"
+#include "vm.h"
+
+/* ------------------------------------------------------------ histories */
+
+typedef struct vt_env {
+    char dir[64];        /* the migrations folder */
+    char url[512];       /* the database */
+    ir_dialect want;     /* expected connection dialect family */
+    const char *pg_schema;   /* PostgreSQL: the schema the test works in */
+    const char *my_db;       /* MySQL: the database the test works in */
+} vt_env;
+
+static void vt_mkdir(vt_env *e)
+{
+    snprintf(e->dir, sizeof e->dir, "/tmp/jyvm-XXXXXX");
+    assert_non_null(mkdtemp(e->dir));
+}
+
+/* Write (or overwrite) one migration file. */
+static void vt_mig(const vt_env *e, const char *id, const char *decor_extra, const char *body)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s.py", e->dir, id);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "import joryu\nfrom joryu import op, types as t\n\n\n"
+            "@joryu.migration(id=\"%s\"%s)\ndef upgrade():\n%s\n",
+            id, decor_extra ? decor_extra : "", body);
+    fclose(f);
+}
+
+static void vt_rm_mig(const vt_env *e, const char *id)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s.py", e->dir, id);
+    unlink(path);
+}
+
+typedef struct vt_build {
+    ir_program *p;
+    be_program *bp;
+    vm_bundle *b;
+} vt_build;
+
+static void vt_build_free(vt_build *x)
+{
+    vm_bundle_free(x->b);
+    be_program_free(x->bp);
+    ir_program_free(x->p);
+    memset(x, 0, sizeof *x);
+}
+
+/* Compile the folder for dialect d into a bundle. */
+static void vt_compile(const vt_env *e, ir_dialect d, vt_build *x)
+{
+    memset(x, 0, sizeof *x);
+    fe_options o;
+    fe_options_init(&o);
+    o.targets = IR_DMASK_ALL;
+    o.threads = 1;
+    jy_diags dg;
+    jy_diags_init(&dg);
+    const char *paths[] = {e->dir};
+    int rc = fe_compile(paths, 1, &o, &x->p, &dg);
+    if (rc == 0)
+        rc = be_emit_program(x->p, d, &x->bp, &dg);
+    if (rc == 0) {
+        const be_program *bps[1] = {x->bp};
+        rc = vm_assemble(x->p, bps, 1, &x->b, &dg);
+    }
+    if (rc)
+        jy_diags_print(&dg, stdout, false);
+    jy_diags_free(&dg);
+    assert_int_equal(rc, 0);
+}
+
+/* ------------------------------------------------------------ database */
+
+static rt_conn *vt_connect(const vt_env *e)
+{
+    jy_diags d;
+    jy_diags_init(&d);
+    rt_conn *c = rt_connect(e->url, &d);
+    if (!c)
+        jy_diags_print(&d, stdout, false);
+    assert_non_null(c);
+    char sql[256];
+    int rc = 0;
+    if (e->pg_schema) {
+        snprintf(sql, sizeof sql, "SET search_path TO %s", e->pg_schema);
+        rc = rt_exec(c, sql, &d);
+    } else if (e->my_db) {
+        snprintf(sql, sizeof sql, "USE %s", e->my_db);
+        rc = rt_exec(c, sql, &d);
+    }
+    if (rc)
+        jy_diags_print(&d, stdout, false);
+    assert_int_equal(rc, 0);
+    jy_diags_free(&d);
+    return c;
+}
+
+/* An empty database for the test. */
+static void vt_fresh_db(vt_env *e)
+{
+    jy_diags d;
+    jy_diags_init(&d);
+    char sql[512];
+    int rc = 0;
+    if (e->pg_schema || e->my_db) {
+        rt_conn *c = rt_connect(e->url, &d);
+        if (!c)
+            jy_diags_print(&d, stdout, false);
+        assert_non_null(c);
+        if (e->pg_schema)
+            snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE; CREATE SCHEMA %s",
+                     e->pg_schema, e->pg_schema);
+        else
+            snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", e->my_db);
+        rc = rt_exec(c, sql, &d);
+        if (rc == 0 && e->my_db) {
+            snprintf(sql, sizeof sql, "CREATE DATABASE %s", e->my_db);
+            rc = rt_exec(c, sql, &d);
+        }
+        if (rc)
+            jy_diags_print(&d, stdout, false);
+        assert_int_equal(rc, 0);
+        rt_close(c);
+    } else {
+        snprintf(sql, sizeof sql, "%s/db.sqlite", e->dir);
+        unlink(sql);
+    }
+    jy_diags_free(&d);
+}
+
+/* The first cell of a query's first row (malloc'd; "NULL" for SQL NULL,
+ * "" when there is no row). */
+static char *vt_scalar(rt_conn *c, const char *sql)
+{
+    jy_diags d;
+    jy_diags_init(&d);
+    rt_rows *r = NULL;
+    int rc = rt_query(c, sql, NULL, 0, &r, &d);
+    if (rc)
+        jy_diags_print(&d, stdout, false);
+    assert_int_equal(rc, 0);
+    const char *v = r->nrows ? rt_rows_cell(r, 0, 0) : "";
+    char *out = strdup(v ? v : "NULL");
+    rt_rows_free(r);
+    jy_diags_free(&d);
+    return out;
+}
+
+static long vt_long(rt_conn *c, const char *sql)
+{
+    char *s = vt_scalar(c, sql);
+    long v = strtol(s, NULL, 10);
+    free(s);
+    return v;
+}
+
+static void vt_exec(rt_conn *c, const char *sql)
+{
+    jy_diags d;
+    jy_diags_init(&d);
+    int rc = rt_exec(c, sql, &d);
+    if (rc)
+        jy_diags_print(&d, stdout, false);
+    assert_int_equal(rc, 0);
+    jy_diags_free(&d);
+}
+
+/* Does a column exist? */
+static bool vt_column_exists(rt_conn *c, const char *table, const char *col)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT %s FROM %s WHERE 1 = 0", col, table);
+    return rt_query(c, sql, NULL, 0, NULL, NULL) == 0;
+}
+
+/* The stored status of a migration ("" when no row). */
+static char *vt_mig_status(rt_conn *c, const char *id)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT status FROM joryu_migrations WHERE id = '%s'", id);
+    return vt_scalar(c, sql);
+}
+
+static char *vt_step_status(rt_conn *c, const char *id, int index0)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT status FROM joryu_migration_steps WHERE migration_id = '%s' AND step_index = %d",
+             id, index0);
+    return vt_scalar(c, sql);
+}
+
+#define vt_assert_mig(c, id, want)                                                                 \
+    do {                                                                                           \
+        char *s_ = vt_mig_status(c, id);                                                           \
+        assert_string_equal(s_, want);                                                             \
+        free(s_);                                                                                  \
+    } while (0)
+
+#define vt_assert_step(c, id, k, want)                                                             \
+    do {                                                                                           \
+        char *s_ = vt_step_status(c, id, k);                                                       \
+        assert_string_equal(s_, want);                                                             \
+        free(s_);                                                                                  \
+    } while (0)
+
+/* ------------------------------------------------------------ events */
+
+typedef struct vt_events {
+    size_t n[VM_EV_FINISH + 1];
+    volatile sig_atomic_t interrupt;
+    /* set interrupt when the n-th event of this kind arrives (0 = never) */
+    vm_event_kind stop_kind;
+    size_t stop_after;
+    char last_warning[512];
+    char last_skip[512];
+} vt_events;
+
+static void vt_on_event(void *ctx, const vm_event *ev)
+{
+    vt_events *x = ctx;
+    x->n[ev->kind]++;
+    if (ev->kind == VM_EV_WARNING && ev->message)
+        snprintf(x->last_warning, sizeof x->last_warning, "%s", ev->message);
+    if (ev->kind == VM_EV_STEP_SKIP && ev->message)
+        snprintf(x->last_skip, sizeof x->last_skip, "%s", ev->message);
+    if (x->stop_after && ev->kind == x->stop_kind && x->n[ev->kind] == x->stop_after)
+        x->interrupt = 1;
+}
+
+static void vt_opts(vm_apply_opts *o, vt_events *ev)
+{
+    memset(o, 0, sizeof *o);
+    memset(ev, 0, sizeof *ev);
+    o->lock_timeout = 10;
+    o->on_failure = VM_ONFAIL_RESUME;
+    o->interrupt = &ev->interrupt;
+    o->progress = vt_on_event;
+    o->progress_ctx = ev;
+}
+
+/* Apply; returns the exit code (vm_apply itself must work) and leaves the
+ * diagnostics in *dg when given (else prints and frees them). */
+static int vt_apply_d(const vt_env *e, const vm_bundle *b, const vm_apply_opts *o, jy_diags *dg)
+{
+    rt_conn *c = vt_connect(e);
+    jy_diags own;
+    jy_diags_init(&own);
+    jy_diags *d = dg ? dg : &own;
+    vm_result r;
+    int rc = vm_apply(c, b, o, &r, d);
+    if (rc || !dg)
+        jy_diags_print(d, stdout, false);
+    rt_close(c);
+    jy_diags_free(&own);
+    assert_int_equal(rc, 0);
+    return r.exit_code;
+}
+
+static int vt_apply(const vt_env *e, const vm_bundle *b, const vm_apply_opts *o)
+{
+    return vt_apply_d(e, b, o, NULL);
+}
+
+static bool vt_has(const jy_diags *d, const char *code)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (strcmp(d->v[i].code, code) == 0)
+            return true;
+    return false;
+}
+
+/* ------------------------------------------------------------ the core cases */
+
+#define ID1 "20260101T000001_create_items"
+#define ID2 "20260101T000002_item_columns"
+#define ID3 "20260101T000003_backfill"
+#define ID4 "20260101T000004_more"
+
+static void vt_history(const vt_env *e)
+{
+    vt_mig(e, ID1, NULL,
+           "    op.create_table(\"items\",\n"
+           "        op.column(\"id\", t.BigInt, primary_key=True),\n"
+           "        op.column(\"name\", t.String(50)),\n"
+           "        op.column(\"v\", t.BigInt),\n"
+           "        op.column(\"cnt\", t.Int, nullable=False, server_default=\"0\"))\n");
+    vt_mig(e, ID2, NULL,
+           "    op.add_column(\"items\", \"a\", t.String(20))\n"
+           "    op.add_column(\"items\", \"b\", t.String(20))\n"
+           "    op.create_index(\"idx_items_b\", \"items\", [\"b\"])\n");
+}
+
+/* Fresh apply, then nothing to do. */
+static void vt_case_fresh_then_noop(vt_env *e)
+{
+    vt_fresh_db(e);
+    vt_history(e);
+    vt_build x;
+    vt_compile(e, e->want, &x);
+    vm_apply_opts o;
+    vt_events ev;
+    vt_opts(&o, &ev);
+    assert_int_equal(vt_apply(e, x.b, &o), 0);
+    assert_int_equal(ev.n[VM_EV_MIGRATION_DONE], 2);
+    assert_true(ev.n[VM_EV_STEP_SQL] >= 4);
+    rt_conn *c = vt_connect(e);
+    vt_assert_mig(c, ID1, "applied");
+    vt_assert_mig(c, ID2, "applied");
+    vt_assert_step(c, ID2, 2, "done");
+    assert_int_equal(vt_long(c, "SELECT COUNT(*) FROM joryu_migration_steps"), 4);
+    vt_exec(c, "INSERT INTO items (id, name, a, b) VALUES (1, 'x', 'a', 'b')");
+    rt_close(c);
+    /* again: nothing runs */
+    vt_opts(&o, &ev);
+    assert_int_equal(vt_apply(e, x.b, &o), 0);
+    assert_int_equal(ev.n[VM_EV_MIGRATION_START], 0);
+    assert_int_equal(ev.n[VM_EV_STEP_SQL], 0);
+    vt_build_free(&x);
+}
+
+/* A failing step: exit 2, the earlier steps done, the later pending; fix
+ * the step (checksum changes are allowed while failed) and resume. */
+static void vt_case_fail_resume(vt_env *e, ir_tx_mode mode)
+{
+    vt_fresh_db(e);
+    vt_history(e);
+    const char *decor = mode == IR_TX_PER_MIGRATION ? ", transaction_mode=\"per_migration\""
+                        : mode == IR_TX_NONE        ? ", transaction_mode=\"none\""
+                                                    : NULL;
+    vt_mig(e, ID3, decor,
+           "    op.add_column(\"items\", \"c1\", t.String(20))\n"
+           "    op.execute(\"UPDATE items SET c1 = 'x' WHERE no_such_column = 1\")\n"
+           "    op.add_column(\"items\", \"c2\", t.String(20))\n");
+    vt_build x;
+    vt_compile(e, e->want, &x);
+    vm_apply_opts o;
+    vt_events ev;
+    vt_opts(&o, &ev);
+    jy_diags dg;
+    jy_diags_init(&dg);
+    assert_int_equal(vt_apply_d(e, x.b, &o, &dg), 2);
+    assert_true(vt_has(&dg, "vm.step-failed"));
+    bool named = false;
+    for (size_t i = 0; i < dg.n; i++)
+        if (!strcmp(dg.v[i].code, "vm.step-failed") && dg.v[i].where &&
+            strstr(dg.v[i].where, ID3 ", step 2 (execute)") && strstr(dg.v[i].message, "no_such_column"))
+            named = true;
+    if (!named)
+        jy_diags_print(&dg, stdout, false);
+    assert_true(named);
+    jy_diags_free(&dg);
+    rt_conn *c = vt_connect(e);
+    vt_assert_mig(c, ID1, "applied");
+    vt_assert_mig(c, ID3, "failed");
+    vt_assert_step(c, ID3, 0, "done");
+    vt_assert_step(c, ID3, 1, "failed");
+    char *le = vt_scalar(c, "SELECT last_error FROM joryu_migrations WHERE id = '" ID3 "'");
+    assert_non_null(strstr(le, "no_such_column"));
+    free(le);
+    /* step 1 committed whatever the grouping; step 3 never ran */
+    assert_true(vt_column_exists(c, "items", "c1"));
+    assert_false(vt_column_exists(c, "items", "c2"));
+    rt_close(c);
+    /* a plain apply again: still failing, nothing else changes */
+    vt_opts(&o, &ev);
+    assert_int_equal(vt_apply(e, x.b, &o), 2);
+    /* --no-resume: halted, exit 2 */
+    vt_opts(&o, &ev);
+    o.no_resume = true;
+    jy_diags_init(&dg);
+    assert_int_equal(vt_apply_d(e, x.b, &o, &dg), 2);
+    assert_true(vt_has(&dg, "vm.halted"));
+    jy_diags_free(&dg);
+    vt_build_free(&x);
+    /* fix the step and resume */
+    vt_mig(e, ID3, decor,
+           "    op.add_column(\"items\", \"c1\", t.String(20))\n"
+           "    op.execute(\"UPDATE items SET c1 = 'x'\")\n"
+           "    op.add_column(\"items\", \"c2\", t.String(20))\n");
+    vt_compile(e, e->want, &x);
+    vt_opts(&o, &ev);
+    assert_int_equal(vt_apply(e, x.b, &o), 0);
+    assert_int_equal(ev.n[VM_EV_MIGRATION_DONE], 1);
+    c = vt_connect(e);
+    vt_assert_mig(c, ID3, "applied");
+    vt_assert_step(c, ID3, 1, "done");
+    vt_assert_step(c, ID3, 2, "done");
+    assert_true(vt_column_exists(c, "items", "c2"));
+    char *cs = vt_scalar(c, "SELECT checksum FROM joryu_migrations WHERE id = '" ID3 "'");
+    assert_string_equal(cs, vm_bundle_find(x.b, ID3)->checksum);
+    free(cs);
+    rt_close(c);
+    vt_build_free(&x);
+}
+
+/* A done step edited while its migration is failed: refused before
+ * anything runs (exit 4), naming the step. */
+static void vt_case_fingerprint(vt_env *e)
+{
+    vt_fresh_db(e);
+    vt_history(e);
+    vt_mig(e, ID3, NULL,
+           "    op.add_column(\"items\", \"c1\", t.String(20))\n"
+           "    op.execute(\"UPDATE items SET c1 = 'x' WHERE no_such_column = 1\")\n");
+    vt_build x;
+    vt_compile(e, e->want, &x);
+    vm_apply_opts o;
+    vt_events ev;
+    vt_opts(&o, &ev);
+    assert_int_equal(vt_apply(e, x.b, &o), 2);
+    vt_build_free(&x);
+    vt_mig(e, ID3, NULL,
+           "    op.add_column(\"items\", \"c9\", t.String(20))\n"
+           "    op.execute(\"UPDATE items SET c9 = 'x'\")\n");
+    vt_compile(e, e->want, &x);
+    vt_opts(&o, &ev);
+    jy_diags dg;
+    jy_diags_init(&dg);
+    assert_int_equal(vt_apply_d(e, x.b, &o, &dg), 4);
+    bool named = false;
+    for (size_t i = 0; i < dg.n; i++)
+        if (!strcmp(dg.v[i].code, "vm.fingerprint-mismatch") && strstr(dg.v[i].message, "step 1"))
+            named = true;
+    assert_true(named);
+    jy_diags_free(&dg);
+    assert_int_equal(ev.n[VM_EV_STEP_SQL], 0);
+    rt_conn *c = vt_connect(e);
+    vt_assert_mig(c, ID3, "failed");
+    vt_assert_step(c, ID3, 1, "failed");
+    assert_false(vt_column_exists(c, "items", "c9"));
+    rt_close(c);
+    /* --on-failure=restart clears the steps and runs the new ones */
+    vt_opts(&o, &ev);
+    o.on_failure = VM_ONFAIL_RESTART;
+    assert_int_equal(vt_apply(e, x.b, &o), 0);
+    c = vt_connect(e);
+    vt_assert_mig(c, ID3, "applied");
+    assert_true(vt_column_exists(c, "items", "c9"));
+    assert_int_equal(vt_long(c, "SELECT COUNT(*) FROM joryu_migration_steps WHERE migration_id = '" ID3 "'"), 2);
+    rt_close(c);
+    vt_build_free(&x);
+}
+
+/* An applied migration edited: exit 4 until repair. */
+static void vt_case_checksum_repair(vt_env *e)
+{
+    vt_fresh_db(e);
+    vt_history(e);
+    vt_build x;
+    vt_compile(e, e->want, &x);
+    vm_apply_opts o;
+    vt_events ev;
+    vt_opts(&o, &ev);
+    assert_int_equal(vt_apply(e, x.b, &o), 0);
+    vt_build_free(&x);
+    /* a comment does not change the checksum; an edited op does */
+    vt_mig(e, ID2, NULL,
+           "    # a comment\n"
+           "    op.add_column(\"items\", \"a\", t.String(20))\n"
+           "    op.add_column(\"items\", \"b\", t.String(20))\n"
+           "    op.create_index(\"idx_items_b\", \"items\", [\"b\"])\n");
+    vt_compile(e, e->want, &x);
+    vt_opts(&o, &ev);
+    assert_int_equal(vt_apply(e, x.b, &o), 0);
+    vt_build_free(&x);
+    vt_mig(e, ID2, NULL,
+           "    op.add_column(\"items\", \"a\", t.String(20))\n"
+           "    op.add_column(\"items\", \"b\", t.String(30))\n"
+           "    op.create_index(\"idx_items_b\", \"items\", [\"b\"])\n");
+    vt_mig(e, ID4, NULL, "    op.add_column(\"items\", \"d\", t.String(20))\n");
+    vt_compile(e, e->want, &x);
+    vt_opts(&o, &ev);
+    jy_diags dg;
+    jy_diags_init(&dg);
+    assert_int_equal(vt_apply_d(e, x.b, &o, &dg), 4);
+    assert_true(vt_has(&dg, "vm.checksum-mismatch"));
+    jy_diags_free(&dg);
+    rt_conn *c = vt_connect(e);
+    vt_assert_mig(c, ID4, ""); /* nothing ran */
+    jy_diags_init(&dg);
+    assert_int_equal(vm_repair(c, x.b, ID2, &dg), 0);
+    /* repair of a migration that is not applied is refused */
+    assert_int_equal(vm_repair(c, x.b, ID4, &dg), -1);
+    assert_true(vt_has(&dg, "vm.repair-not-applied"));
+    jy_diags_free(&dg);
+    char *cs = vt_scalar(c, "SELECT checksum FROM joryu_migrations WHERE id = '" ID2 "'");
+    assert_string_equal(cs, vm_bundle_find(x.b, ID2)->checksum);
+    free(cs);
+    rt_close(c);
+    vt_opts(&o, &ev);
+    assert_int_equal(vt_apply(e, x.b, &o), 0);
+    c = vt_connect(e);
+    vt_assert_mig(c, ID4, "applied");
+    rt_close(c);
+    vt_build_free(&x);
+    vt_rm_mig(e, ID4);
+}
+
+/* The backfill migration of the core cases: every row's v = id * 2 and its
+ * counter incremented once per batch that touched it. */
+static void vt_backfill_history(const vt_env *e)
+{
+    vt_history(e);
+    vt_mig(e, ID3, NULL,
+           "    op.backfill(\"items\", set={\"v\": \"id * 2\", \"cnt\": \"cnt + 1\"}, key=\"id\",\n"
+           "                batch_size=7)\n"
+           "    op.add_column(\"items\", \"after_fill\", t.String(5))\n");
+}
+
+static void vt_insert_rows(const vt_env *e, int n)
+{
+    rt_conn *c = vt_connect(e);
+    char sql[128];
+    vt_exec(c, "BEGIN");
+    for (int i = 1; i <= n; i++) {
+        snprintf(sql, sizeof sql, "INSERT INTO items (id, name) VALUES (%d, 'n%d')", i * 3, i);
+        vt_exec(c, sql);
+    }
+    vt_exec(c, "COMMIT");
+    rt_close(c);
+}
+
+static void vt_check_backfill(const vt_env *e, long rows)
+{
+    rt_conn *c = vt_connect(e);
+    assert_int_equal(vt_long(c, "SELECT COUNT(*) FROM items"), rows);
+    assert_int_equal(vt_long(c, "SELECT COUNT(*) FROM items WHERE v = id * 2 AND cnt = 1"), rows);
+    vt_assert_mig(c, ID3, "applied");
+    vt_assert_step(c, ID3, 0, "done");
+    char *p = vt_scalar(c, "SELECT progress FROM joryu_migration_steps WHERE migration_id = '" ID3
+                           "' AND step_index = 0");
+    assert_non_null(strstr(p, "\"batches\""));
+    free(p);
+    rt_close(c);
+}
+
+/* Backfill: values right, each row updated once; then interrupted between
+ * batches (exit 3, paused) and resumed; then --max-duration. */
+static void vt_case_backfill_pause(vt_env *e)
+{
+    vt_fresh_db(e);
+    vt_backfill_history(e);
+    vt_build x;
+    vt_compile(e, e->want, &x);
+    vm_apply_opts o;
+    vt_events ev;
+    vt_opts(&o, &ev);
+    o.target = ID2;
+    assert_int_equal(vt_apply(e, x.b, &o), 0);
+    vt_insert_rows(e, 100); /* ids 3..300: 43 batches of 7 keys */
+    /* interrupted after the 5th batch */
+    vt_opts(&o, &ev);
+    ev.stop_kind = VM_EV_BATCH;
+    ev.stop_after = 5;
+    jy_diags dg;
+    jy_diags_init(&dg);
+    assert_int_equal(vt_apply_d(e, x.b, &o, &dg), 3);
+    jy_diags_free(&dg);
+    assert_int_equal(ev.n[VM_EV_PAUSED], 1);
+    rt_conn *c = vt_connect(e);
+    vt_assert_mig(c, ID3, "paused");
+    char *pr = vt_scalar(c, "SELECT pause_reason FROM joryu_migrations WHERE id = '" ID3 "'");
+    assert_non_null(strstr(pr, "signal"));
+    free(pr);
+    assert_int_equal(vt_long(c, "SELECT COUNT(*) FROM items WHERE cnt = 1"), 5 * 7 / 3 + 1);
+    assert_int_equal(vt_long(c, "SELECT COUNT(*) FROM items WHERE cnt > 1"), 0);
+    rt_close(c);
+    /* --no-resume leaves it paused: exit 3 */
+    vt_opts(&o, &ev);
+    o.no_resume = true;
+    assert_int_equal(vt_apply(e, x.b, &o), 3);
+    /* --max-duration already spent: pauses at the next batch */
+    vt_opts(&o, &ev);
+    o.max_duration = 1e-9;
+    assert_int_equal(vt_apply(e, x.b, &o), 3);
+    assert_int_equal(ev.n[VM_EV_BATCH], 0);
+    c = vt_connect(e);
+    pr = vt_scalar(c, "SELECT pause_reason FROM joryu_migrations WHERE id = '" ID3 "'");
+    assert_non_null(strstr(pr, "max-duration"));
+    free(pr);
+    rt_close(c);
+    /* a plain apply resumes */
+    vt_opts(&o, &ev);
+    assert_int_equal(vt_apply(e, x.b, &o), 0);
+    assert_int_equal(ev.n[VM_EV_BATCH], 43 - 5);
+    vt_check_backfill(e, 100);
+    vt_build_free(&x);
+}
+
+/* down: the last migration, then to the first; an irreversible one refuses. */
+static void vt_case_down(vt_env *e)
+{
+    vt_fresh_db(e);
+    vt_history(e);
+    vt_mig(e, ID4, NULL, "    op.add_column(\"items\", \"d\", t.String(20))\n");
+    vt_build x;
+    vt_compile(e, e->want, &x);
+    vm_apply_opts o;
+    vt_events ev;
+    vt_opts(&o, &ev);
+    assert_int_equal(vt_apply(e, x.b, &o), 0);
+    rt_conn *c = vt_connect(e);
+    vm_down_opts dn;
+    memset(&dn, 0, sizeof dn);
+    dn.lock_timeout = 10;
+    vm_result r;
+    jy_diags dg;
+    jy_diags_init(&dg);
+    assert_int_equal(vm_down(c, x.b, &dn, &r, &dg), 0);
+    assert_int_equal(r.exit_code, 0);
+    assert_int_equal(r.applied, 1);
+    vt_assert_mig(c, ID4, "");
+    assert_false(vt_column_exists(c, "items", "d"));
+    assert_true(vt_column_exists(c, "items", "b"));
+    dn.to = ID1;
+    assert_int_equal(vm_down(c, x.b, &dn, &r, &dg), 0);
+    assert_int_equal(r.exit_code, 0);
+    vt_assert_mig(c, ID2, "");
+    vt_assert_mig(c, ID1, "applied");
+    assert_false(vt_column_exists(c, "items", "b"));
+    jy_diags_print(&dg, stdout, false);
+    jy_diags_free(&dg);
+    rt_close(c);
+    /* apply again: the same schema back */
+    vt_opts(&o, &ev);
+    assert_int_equal(vt_apply(e, x.b, &o), 0);
+    assert_int_equal(ev.n[VM_EV_MIGRATION_DONE], 2);
+    vt_build_free(&x);
+    /* a backfill has no downgrade: refused, nothing undone */
+    vt_mig(e, ID4, NULL,
+           "    op.backfill(\"items\", set={\"v\": \"id\"}, key=\"id\")\n");
+    vt_compile(e, e->want, &x);
+    vt_opts(&o, &ev);
+    assert_int_equal(vt_apply(e, x.b, &o), 4); /* ID4 changed after it was applied */
+    c = vt_connect(e);
+    jy_diags_init(&dg);
+    assert_int_equal(vm_repair(c, x.b, ID4, &dg), 0);
+    memset(&dn, 0, sizeof dn);
+    dn.steps = 2;
+    assert_int_equal(vm_down(c, x.b, &dn, &r, &dg), 0);
+    assert_int_equal(r.exit_code, 2);
+    assert_true(vt_has(&dg, "vm.irreversible"));
+    vt_assert_mig(c, ID4, "applied");
+    jy_diags_free(&dg);
+    rt_close(c);
+    vt_build_free(&x);
+    vt_rm_mig(e, ID4);
+}
+
+#endif /* JORYU_TEST_VM_COMMON_H */

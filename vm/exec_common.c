@@ -1,0 +1,302 @@
+/*
+ * exec_common.c - what apply and down share: the run's clock, events, the
+ * crash-matrix kill points, the commit group, the pause check, and the body
+ * of a step (guard, then statements).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "exec_int.h"
+
+double vx_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void vx_emit(vx_run *run, vm_event *ev)
+{
+    if (run->progress)
+        run->progress(run->pctx, ev);
+}
+
+void vx_kill_point(vx_run *run)
+{
+    if (run->kill_at && ++run->kills == run->kill_at)
+        raise(SIGKILL);
+}
+
+const char *vx_str(const vx_run *run, uint32_t x)
+{
+    return run->b->strings && x < run->b->nstrings ? run->b->strings[x] : NULL;
+}
+
+const vm_migration *vx_find(const vm_bundle *b, const char *id)
+{
+    size_t lo = 0, hi = b->nmigs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(b->migs[mid].id, id);
+        if (c == 0)
+            return &b->migs[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    /* not sorted after all (a hand-built bundle): look at every one */
+    for (size_t i = 0; i < b->nmigs; i++)
+        if (strcmp(b->migs[i].id, id) == 0)
+            return &b->migs[i];
+    return NULL;
+}
+
+int vx_code_dialect(const vm_bundle *b, ir_dialect cd, ir_dialect *out, jy_diags *d)
+{
+    if (b->dialects & IR_DMASK(cd)) {
+        *out = cd;
+        return 0;
+    }
+    if (cd == IR_D_MARIADB && (b->dialects & IR_DMASK(IR_D_MYSQL))) {
+        *out = IR_D_MYSQL;
+        return 0;
+    }
+    jy_buf have;
+    jy_buf_init(&have);
+    for (unsigned i = 0; i < IR_D__COUNT; i++)
+        if (b->dialects & IR_DMASK(i))
+            jy_buf_printf(&have, "%s%s", have.len ? ", " : "", ir_dialect_name((ir_dialect)i));
+    jy_diag *g = jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "vm.dialect-missing", NULL,
+                               "the bundle has no code for %s (it was built for: %s)",
+                               ir_dialect_name(cd), have.len ? have.data : "no dialect");
+    if (g)
+        jy_diag_hint(g, "rebuild it with `joryuc build --dialect=%s` (or add %s to "
+                        "[dialects] targets in joryu.toml)",
+                     ir_dialect_name(cd), ir_dialect_name(cd));
+    jy_buf_free(&have);
+    return -1;
+}
+
+void vx_clear_fail(vx_run *run)
+{
+    free(run->fail_msg);
+    free(run->fail_sql);
+    run->fail_msg = run->fail_sql = NULL;
+    run->fail_drift = false;
+}
+
+void vx_set_fail(vx_run *run, const char *msg, const char *sql)
+{
+    char *m = strdup(msg ? msg : rt_conn_error(run->c) ? rt_conn_error(run->c) : "unknown error");
+    const char *s0 = sql ? sql : rt_conn_error_statement(run->c);
+    char *s = s0 ? strdup(s0) : NULL;
+    vx_clear_fail(run);
+    run->fail_msg = m;
+    run->fail_sql = s;
+}
+
+int vx_grp_begin(vx_run *run)
+{
+    if (run->grp_open)
+        return 0;
+    if (rt_begin(run->c, run->d))
+        return -1;
+    run->grp_open = true;
+    run->grp_t0 = vx_now();
+    return 0;
+}
+
+int vx_grp_commit(vx_run *run)
+{
+    if (!run->grp_open)
+        return 0;
+    run->grp_open = false;
+    return rt_commit(run->c, run->d);
+}
+
+void vx_grp_rollback(vx_run *run)
+{
+    if (!run->grp_open)
+        return;
+    run->grp_open = false;
+    rt_rollback(run->c, NULL);
+}
+
+const char *vx_pause_reason(vx_run *run, char buf[96])
+{
+    if (run->interrupt && *run->interrupt)
+        return "interrupted by a signal (SIGINT/SIGTERM)";
+    if (run->max_duration > 0 && vx_now() - run->t0 >= run->max_duration) {
+        snprintf(buf, 96, "--max-duration of %g s reached", run->max_duration);
+        return buf;
+    }
+    return NULL;
+}
+
+/* The first error message of d, or NULL. */
+static const char *first_error(const jy_diags *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (d->v[i].sev == JY_SEV_ERROR)
+            return d->v[i].message;
+    return NULL;
+}
+
+static void emit_sql(vx_run *run, const vm_migration *m, const vm_step *st, uint32_t stepno,
+                     uint32_t nsteps, const char *sql)
+{
+    vm_event ev = {.kind = VM_EV_STEP_SQL, .mig = m, .st = st, .step = stepno,
+                   .nsteps = nsteps, .sql = sql};
+    vx_emit(run, &ev);
+}
+
+/* One statement: run (or, dry, only announce) it.  VX_OK / VX_FAILED. */
+static vx_status exec_one(vx_run *run, const vm_migration *m, const vm_step *st, uint32_t stepno,
+                          uint32_t nsteps, const char *sql, unsigned flags)
+{
+    emit_sql(run, m, st, stepno, nsteps, sql);
+    if (run->dry)
+        return VX_OK;
+    if (flags & VM_F_EXPECT_NO_ROWS) {
+        rt_rows *rows = NULL;
+        if (rt_query(run->c, sql, NULL, 0, &rows, NULL)) {
+            vx_set_fail(run, NULL, sql);
+            return VX_FAILED;
+        }
+        if (rows && rows->nrows) {
+            jy_buf b;
+            jy_buf_init(&b);
+            jy_buf_printf(&b, "the check returned %zu row%s (first: ", rows->nrows,
+                          rows->nrows == 1 ? "" : "s");
+            for (size_t k = 0; k < rows->ncols; k++) {
+                const char *v = rt_rows_cell(rows, 0, k);
+                jy_buf_printf(&b, "%s%s=%s", k ? ", " : "", rows->colnames[k], v ? v : "NULL");
+            }
+            jy_buf_puts(&b, ")");
+            vx_set_fail(run, b.data ? b.data : "the check returned rows", sql);
+            jy_buf_free(&b);
+            rt_rows_free(rows);
+            return VX_FAILED;
+        }
+        rt_rows_free(rows);
+    } else if (rt_exec(run->c, sql, NULL)) {
+        vx_set_fail(run, NULL, sql);
+        return VX_FAILED;
+    }
+    vx_kill_point(run);
+    return VX_OK;
+}
+
+vx_status vx_step_body(vx_run *run, const vm_migration *m, const vm_step *st, uint32_t stepno,
+                       uint32_t nsteps, bool *skipped)
+{
+    *skipped = false;
+    vx_status rc = VX_OK;
+    size_t i = 0;
+    if (st->ncode && st->code[0].op == VM_OP_GUARD) {
+        i = 1;
+        const char *g = vx_str(run, st->code[0].a);
+        rt_guard_result gr;
+        memset(&gr, 0, sizeof gr);
+        jy_diags scratch;
+        jy_diags_init(&scratch);
+        int grc = g ? rt_guard_eval(run->c, g, &gr, &scratch) : -1;
+        if (grc) {
+            const char *msg = g ? first_error(&scratch) : "the step's guard is missing from the bundle";
+            char *text = NULL;
+            if (msg && strlen(msg) < 4000) {
+                size_t n = strlen(msg) + 64;
+                text = malloc(n);
+                if (text)
+                    snprintf(text, n, "the ensure guard could not be evaluated: %s", msg);
+            }
+            if (run->dry) {
+                vm_event ev = {.kind = VM_EV_WARNING, .mig = m, .st = st, .step = stepno,
+                               .nsteps = nsteps, .message = text ? text : msg};
+                vx_emit(run, &ev);
+            } else {
+                vx_set_fail(run, text ? text : msg ? msg : "the ensure guard could not be evaluated",
+                            NULL);
+                free(run->fail_sql); /* not a statement of the step */
+                run->fail_sql = NULL;
+                rc = VX_FAILED;
+            }
+            free(text);
+            jy_diags_free(&scratch);
+            rt_guard_result_free(&gr);
+            if (rc != VX_OK)
+                return rc;
+        } else {
+            jy_diags_free(&scratch);
+            vm_event ev = {.mig = m, .st = st, .step = stepno, .nsteps = nsteps,
+                           .message = gr.detail};
+            switch (gr.outcome) {
+            case RT_GUARD_RUN: break;
+            case RT_GUARD_SKIP:
+                ev.kind = VM_EV_STEP_SKIP;
+                if (!ev.message)
+                    ev.message = "the desired state already exists";
+                vx_emit(run, &ev);
+                *skipped = true;
+                break;
+            case RT_GUARD_SKIP_DRIFT:
+                ev.kind = VM_EV_WARNING;
+                if (!ev.message)
+                    ev.message = "the object exists with another shape (on_mismatch=skip)";
+                vx_emit(run, &ev);
+                *skipped = true;
+                break;
+            case RT_GUARD_RECONCILE:
+                ev.kind = VM_EV_WARNING;
+                if (!ev.message)
+                    ev.message = "reconciling the object's shape (on_mismatch=alter)";
+                vx_emit(run, &ev);
+                for (size_t k = 0; k < gr.nsql && rc == VX_OK; k++)
+                    rc = exec_one(run, m, st, stepno, nsteps, gr.sql[k], 0);
+                rt_guard_result_free(&gr);
+                return rc;
+            case RT_GUARD_DRIFT:
+                if (run->dry) {
+                    ev.kind = VM_EV_WARNING;
+                    if (!ev.message)
+                        ev.message = "drift: the object exists with another shape";
+                    vx_emit(run, &ev);
+                    break;
+                }
+                vx_set_fail(run, gr.detail ? gr.detail : "drift: the object exists with another shape",
+                            NULL);
+                free(run->fail_sql);
+                run->fail_sql = NULL;
+                run->fail_drift = true;
+                rc = VX_FAILED;
+                break;
+            }
+            rt_guard_result_free(&gr);
+            if (rc != VX_OK || *skipped)
+                return rc;
+        }
+    }
+    for (; i < st->ncode && rc == VX_OK; i++) {
+        const vm_insn *in = &st->code[i];
+        switch ((vm_opcode)in->op) {
+        case VM_OP_EXEC: {
+            const char *sql = vx_str(run, in->a);
+            if (!sql) {
+                vx_set_fail(run, "damaged bundle: a statement is missing", "");
+                return VX_FAILED;
+            }
+            rc = exec_one(run, m, st, stepno, nsteps, sql, in->flags);
+            break;
+        }
+        case VM_OP_GUARD:    /* at most one, first: anything else is ignored */
+        case VM_OP_NOTE:     /* a remark */
+        case VM_OP_BACKFILL: /* vx_backfill runs it */
+        case VM_OP__COUNT: break;
+        }
+    }
+    return rc;
+}

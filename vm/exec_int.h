@@ -1,0 +1,81 @@
+/*
+ * exec_int.h - private to vm/exec*.c: the state of one VM run (apply or
+ * down) and the helpers the execution files share.  Nothing outside vm/
+ * includes it.
+ */
+#ifndef JORYU_VM_EXEC_INT_H
+#define JORYU_VM_EXEC_INT_H
+
+#include "vm.h"
+
+/* What running one step (or one migration) came to. */
+typedef enum {
+    VX_OK = 0,     /* done (run or skipped by its guard) */
+    VX_FAILED,     /* the database refused: recorded, exit 2 */
+    VX_PAUSED,     /* interrupt / max-duration at a boundary: exit 3 */
+    VX_ERROR       /* could not run at all (state write failed...): -1, exit 1 */
+} vx_status;
+
+typedef struct vx_run {
+    rt_conn *c;
+    const vm_bundle *b;
+    jy_diags *d;
+    ir_dialect cd;           /* the dialect whose code runs */
+    ir_dialect conn_d;       /* the connection's dialect (stored in the state rows) */
+    bool txddl;              /* DDL is transactional (PostgreSQL, SQLite) */
+    bool dry;                /* dry run: read-only, no state writes */
+    bool record;             /* write step rows (apply: yes; down: no) */
+    /* the commit group (transactional DDL only): one transaction spanning
+       consecutive steps, a savepoint around each step */
+    bool grp_open;
+    double grp_t0;
+    /* pause and kill */
+    double t0;
+    double max_duration;
+    volatile sig_atomic_t *interrupt;
+    uint32_t kill_at, kills;
+    vm_progress_fn progress;
+    void *pctx;
+    vm_result *r;
+    /* the last failure of a step (malloc'd) */
+    char *fail_msg, *fail_sql;
+    bool fail_drift;         /* the failure is the guard's drift verdict */
+} vx_run;
+
+/* Seconds on a monotonic clock. */
+double vx_now(void);
+/* Emit an event (no-op without a callback). */
+void vx_emit(vx_run *run, vm_event *ev);
+/* A kill point of the crash-matrix hook (vm.h, kill_at). */
+void vx_kill_point(vx_run *run);
+/* The string operand x of the bundle, or NULL when out of range. */
+const char *vx_str(const vx_run *run, uint32_t x);
+/* The migration with this id (b->migs is sorted by id), or NULL. */
+const vm_migration *vx_find(const vm_bundle *b, const char *id);
+/* The code dialect for connection dialect cd: cd itself, or MySQL's code
+ * for a MariaDB server when the bundle has no MariaDB code; -1 (with
+ * vm.dialect-missing) when the bundle has neither. */
+int vx_code_dialect(const vm_bundle *b, ir_dialect cd, ir_dialect *out, jy_diags *d);
+/* Remember the connection's last error as the step failure (or msg). */
+void vx_set_fail(vx_run *run, const char *msg, const char *sql);
+void vx_clear_fail(vx_run *run);
+
+/* The commit group. */
+int vx_grp_begin(vx_run *run);
+int vx_grp_commit(vx_run *run);
+void vx_grp_rollback(vx_run *run);
+
+/* Pause check at a boundary: NULL, or the reason (static text). */
+const char *vx_pause_reason(vx_run *run, char buf[96]);
+
+/*
+ * Run a step's body: its guard (unless dry and the guard cannot be read),
+ * then its statements (or the guard's reconcile statements).  Transactions
+ * are the caller's.  VX_OK with *skipped when the guard said the desired
+ * state exists; VX_FAILED with run->fail_msg/fail_sql on a database error
+ * or drift; backfill bodies are not run here (vx_backfill).
+ */
+vx_status vx_step_body(vx_run *run, const vm_migration *m, const vm_step *st, uint32_t stepno,
+                       uint32_t nsteps, bool *skipped);
+
+#endif /* JORYU_VM_EXEC_INT_H */
