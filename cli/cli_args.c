@@ -235,6 +235,8 @@ static int parse_cmd(cli_ctx *c, const cli_cmd *cmd, int argc, char **argv, int 
             c->color_out = c->color_err = false;
             continue;
         }
+        if (strcmp(arg, "-o") == 0 && flag_index(cmd, "output") >= 0)
+            arg = "--output"; /* the one short flag: build -o FILE.jyb */
         if (arg[1] != '-') {
             unknown_flag(c, cmd, arg);
             return -1;

@@ -24,6 +24,7 @@ int cc_history(cli_ctx *c, const cli_args *a);
 int cc_ops(cli_ctx *c, const cli_args *a);
 int cc_sql(cli_ctx *c, const cli_args *a);
 int cc_snapshot(cli_ctx *c, const cli_args *a);
+int cc_build(cli_ctx *c, const cli_args *a), cc_dis(cli_ctx *c, const cli_args *a); /* cmd_build.c */
 
 #define CC_CHECK_CMD                                                                             \
     {"check", "[DIR|FILE...]", 0, CLI_MANY,                                                      \

@@ -5,7 +5,7 @@
 #include "compile_cmds.h"
 
 static const cli_flag build_flags[] = {
-    {"output", CLI_STR, "FILE", "bundle to write (default: joryu.jyb)"},
+    {"output", CLI_STR, "FILE", "bundle to write, also -o FILE (default: joryu.jyb)"},
     {"dialect", CLI_LIST, "D", "compile for dialect D (default: joryu.toml targets)"},
     {NULL, CLI_BOOL, NULL, NULL},
 };
@@ -19,13 +19,23 @@ static const cli_flag verify_flags[] = {
 
 static const cli_cmd joryuc_cmds[] = {
     CC_CHECK_CMD,
-    {"build", "[DIR]", 0, 1, "compile the migrations folder into one bundle (.jyb)", NULL,
-     build_flags, NULL, "Bundles arrive with the bytecode VM; `joryuc check` compiles meanwhile."},
+    {"build", "[DIR]", 0, 1, "compile the migrations folder into one bundle (.jyb)",
+     "Compiles DIR (default: [joryu] migrations_dir of joryu.toml) for every target\n"
+     "dialect (--dialect, else [dialects] targets of joryu.toml) and writes one bundle:\n"
+     "every migration's upgrade and downgrade steps, checksums, depends_on and apply\n"
+     "order, for joryu-run.  -o FILE is --output=FILE.  The file is written whole or\n"
+     "not at all.  Exit 1 on a compile error (nothing written), 6 on a type a target\n"
+     "does not support.  docs/BUNDLE.md specifies the format.",
+     build_flags, cc_build, NULL},
     {"verify", "[DIR]", 0, 1, "find conflicts between concurrent migrations", NULL, verify_flags,
      NULL, "Verify arrives with the conflict analysis; `joryuc check` compiles meanwhile."},
     CC_DUMP_CMD,
-    {"dis", "BUNDLE", 1, 1, "disassemble a bundle", NULL, NULL, NULL,
-     "The disassembler arrives with the bytecode VM."},
+    {"dis", "BUNDLE", 1, 1, "disassemble a bundle",
+     "Prints the bundle's header, its migrations, then per dialect every migration in\n"
+     "apply order, step by step, one instruction a line with its operands (@N is\n"
+     "string N of the bundle) and the SQL it carries.  A damaged bundle is refused\n"
+     "(exit 1) with what is wrong.",
+     NULL, cc_dis, NULL},
     CC_OPS_CMD,
 };
 
