@@ -1,0 +1,7 @@
+import joryu
+from joryu import op, types as t
+
+
+@joryu.migration(id="20260201T000000_a")
+def upgrade():
+    op.create_table("tickets", op.column("id", t.BigSerial, primary_key=True), op.column("prio", t.Enum("lo", "hi", name="prio")))

@@ -1,0 +1,8 @@
+import joryu
+from joryu import op, types as t
+
+
+@joryu.migration(id="20260201T000001_b")
+def upgrade():
+    op.execute("DROP TYPE prio")
+    op.declare_schema_change(enum_dropped="prio")

@@ -1,0 +1,7 @@
+import joryu
+from joryu import op, types as t
+
+
+@joryu.migration(id="20260201T000002_c")
+def upgrade():
+    op.add_column("orders", "shipped", t.Bool)

@@ -1,0 +1,8 @@
+import joryu
+from joryu import op, types as t
+
+
+@joryu.migration(id="20260201T000001_b")
+def upgrade():
+    if op.dialect.name == "mysql":
+        op.alter_column("users", "email", type=t.String(255))

@@ -1,0 +1,7 @@
+import joryu
+from joryu import op, types as t
+
+
+@joryu.migration(id="20260201T000001_b")
+def upgrade():
+    op.create_table("products", op.column("id", t.BigSerial, primary_key=True), op.column("sku", t.Text))
