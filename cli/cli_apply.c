@@ -449,6 +449,11 @@ typedef struct render {
     bool paused_seen;
     size_t plan_n;
     uint32_t nmig_done;
+    /* the first batch event of the running step: rate and ETA count only
+     * this run's work (a resumed backfill starts with rows already done) */
+    bool have_base;
+    uint64_t base_rows;
+    double base_t, base_pct;
 } render;
 
 /* --interactive / --plain / --json / --quiet: at most one (§14.2). */
@@ -530,12 +535,19 @@ static void draw_batch(render *r, const vm_event *ev)
 {
     char desc[256];
     step_desc(desc, sizeof desc, ev->st ? ev->st : step_at(r, ev->mig, ev->step));
-    double el = ev->elapsed > 0 ? ev->elapsed : now_s() - r->step_t0;
-    double rate = el > 0 ? (double)ev->rows_done / el : 0;
     double pct = percent_of(ev);
+    double t = now_s();
+    if (!r->have_base) {
+        r->have_base = true;
+        r->base_rows = ev->rows_done;
+        r->base_t = t;
+        r->base_pct = pct;
+    }
+    double el = t - r->base_t;
+    double rate = el > 0 ? (double)(ev->rows_done - r->base_rows) / el : 0;
     char eta[32] = "?";
-    if (pct > 0 && pct < 100 && el > 0)
-        fmt_hms(eta, sizeof eta, el * (100 - pct) / pct);
+    if (pct > r->base_pct && pct < 100 && el > 0)
+        fmt_hms(eta, sizeof eta, el * (100 - pct) / (pct - r->base_pct));
     else if (pct >= 100)
         snprintf(eta, sizeof eta, "0:00");
     char batches[64];
@@ -684,8 +696,10 @@ static void on_event(void *ctx, const vm_event *ev)
         r->mig_t0 = t;
         r->any_migration = true;
     }
-    if (ev->kind == VM_EV_STEP_START)
+    if (ev->kind == VM_EV_STEP_START) {
         r->step_t0 = t;
+        r->have_base = false;
+    }
     if (ev->kind == VM_EV_PLAN)
         r->plan_n = ev->n;
     if (ev->kind == VM_EV_PAUSED)
@@ -838,6 +852,24 @@ static void on_event(void *ctx, const vm_event *ev)
     fflush(f);
 }
 
+/* label + text, continuation lines indented under the text. */
+static void print_indented(FILE *f, const char *label, const char *text)
+{
+    const char *nl = strrchr(label, '\n');
+    int w = (int)strlen(nl ? nl + 1 : label);
+    fputs(label, f);
+    for (const char *p = text; *p;) {
+        size_t n = strcspn(p, "\n");
+        fwrite(p, 1, n, f);
+        fputc('\n', f);
+        p += n;
+        if (*p == '\n' && p[1])
+            fprintf(f, "%*s", w, "");
+        if (*p)
+            p++;
+    }
+}
+
 /* ------------------------------------------------ recovery prompt (§10.5) */
 
 typedef struct ask_ctx {
@@ -897,10 +929,13 @@ static int ask_recovery(void *ctx, const vm_migration *m, const rt_mig_row *row,
         const rt_step_row *sr = row_step(row, k);
         const vm_step *st = &sc->steps[k];
         char desc[256];
-        snprintf(desc, sizeof desc, "%s(%s)", st->op_kind ? st->op_kind : "step",
-                 st->summary ? st->summary : "");
+        if (st->summary && *st->summary)
+            snprintf(desc, sizeof desc, "%s(%s)", st->op_kind ? st->op_kind : "step",
+                     st->summary);
+        else
+            snprintf(desc, sizeof desc, "%s", st->op_kind ? st->op_kind : "step");
         const char *status = sr ? rt_step_status_name(sr->status) : "pending";
-        const char *mark = !sr                        ? "\xc2\xb7"
+        const char *mark = !sr || sr->status == RT_SS_PENDING ? "\xc2\xb7"
                            : sr->status == RT_SS_DONE ? "\xe2\x9c\x93"
                            : sr->status == RT_SS_FAILED ? "\xe2\x9c\x97"
                            : sr->status == RT_SS_SKIPPED ? "-"
@@ -908,12 +943,10 @@ static int ask_recovery(void *ctx, const vm_migration *m, const rt_mig_row *row,
         fprintf(stderr, "  %s step %u %-40s %s", mark, k + 1, desc, status);
         if (sr && sr->progress && *sr->progress)
             fprintf(stderr, " at %s", sr->progress);
-        if (sr && sr->status == RT_SS_FAILED && row->last_error)
-            fprintf(stderr, ": %s", row->last_error);
         fputc('\n', stderr);
     }
-    if (nsteps == 0 && row->last_error)
-        fprintf(stderr, "  error: %s\n", row->last_error);
+    if (row->last_error && *row->last_error)
+        print_indented(stderr, "\n  error: ", row->last_error);
     fprintf(stderr,
             "\nHow would you like to proceed?\n"
             "  [1] Resume from step %u (re-run only failed/pending steps)\n"
@@ -1166,7 +1199,7 @@ int cli_apply(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
         else
             fprintf(r.out, "applied %u migration%s to %s in %.2fs\n", res.applied,
                     res.applied == 1 ? "" : "s", s.redacted, now_s() - t0);
-    } else if (rc == JY_EXIT_FAILED && text && !hinted) {
+    } else if (rc == JY_EXIT_FAILED && !hinted) {
         if (r.failed_shown)
             cli_hint(c, "fix the cause (the migration file or the database), then run `%s` "
                         "again: it resumes at the failed step.  `%s status` shows the state",
@@ -1175,13 +1208,13 @@ int cli_apply(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
             cli_hint(c, "`%s status` shows the failed migration; fix it and run `%s` again "
                         "(or `%s --continue-past-failed`)",
                      c->prog->name, s.rerun, s.rerun);
-    } else if (rc == JY_EXIT_PAUSED && text) {
+    } else if (rc == JY_EXIT_PAUSED) {
         if (g_interrupt)
             cli_warn(c, "interrupted by %s: paused at a step boundary; everything done so far "
                         "is recorded", g_interrupt == SIGTERM ? "SIGTERM" : "SIGINT");
         cli_hint(c, "the next `%s` resumes where it stopped (`%s status` shows where)", s.rerun,
                  c->prog->name);
-    } else if (rc == JY_EXIT_VERIFY && text && !hinted) {
+    } else if (rc == JY_EXIT_VERIFY && !hinted) {
         cli_hint(c, "an applied migration changed: restore its file, or record the change with "
                     "`%s repair ID`", c->prog->name);
     }
@@ -1257,10 +1290,10 @@ int cli_down(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
         else
             fprintf(r.out, "reverted %u migration%s on %s\n", res.applied,
                     res.applied == 1 ? "" : "s", s.redacted);
-    } else if (rc == JY_EXIT_PAUSED && r.mode != PM_JSON) {
+    } else if (rc == JY_EXIT_PAUSED) {
         cli_hint(c, "run `%s` again to continue (`%s status` shows the state)", s.rerun,
                  c->prog->name);
-    } else if (rc == JY_EXIT_FAILED && r.mode != PM_JSON) {
+    } else if (rc == JY_EXIT_FAILED) {
         cli_hint(c, "`%s status` shows the state; fix the cause and run `%s` again", c->prog->name,
                  s.rerun);
     }
@@ -1396,9 +1429,9 @@ static void status_text(const session *s, const vm_status *st)
                     *prog ? "]" : "");
         }
         if (e->last_error && *e->last_error)
-            fprintf(f, "      error: %s\n", e->last_error);
+            print_indented(f, "      error: ", e->last_error);
         if (e->pause_reason && *e->pause_reason)
-            fprintf(f, "      paused: %s\n", e->pause_reason);
+            print_indented(f, "      paused: ", e->pause_reason);
     }
     fprintf(f, "\n%zu migration%s: %zu applied, %zu pending, %zu failed, %zu paused\n", st->n,
             st->n == 1 ? "" : "s", st->napplied, st->npending, st->nfailed, st->npaused);

@@ -3,8 +3,9 @@
 # installs what is missing (apt), builds build/, copies the sample project
 # examples/ into a fresh folder, compiles it for every target dialect
 # (`joryuc check`), lists its migrations with their semantic checksums
-# (`joryu history`), then applies them to SQLite (`joryu apply`, `joryu
-# status`) once the build has those commands.
+# (`joryu history`), applies them to a SQLite file (`joryu apply`, which
+# compiles in memory and runs the step VM), prints `joryu status`, and shows
+# that a second apply has nothing to do.
 #
 #   scripts/demo.sh [--no-deps] [--keep]
 #
@@ -70,16 +71,14 @@ if implemented schema-snapshot; then
     joryu schema-snapshot --format=sql --dialect=sqlite
 fi
 
-if ! implemented apply; then
-    step "joryu apply: not in this build yet (the VM and drivers land with a later issue)"
-else
-    step "joryu apply: run them on SQLite (sqlite:///app.db, from joryu.toml)"
-    joryu apply
-    step "joryu status"
-    joryu status
-    step "applying again does nothing: every migration is recorded"
-    joryu apply
-fi
+step "joryu apply: compile in memory for SQLite and apply to app.db (sqlite:///app.db, from joryu.toml)"
+joryu apply --plain
+
+step "joryu status: every migration and where it stands"
+joryu status
+
+step "joryu apply again: nothing to do, every migration is recorded"
+joryu apply --plain
 
 (( KEEP )) && echo && echo "project kept in $PROJ"
 echo
