@@ -40,5 +40,17 @@ bool rt__rows_add(rt_rows *r, const char *const *cells, const size_t *lens);
 int rt__introspect_sqlite(rt_conn *c, ir_schema *s, jy_diags *d);
 int rt__introspect_pg(rt_conn *c, ir_schema *s, jy_diags *d);
 int rt__introspect_mysql(rt_conn *c, ir_schema *s, jy_diags *d);
+/* The same for one table (and what it owns: columns, keys, indexes,
+ * constraints); an absent table adds nothing.  table NULL reads every
+ * table (PostgreSQL, MySQL: without the schema-wide objects; SQLite: all
+ * of rt_introspect).  (guards: rt_introspect_table) */
+int rt__introspect_sqlite_table(rt_conn *c, const char *table, ir_schema *s, jy_diags *d);
+int rt__introspect_pg_tables(rt_conn *c, const char *table, ir_schema *s, jy_diags *d);
+int rt__introspect_mysql_tables(rt_conn *c, const char *table, ir_schema *s, jy_diags *d);
+/* Run a catalog query; when table is not NULL only its rows: the condition
+ * "AND <col> = <placeholder 1>" goes before the query's last ORDER BY (or
+ * at its end).  (runtime/guard.c) */
+int rt__query_for_table(rt_conn *c, const char *sql, const char *col, const char *table,
+                        rt_rows **r, jy_diags *d);
 
 #endif /* JORYU_DRIVER_INT_H */

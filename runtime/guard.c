@@ -16,73 +16,51 @@
 
 /* ------------------------------------------------------------ introspection */
 
-/* Copy table st (deeply) into s. */
-static void copy_table(ir_schema *s, const ir_table *st)
+/*
+ * Placeholder 1 spelled for the connection: $1 on PostgreSQL, ? elsewhere.
+ * The condition goes before the last top-level " ORDER BY " of sql (the
+ * catalog queries end with one), or at the end.
+ */
+int rt__query_for_table(rt_conn *c, const char *sql, const char *col, const char *table,
+                        rt_rows **r, jy_diags *d)
 {
-    ir_table *t = ir_schema_add_table(s, st->name);
-    if (!t)
-        return;
-    jy_arena *a = s->arena;
-    t->comment = st->comment ? jy_arena_strdup(a, st->comment) : NULL;
-    for (size_t j = 0; j < st->ncolumns; j++) {
-        const ir_column *sc = st->columns[j];
-        ir_column *c = ir_table_add_column(s, t, sc->name, &sc->type);
-        if (!c)
-            return;
-        c->nullable = sc->nullable;
-        c->def.kind = sc->def.kind;
-        c->def.text = sc->def.text ? jy_arena_strdup(a, sc->def.text) : NULL;
-        c->generated = sc->generated ? jy_arena_strdup(a, sc->generated) : NULL;
-        c->generated_virtual = sc->generated_virtual;
-        c->identity = sc->identity;
-        c->comment = sc->comment ? jy_arena_strdup(a, sc->comment) : NULL;
-        c->db_type = sc->db_type ? jy_arena_strdup(a, sc->db_type) : NULL;
+    if (!table)
+        return rt_query(c, sql, NULL, 0, r, d);
+    const char *cut = NULL;
+    for (const char *p = strstr(sql, " ORDER BY "); p; p = strstr(p + 1, " ORDER BY "))
+        cut = p;
+    size_t at = cut ? (size_t)(cut - sql) : strlen(sql);
+    char ph[16];
+    jy_buf b;
+    jy_buf_init(&b);
+    jy_buf_printf(&b, "%.*s AND %s = %s%s", (int)at, sql, col, rt_placeholder(c, 1, ph),
+                  sql + at);
+    if (b.failed) {
+        jy_buf_free(&b);
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.introspect", NULL,
+                      "out of memory while reading the catalog");
+        return -1;
     }
-    if (st->npk)
-        ir_table_set_pk(s, t, st->pk_name, st->pk, st->npk);
-    for (size_t j = 0; j < st->nuniques; j++)
-        ir_table_add_unique(s, t, st->uniques[j]->name, st->uniques[j]->columns,
-                            st->uniques[j]->ncolumns);
-    for (size_t j = 0; j < st->nindexes; j++) {
-        const ir_index *x = st->indexes[j];
-        ir_table_add_index(s, t, x->name, x->unique, x->columns, x->ncolumns, x->where,
-                           x->method);
-    }
-    for (size_t j = 0; j < st->nfkeys; j++) {
-        const ir_fkey *k = st->fkeys[j];
-        ir_table_add_fkey(s, t, k->name, k->columns, k->ncolumns, k->ref_table, k->ref_columns,
-                          k->nref_columns, k->on_delete, k->on_update);
-    }
-    for (size_t j = 0; j < st->nchecks; j++)
-        ir_table_add_check(s, t, st->checks[j]->name, st->checks[j]->expr);
+    const char *params[1] = {table};
+    int rc = rt_query(c, b.data, params, 1, r, d);
+    jy_buf_free(&b);
+    return rc;
 }
 
 /*
- * One table: the database's catalog is read as rt_introspect reads it (one
- * code path, so a guard sees exactly what the snapshot sees) and the table
- * is copied into s.
+ * One table, read by the same code as rt_introspect with the catalog
+ * queries restricted to it (so a guard sees exactly what the snapshot
+ * sees, at the cost of one table).  Tables already in s are not read again.
  */
 int rt_introspect_table(rt_conn *c, const char *table, ir_schema *s, jy_diags *d)
 {
-    if (ir_schema_table(s, table))
+    if (!table || ir_schema_table(s, table))
         return 0;
-    ir_schema *all = ir_schema_new(NULL);
-    if (!all) {
-        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.introspect", NULL,
-                      "out of memory while reading the catalog");
-        return -1;
+    switch (c->url.kind) {
+    case RT_DB_SQLITE: return rt__introspect_sqlite_table(c, table, s, d);
+    case RT_DB_POSTGRESQL: return rt__introspect_pg_tables(c, table, s, d);
+    default: return rt__introspect_mysql_tables(c, table, s, d);
     }
-    int rc = rt_introspect(c, all, d);
-    const ir_table *t = rc == 0 ? ir_schema_table(all, table) : NULL;
-    if (t)
-        copy_table(s, t);
-    ir_schema_free(all);
-    if (rc == 0 && jy_arena_failed(s->arena)) {
-        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.introspect", NULL,
-                      "out of memory while reading the catalog");
-        return -1;
-    }
-    return rc;
 }
 
 /* ------------------------------------------------------------ JSON */

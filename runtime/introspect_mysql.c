@@ -21,15 +21,16 @@ static int q(rt_conn *c, const char *sql, rt_rows **r, jy_diags *d)
     return rt_query(c, sql, NULL, 0, r, d);
 }
 
-static int tables_and_columns(rt_conn *c, ir_schema *s, bool maria, jy_diags *d)
+static int tables_and_columns(rt_conn *c, ir_schema *s, const char *table, bool maria,
+                              jy_diags *d)
 {
     jy_arena *a = s->arena;
     rt_rows *r = NULL;
-    if (q(c,
+    if (rt__query_for_table(c,
           "SELECT TABLE_NAME, TABLE_COMMENT FROM information_schema.TABLES "
           "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE' AND " NOT_STATE(
               "TABLE_NAME") " ORDER BY TABLE_NAME",
-          &r, d) < 0)
+          "TABLE_NAME", table, &r, d) < 0)
         return -1;
     while (rt_rows_next(r)) {
         ir_table *t = ir_schema_add_table(s, rt_rows_get(r, 0, NULL));
@@ -38,12 +39,12 @@ static int tables_and_columns(rt_conn *c, ir_schema *s, bool maria, jy_diags *d)
             t->comment = jy_arena_strdup(a, cm);
     }
     rt_rows_free(r);
-    if (q(c,
+    if (rt__query_for_table(c,
           "SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, "
           "  GENERATION_EXPRESSION, COLUMN_COMMENT "
           "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() "
           "ORDER BY TABLE_NAME, ORDINAL_POSITION",
-          &r, d) < 0)
+          "TABLE_NAME", table, &r, d) < 0)
         return -1;
     while (rt_rows_next(r)) {
         ir_table *t = ir_schema_table(s, rt_rows_get(r, 0, NULL));
@@ -78,15 +79,15 @@ static int tables_and_columns(rt_conn *c, ir_schema *s, bool maria, jy_diags *d)
     return 0;
 }
 
-static int indexes(rt_conn *c, ir_schema *s, jy_diags *d)
+static int indexes(rt_conn *c, ir_schema *s, const char *table, jy_diags *d)
 {
     jy_arena *a = s->arena;
     rt_rows *r = NULL;
-    if (q(c,
+    if (rt__query_for_table(c,
           "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, INDEX_TYPE "
           "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND " NOT_STATE(
               "TABLE_NAME") " ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
-          &r, d) < 0)
+          "TABLE_NAME", table, &r, d) < 0)
         return -1;
     for (size_t i = 0; i < r->nrows;) {
         const char *tn = rt_rows_cell(r, i, 0), *in = rt_rows_cell(r, i, 1);
@@ -116,11 +117,11 @@ static int indexes(rt_conn *c, ir_schema *s, jy_diags *d)
     return 0;
 }
 
-static int fkeys(rt_conn *c, ir_schema *s, jy_diags *d)
+static int fkeys(rt_conn *c, ir_schema *s, const char *table, jy_diags *d)
 {
     jy_arena *a = s->arena;
     rt_rows *r = NULL;
-    if (q(c,
+    if (rt__query_for_table(c,
           "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME, "
           "  k.REFERENCED_COLUMN_NAME, rc.UPDATE_RULE, rc.DELETE_RULE "
           "FROM information_schema.KEY_COLUMN_USAGE k "
@@ -129,7 +130,7 @@ static int fkeys(rt_conn *c, ir_schema *s, jy_diags *d)
           "  AND rc.CONSTRAINT_NAME = k.CONSTRAINT_NAME AND rc.TABLE_NAME = k.TABLE_NAME "
           "WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL "
           "ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION",
-          &r, d) < 0)
+          "k.TABLE_NAME", table, &r, d) < 0)
         return -1;
     for (size_t i = 0; i < r->nrows;) {
         const char *tn = rt_rows_cell(r, i, 0), *fn = rt_rows_cell(r, i, 1);
@@ -178,7 +179,7 @@ static bool is_json_valid_of(const char *expr, const char *col)
     return yes;
 }
 
-static int checks(rt_conn *c, ir_schema *s, bool maria, jy_diags *d)
+static int checks(rt_conn *c, ir_schema *s, const char *table, bool maria, jy_diags *d)
 {
     rt_rows *r = NULL;
     const char *sql =
@@ -192,7 +193,7 @@ static int checks(rt_conn *c, ir_schema *s, bool maria, jy_diags *d)
                 "  AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME "
                 "WHERE tc.CONSTRAINT_SCHEMA = DATABASE() AND tc.CONSTRAINT_TYPE = 'CHECK' "
                 "ORDER BY 1, 2";
-    if (q(c, sql, &r, d) < 0)
+    if (rt__query_for_table(c, sql, maria ? "cc.TABLE_NAME" : "tc.TABLE_NAME", table, &r, d) < 0)
         return -1;
     while (rt_rows_next(r)) {
         ir_table *t = ir_schema_table(s, rt_rows_get(r, 0, NULL));
@@ -235,11 +236,23 @@ static int objects(rt_conn *c, ir_schema *s, jy_diags *d)
     return 0;
 }
 
-int rt__introspect_mysql(rt_conn *c, ir_schema *s, jy_diags *d)
+int rt__introspect_mysql_tables(rt_conn *c, const char *table, ir_schema *s, jy_diags *d)
 {
     bool maria = c->dialect == IR_D_MARIADB;
-    if (tables_and_columns(c, s, maria, d) < 0 || indexes(c, s, d) < 0 || fkeys(c, s, d) < 0 ||
-        checks(c, s, maria, d) < 0 || objects(c, s, d) < 0)
+    if (tables_and_columns(c, s, table, maria, d) < 0 || indexes(c, s, table, d) < 0 ||
+        fkeys(c, s, table, d) < 0 || checks(c, s, table, maria, d) < 0)
+        return -1;
+    if (jy_arena_failed(s->arena)) {
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.introspect", NULL,
+                      "out of memory while reading the catalog of %s", c->url.redacted);
+        return -1;
+    }
+    return 0;
+}
+
+int rt__introspect_mysql(rt_conn *c, ir_schema *s, jy_diags *d)
+{
+    if (rt__introspect_mysql_tables(c, NULL, s, d) < 0 || objects(c, s, d) < 0)
         return -1;
     if (jy_arena_failed(s->arena)) {
         jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.introspect", NULL,

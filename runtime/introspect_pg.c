@@ -23,15 +23,15 @@ static int q(rt_conn *c, const char *sql, rt_rows **r, jy_diags *d)
     return rt_query(c, sql, NULL, 0, r, d);
 }
 
-static int tables_and_columns(rt_conn *c, ir_schema *s, jy_diags *d)
+static int tables_and_columns(rt_conn *c, ir_schema *s, const char *table, jy_diags *d)
 {
     jy_arena *a = s->arena;
     rt_rows *r = NULL;
-    if (q(c,
+    if (rt__query_for_table(c,
           "SELECT c.relname, obj_description(c.oid, 'pg_class') FROM pg_class c "
           "JOIN pg_namespace n ON n.oid = c.relnamespace "
           "WHERE " IN_SCHEMA " AND c.relkind IN ('r', 'p') AND " NOT_STATE " ORDER BY 1",
-          &r, d) < 0)
+          "c.relname", table, &r, d) < 0)
         return -1;
     while (rt_rows_next(r)) {
         ir_table *t = ir_schema_add_table(s, rt_rows_get(r, 0, NULL));
@@ -39,7 +39,7 @@ static int tables_and_columns(rt_conn *c, ir_schema *s, jy_diags *d)
             t->comment = jy_arena_strdup(a, rt_rows_get(r, 1, NULL));
     }
     rt_rows_free(r);
-    if (q(c,
+    if (rt__query_for_table(c,
           "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
           "  pg_get_expr(ad.adbin, ad.adrelid), a.attidentity, a.attgenerated, "
           "  col_description(c.oid, a.attnum), t.typtype, t.typname, et.typtype, et.typname "
@@ -50,7 +50,7 @@ static int tables_and_columns(rt_conn *c, ir_schema *s, jy_diags *d)
           "LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum "
           "WHERE " IN_SCHEMA " AND c.relkind IN ('r', 'p') AND " NOT_STATE
           " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY c.relname, a.attnum",
-          &r, d) < 0)
+          "c.relname", table, &r, d) < 0)
         return -1;
     while (rt_rows_next(r)) {
         ir_table *t = ir_schema_table(s, rt_rows_get(r, 0, NULL));
@@ -105,11 +105,11 @@ static int tables_and_columns(rt_conn *c, ir_schema *s, jy_diags *d)
     return 0;
 }
 
-static int constraints(rt_conn *c, ir_schema *s, jy_diags *d)
+static int constraints(rt_conn *c, ir_schema *s, const char *table, jy_diags *d)
 {
     jy_arena *a = s->arena;
     rt_rows *r = NULL, *k = NULL;
-    if (q(c,
+    if (rt__query_for_table(c,
           "SELECT con.oid, con.conname, con.contype, c.relname, fc.relname, con.confupdtype, "
           "  con.confdeltype, pg_get_expr(con.conbin, con.conrelid) "
           "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid "
@@ -117,9 +117,9 @@ static int constraints(rt_conn *c, ir_schema *s, jy_diags *d)
           "LEFT JOIN pg_class fc ON fc.oid = con.confrelid "
           "WHERE " IN_SCHEMA " AND " NOT_STATE " AND con.contype IN ('p', 'u', 'f', 'c') "
           "ORDER BY c.relname, con.conname",
-          &r, d) < 0)
+          "c.relname", table, &r, d) < 0)
         return -1;
-    if (q(c,
+    if (rt__query_for_table(c,
           "SELECT con.oid, k.o, a.attname, fa.attname "
           "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid "
           "JOIN pg_namespace n ON n.oid = c.relnamespace "
@@ -128,7 +128,7 @@ static int constraints(rt_conn *c, ir_schema *s, jy_diags *d)
           "LEFT JOIN pg_attribute fa ON fa.attrelid = con.confrelid AND fa.attnum = con.confkey[k.o] "
           "WHERE " IN_SCHEMA " AND " NOT_STATE " AND con.contype IN ('p', 'u', 'f') "
           "ORDER BY con.oid, k.o",
-          &k, d) < 0) {
+          "c.relname", table, &k, d) < 0) {
         rt_rows_free(r);
         return -1;
     }
@@ -171,7 +171,7 @@ static int constraints(rt_conn *c, ir_schema *s, jy_diags *d)
     return 0;
 }
 
-static int indexes(rt_conn *c, ir_schema *s, jy_diags *d)
+static int indexes(rt_conn *c, ir_schema *s, const char *table, jy_diags *d)
 {
     jy_arena *a = s->arena;
     rt_rows *r = NULL, *k = NULL;
@@ -190,7 +190,7 @@ static int indexes(rt_conn *c, ir_schema *s, jy_diags *d)
                   "  (SELECT amname FROM pg_am WHERE oid = ic.relam), "
                   "  pg_get_expr(i.indpred, i.indrelid) %s ORDER BY ic.relname",
                   from);
-    int rc = b.failed ? -1 : q(c, b.data, &r, d);
+    int rc = b.failed ? -1 : rt__query_for_table(c, b.data, "c.relname", table, &r, d);
     jy_buf_reset(&b);
     jy_buf_printf(&b,
                   "SELECT i.indexrelid, k.o, CASE WHEN k.n <> 0 THEN a.attname "
@@ -204,7 +204,7 @@ static int indexes(rt_conn *c, ir_schema *s, jy_diags *d)
                   "LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n "
                   "WHERE " IN_SCHEMA " AND " NOT_STATE " AND k.o <= i.indnkeyatts ");
     if (rc == 0)
-        rc = b.failed ? -1 : q(c, b.data, &k, d);
+        rc = b.failed ? -1 : rt__query_for_table(c, b.data, "c.relname", table, &k, d);
     jy_buf_free(&b);
     if (rc < 0) {
         rt_rows_free(r);
@@ -293,10 +293,22 @@ static int objects(rt_conn *c, ir_schema *s, jy_diags *d)
     return 0;
 }
 
+int rt__introspect_pg_tables(rt_conn *c, const char *table, ir_schema *s, jy_diags *d)
+{
+    if (tables_and_columns(c, s, table, d) < 0 || constraints(c, s, table, d) < 0 ||
+        indexes(c, s, table, d) < 0)
+        return -1;
+    if (jy_arena_failed(s->arena)) {
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.introspect", NULL,
+                      "out of memory while reading the catalog of %s", c->url.redacted);
+        return -1;
+    }
+    return 0;
+}
+
 int rt__introspect_pg(rt_conn *c, ir_schema *s, jy_diags *d)
 {
-    if (tables_and_columns(c, s, d) < 0 || constraints(c, s, d) < 0 || indexes(c, s, d) < 0 ||
-        objects(c, s, d) < 0)
+    if (rt__introspect_pg_tables(c, NULL, s, d) < 0 || objects(c, s, d) < 0)
         return -1;
     if (jy_arena_failed(s->arena)) {
         jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.introspect", NULL,

@@ -548,3 +548,49 @@ int rt__introspect_sqlite(rt_conn *c, ir_schema *s, jy_diags *d)
     }
     return rc;
 }
+
+int rt__introspect_sqlite_table(rt_conn *c, const char *table, ir_schema *s, jy_diags *d)
+{
+    if (!table)
+        return rt__introspect_sqlite(c, s, d);
+    if (is_state_table(table) || ir_schema_table(s, table))
+        return 0;
+    const char *p1[] = {table};
+    rt_rows *r = NULL;
+    if (rt_query(c, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?", p1, 1, &r,
+                 d) < 0)
+        return -1;
+    int rc = 0;
+    if (rt_rows_next(r)) {
+        const char *sql = rt_rows_get(r, 0, NULL);
+        if (!sql || strncasecmp(sql, "CREATE VIRTUAL", 14) != 0)
+            rc = one_table(c, s, table, sql, d);
+    }
+    rt_rows_free(r);
+    /* foreign keys written without columns reference the primary key of
+     * the other table: read just that */
+    ir_table *t = rc == 0 ? ir_schema_table(s, table) : NULL;
+    for (size_t j = 0; t && rc == 0 && j < t->nfkeys; j++) {
+        ir_fkey *f = t->fkeys[j];
+        if (f->nref_columns)
+            continue;
+        const char *p2[] = {f->ref_table};
+        if (rt_query(c, "SELECT name FROM pragma_table_info(?) WHERE pk > 0 ORDER BY pk", p2, 1,
+                     &r, d) < 0)
+            return -1;
+        const char **cols = jy_arena_calloc(s->arena, r->nrows + 1, sizeof *cols);
+        for (size_t k = 0; cols && k < r->nrows; k++)
+            cols[k] = jy_arena_strdup(s->arena, rt_rows_cell(r, k, 0));
+        if (cols) {
+            f->ref_columns = cols;
+            f->nref_columns = r->nrows;
+        }
+        rt_rows_free(r);
+    }
+    if (rc == 0 && jy_arena_failed(s->arena)) {
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.introspect", NULL,
+                      "out of memory while reading the catalog of %s", c->url.redacted);
+        return -1;
+    }
+    return rc;
+}

@@ -249,6 +249,22 @@ static void history(int which)
             if (bp->migs[i].up.steps[k].guard)
                 seen[bp->migs[i].up.steps[k].op->kind] = true;
     }
+    /* rt_introspect_table reads each table as rt_introspect does */
+    ir_schema *full = ir_schema_new(NULL), *each = ir_schema_new(NULL);
+    assert_int_equal(rt_introspect(x.c, full, &d), 0);
+    assert_true(full->ntables >= 5);
+    for (size_t i = 0; i < full->ntables; i++)
+        assert_int_equal(rt_introspect_table(x.c, full->tables[i]->name, each, &d), 0);
+    assert_int_equal(rt_introspect_table(x.c, "no_such_table", each, &d), 0);
+    full->nobjects = 0; /* schema-wide objects are not a table's */
+    full->nenums = 0;
+    jy_buf diff;
+    jy_buf_init(&diff);
+    if (!ir_schema_equal(full, each, x.d, &diff))
+        fail_msg("rt_introspect_table differs from rt_introspect:\n%s", diff.data);
+    jy_buf_free(&diff);
+    ir_schema_free(full);
+    ir_schema_free(each);
     for (size_t i = bp->n; i-- > 0;) {
         if (bp->migs[i].down.irreversible)
             break;
