@@ -25,6 +25,9 @@ int cc_ops(cli_ctx *c, const cli_args *a);
 int cc_sql(cli_ctx *c, const cli_args *a);
 int cc_snapshot(cli_ctx *c, const cli_args *a);
 int cc_build(cli_ctx *c, const cli_args *a), cc_dis(cli_ctx *c, const cli_args *a); /* cmd_build.c */
+/* verify (cmd_verify.c) */
+extern const cli_flag cc_verify_flags[];
+int cc_verify(cli_ctx *c, const cli_args *a);
 
 #define CC_CHECK_CMD                                                                             \
     {"check", "[DIR|FILE...]", 0, CLI_MANY,                                                      \
@@ -63,5 +66,22 @@ int cmd_down(cli_ctx *c, const cli_args *a);
 int cmd_mark(cli_ctx *c, const cli_args *a);
 int cmd_repair(cli_ctx *c, const cli_args *a);
 int cmd_heads(cli_ctx *c, const cli_args *a);
+
+#define CC_VERIFY_CMD                                                                            \
+    {"verify", "[DIR]", 0, 1, "find conflicts between concurrent migrations; checksum gates",    \
+     "Which migrations are concurrent (docs/SPEC.md, \"Verify\"):\n"                             \
+     "  --db URL    the migrations not applied in that database against the applied ones\n"   \
+     "              later in apply order (with --pending-pairs also against each other);\n"  \
+     "              an applied migration whose file changed is an error (`joryu repair ID`\n" \
+     "              records the new checksum)\n"                                              \
+     "  --base REF  the migrations added on this branch since `git merge-base HEAD REF`\n"     \
+     "              against those added on REF since then; editing or removing a migration\n"  \
+     "              of the merge base is an error\n"                                            \
+     "  neither     the default database (JORYU_DATABASE_URL, [database] url) when there is\n" \
+     "              one, else [verify] base of joryu.toml\n"                                   \
+     "Pairs that depends_on orders are never concurrent.  DIR is the migrations folder\n"      \
+     "(default: joryu.toml's).  Exit 4 on any conflict or checksum error, 1 when verify\n"      \
+     "cannot run (no git, unknown ref, compile errors), 0 otherwise.",                          \
+     cc_verify_flags, cc_verify, NULL}
 
 #endif /* JORYU_COMPILE_CMDS_H */

@@ -466,13 +466,6 @@ static const cli_flag snapshot_flags[] = {
     {NULL, CLI_BOOL, NULL, NULL},
 };
 
-static const cli_flag verify_flags[] = {
-    CLI_FLAG_DB,
-    {"base", CLI_STR, "REF", "compare migrations added on each side since the git merge base REF"},
-    {"json", CLI_BOOL, NULL, CLI_FLAG_JSON_HELP},
-    {NULL, CLI_BOOL, NULL, NULL},
-};
-
 static const cli_flag test_flags[] = {
     {"unit", CLI_BOOL, NULL, "apply to in-memory SQLite twice (default)"},
     {"integration", CLI_BOOL, NULL, "apply to the databases named by URL"},
@@ -527,8 +520,7 @@ static const cli_cmd joryu_cmds[] = {
      "reads the live database's catalog.  Both print the same normalized JSON\n"
      "(--format=json, default) or CREATE statements (--format=sql).",
      snapshot_flags, cc_snapshot, NULL},
-    {"verify", "[DIR]", 0, 1, "find conflicts between concurrent migrations", NULL, verify_flags,
-     NULL, "It arrives with the conflict analysis; `joryu check` compiles meanwhile."},
+    CC_VERIFY_CMD,
     {"repair", "ID", 1, 1, CLI_REPAIR_SUMMARY, CLI_REPAIR_HELP PROJECT_NOTE, cli_repair_flags,
      cmd_repair, NULL},
     {"mark", "ID[.STEP]", 1, 1, CLI_MARK_SUMMARY, CLI_MARK_HELP PROJECT_NOTE, cli_mark_flags,

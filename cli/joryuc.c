@@ -10,13 +10,6 @@ static const cli_flag build_flags[] = {
     {NULL, CLI_BOOL, NULL, NULL},
 };
 
-static const cli_flag verify_flags[] = {
-    {"base", CLI_STR, "REF", "compare migrations added on each side since the git merge base REF"},
-    CLI_FLAG_DB,
-    {"json", CLI_BOOL, NULL, CLI_FLAG_JSON_HELP},
-    {NULL, CLI_BOOL, NULL, NULL},
-};
-
 static const cli_cmd joryuc_cmds[] = {
     CC_CHECK_CMD,
     {"build", "[DIR]", 0, 1, "compile the migrations folder into one bundle (.jyb)",
@@ -27,8 +20,7 @@ static const cli_cmd joryuc_cmds[] = {
      "not at all.  Exit 1 on a compile error (nothing written), 6 on a type a target\n"
      "does not support.  docs/BUNDLE.md specifies the format.",
      build_flags, cc_build, NULL},
-    {"verify", "[DIR]", 0, 1, "find conflicts between concurrent migrations", NULL, verify_flags,
-     NULL, "Verify arrives with the conflict analysis; `joryuc check` compiles meanwhile."},
+    CC_VERIFY_CMD,
     CC_DUMP_CMD,
     {"dis", "BUNDLE", 1, 1, "disassemble a bundle",
      "Prints the bundle's header, its migrations, then per dialect every migration in\n"
