@@ -327,6 +327,11 @@ static void test_dialect_missing(void **state)
     vt_build_free(&x);
 }
 
+static void test_kill_matrix(void **state)
+{
+    vt_case_kill_matrix(*state, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -344,6 +349,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_continue_past_failed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ask_skip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dialect_missing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kill_matrix, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

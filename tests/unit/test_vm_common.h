@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "backends.h"
@@ -669,6 +671,84 @@ static void vt_case_down(vt_env *e)
     vt_assert_mig(c, ID4, "applied");
     jy_diags_free(&dg);
     rt_close(c);
+    vt_build_free(&x);
+    vt_rm_mig(e, ID4);
+}
+
+/* The crash matrix in small: for every kill point N (vm.h, kill_at) a fresh
+ * database, an apply killed with SIGKILL at point N, then a plain apply:
+ * everything applied, every backfilled value right, no batch twice, every
+ * step recorded done.  Returns after the first N the run no longer reaches. */
+static void vt_case_kill_matrix(vt_env *e, uint32_t every)
+{
+    vt_backfill_history(e);
+    vt_mig(e, ID4, NULL,
+           "    op.add_column(\"items\", \"k1\", t.String(20))\n"
+           "    with op.batch(\"items\") as b:\n"
+           "        b.alter_column(\"name\", type=t.String(80))\n"
+           "    op.create_index(\"idx_items_k1\", \"items\", [\"k1\"])\n");
+    vt_build x;
+    vt_compile(e, e->want, &x);
+    uint32_t kills = 0;
+    for (uint32_t n = 1;; n += every) {
+        vt_fresh_db(e);
+        vm_apply_opts o;
+        vt_events ev;
+        vt_opts(&o, &ev);
+        o.target = ID1;
+        assert_int_equal(vt_apply(e, x.b, &o), 0);
+        vt_insert_rows(e, 30); /* ids 3..90: 13 batches of 7 keys */
+        fflush(stdout);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            jy_diags d;
+            jy_diags_init(&d);
+            rt_conn *c = rt_connect(e->url, &d);
+            if (!c)
+                _exit(90);
+            char sql[128];
+            if (e->pg_schema)
+                snprintf(sql, sizeof sql, "SET search_path TO %s", e->pg_schema);
+            else if (e->my_db)
+                snprintf(sql, sizeof sql, "USE %s", e->my_db);
+            if ((e->pg_schema || e->my_db) && rt_exec(c, sql, &d))
+                _exit(91);
+            vm_apply_opts ko;
+            memset(&ko, 0, sizeof ko);
+            ko.lock_timeout = 10;
+            ko.kill_at = n;
+            vm_result r;
+            int rc = vm_apply(c, x.b, &ko, &r, &d);
+            _exit(rc ? 92 : r.exit_code);
+        }
+        int ws = 0;
+        assert_int_equal(waitpid(pid, &ws, 0), pid);
+        bool killed = WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL;
+        if (!killed) {
+            if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
+                print_message("kill point %u: the apply ended with status %d\n", n, ws);
+            assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+        }
+        vt_opts(&o, &ev);
+        int code = vt_apply(e, x.b, &o);
+        if (code != 0)
+            print_message("kill point %u: resume exited %d\n", n, code);
+        assert_int_equal(code, 0);
+        vt_check_backfill(e, 30);
+        rt_conn *c = vt_connect(e);
+        assert_int_equal(vt_long(c, "SELECT COUNT(*) FROM joryu_migrations WHERE status = 'applied'"), 4);
+        assert_int_equal(vt_long(c, "SELECT COUNT(*) FROM joryu_migration_steps WHERE status <> 'done'"), 0);
+        assert_int_equal(vt_long(c, "SELECT COUNT(*) FROM joryu_migration_steps"), 4 + 2 + 3);
+        assert_true(vt_column_exists(c, "items", "after_fill"));
+        assert_true(vt_column_exists(c, "items", "k1"));
+        assert_int_equal(vt_long(c, "SELECT COUNT(*) FROM items WHERE name LIKE 'n%'"), 30);
+        rt_close(c);
+        if (!killed)
+            break;
+        kills++;
+    }
+    assert_true(kills >= 30 / every);
     vt_build_free(&x);
     vt_rm_mig(e, ID4);
 }

@@ -50,6 +50,11 @@ static void test_checksum_repair(void **state) { vt_case_checksum_repair(*state)
 static void test_backfill_pause(void **state) { vt_case_backfill_pause(*state); }
 static void test_down(void **state) { vt_case_down(*state); }
 
+static void test_kill_matrix(void **state)
+{
+    vt_case_kill_matrix(*state, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -61,6 +66,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_checksum_repair, setup, teardown),
         cmocka_unit_test_setup_teardown(test_backfill_pause, setup, teardown),
         cmocka_unit_test_setup_teardown(test_down, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kill_matrix, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
