@@ -530,27 +530,26 @@ static vx_status run_migration(vx_run *run, const plan_item *pi)
 
 /* ------------------------------------------------------------ planning */
 
-/* The index in plan of the migration with this id, or -1. */
-static long plan_index(const plan_item *plan, size_t n, const char *id)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(plan[i].m->id, id) == 0)
-            return (long)i;
-    return -1;
-}
-
 /* Block every migration that depends (transitively) on a held or failed
- * one.  The plan is in topological order, so one pass suffices. */
-static void block_dependents(plan_item *plan, size_t n, const bool *bad)
+ * one.  The plan is in topological order, so one pass suffices; pos maps a
+ * migration (index in b->migs) to its plan position (or SIZE_MAX). */
+static void block_dependents(const vm_bundle *b, plan_item *plan, size_t n, const bool *bad,
+                             const size_t *pos)
 {
+    bool any = false;
+    for (size_t i = 0; i < n && !any; i++)
+        any = bad[i];
+    if (!any)
+        return;
     bool *blocked = calloc(n ? n : 1, sizeof *blocked);
     if (!blocked)
         return;
     for (size_t i = 0; i < n; i++) {
         blocked[i] = bad[i];
-        for (uint32_t j = 0; j < plan[i].m->ndepends && !blocked[i]; j++) {
-            long x = plan_index(plan, i, plan[i].m->depends_on[j]);
-            if (x >= 0 && blocked[x])
+        for (uint32_t j = 0; plan[i].m && j < plan[i].m->ndepends && !blocked[i]; j++) {
+            const vm_migration *dm = vx_find(b, plan[i].m->depends_on[j]);
+            size_t x = dm ? pos[dm - b->migs] : SIZE_MAX;
+            if (x < i && blocked[x])
                 blocked[i] = true;
         }
         if (blocked[i] && !bad[i] && plan[i].kind != PL_NONE)
@@ -632,12 +631,19 @@ static int apply_run(vx_run *run, const vm_apply_opts *o, rt_state *st)
     }
     plan_item *plan = calloc(n ? n : 1, sizeof *plan);
     bool *bad = calloc(n ? n : 1, sizeof *bad);
-    if (!plan || !bad) {
+    size_t *pos = malloc((b->nmigs ? b->nmigs : 1) * sizeof *pos);
+    if (!plan || !bad || !pos) {
         free(plan);
         free(bad);
+        free(pos);
         jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "vm.out-of-memory", NULL, "out of memory");
         return -1;
     }
+    for (size_t i = 0; i < b->nmigs; i++)
+        pos[i] = SIZE_MAX;
+    for (size_t i = 0; i < n; i++)
+        if (order[i] < b->nmigs)
+            pos[order[i]] = i;
     /* 1. the checksum gate (every applied migration the bundle knows) */
     size_t mismatches = 0;
     for (size_t i = 0; i < n; i++) {
@@ -718,7 +724,7 @@ static int apply_run(vx_run *run, const vm_apply_opts *o, rt_state *st)
     for (size_t i = 0; i < st->n; i++) {
         const rt_mig_row *row = &st->migs[i];
         if ((row->status == RT_MS_FAILED || row->status == RT_MS_PAUSED) &&
-            plan_index(plan, 0, row->id) < 0 && !vx_find(b, row->id)) {
+            !vx_find(b, row->id)) {
             jy_diag *g = jy_diag_where(d, JY_SEV_ERROR,
                                        row->status == RT_MS_FAILED ? JY_EXIT_FAILED : JY_EXIT_PAUSED,
                                        "vm.halted", row->id,
@@ -762,7 +768,7 @@ static int apply_run(vx_run *run, const vm_apply_opts *o, rt_state *st)
             goto out;
         }
     }
-    block_dependents(plan, n, bad);
+    block_dependents(b, plan, n, bad, pos);
     /* 3. run */
     size_t todo = 0;
     for (size_t i = 0; i < n; i++)
@@ -789,7 +795,7 @@ static int apply_run(vx_run *run, const vm_apply_opts *o, rt_state *st)
             if (!cpf)
                 break;
             bad[i] = true;
-            block_dependents(plan, n, bad);
+            block_dependents(b, plan, n, bad, pos);
         }
     }
     if (!run->dry && vx_grp_commit(run)) {
@@ -804,6 +810,7 @@ static int apply_run(vx_run *run, const vm_apply_opts *o, rt_state *st)
 out:
     free(plan);
     free(bad);
+    free(pos);
     return rc;
 }
 
