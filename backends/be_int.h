@@ -81,10 +81,12 @@ bool be_lite_direct(const ir_op *op, const ir_schema *before, const ir_schema *a
 /* guard.c: the ensure guard of a step as JSON (docs/SPEC.md "Guards"),
  * in o->a.  ops[0..n) are the step's ops (one, or an op.batch block),
  * pre[i] / post[i] the schemas around ops[i]; inverse: the guard of the
- * synthesized downgrade step that undoes ops[0].  NULL when the step has
- * no guard (execute, backfill, bulk_insert, declare_schema_change). */
+ * synthesized downgrade step that undoes ops[0]; outside_tx: the step runs
+ * outside a transaction (SQLite may then reconcile by a table rebuild).
+ * NULL when the step has no guard (execute, backfill, bulk_insert,
+ * declare_schema_change). */
 const char *be_guard_json(be_out *o, ir_op *const *ops, const ir_schema *const *pre,
-                          const ir_schema *const *post, size_t n, bool inverse);
+                          const ir_schema *const *post, size_t n, bool inverse, bool outside_tx);
 /* The op's target for status lines: "users.email", "idx_users_email", "". */
 const char *be_step_summary(be_out *o, const ir_op *op);
 

@@ -1096,7 +1096,8 @@ static int emit_ops(emitter *e, ir_replayer *r, const ir_migration *m, ir_op **o
                     finish_step(&o, st);
                     st->summary = be_step_summary(&o, ops[k]);
                     if (e->guards)
-                        st->guard = be_guard_json(&o, ops + k, &pre, &post, 1, false);
+                        st->guard = be_guard_json(&o, ops + k, &pre, &post, 1, false,
+                                                  st->no_transaction);
                 }
             }
         }
@@ -1116,7 +1117,7 @@ static int emit_ops(emitter *e, ir_replayer *r, const ir_migration *m, ir_op **o
                 q++;
             }
             if (bops && bpre && bpost && q == nmid)
-                block_guard = be_guard_json(&o, bops, bpre, bpost, q, false);
+                block_guard = be_guard_json(&o, bops, bpre, bpost, q, false, need_rebuild || o.no_tx);
             free(bops);
             free(bpre);
             free(bpost);
@@ -1211,7 +1212,7 @@ static int synthesize_down(emitter *e, const ir_migration *m, ir_schema **before
         st->summary = be_step_summary(&o, op);
         if (e->guards) {
             const ir_schema *pre = before_of[k], *post = after_of[k];
-            st->guard = be_guard_json(&o, m->ops + k, &pre, &post, 1, true);
+            st->guard = be_guard_json(&o, m->ops + k, &pre, &post, 1, true, st->no_transaction);
         }
     }
     if (o.failed)

@@ -151,9 +151,12 @@ static json_t *stmts_json(be_out *g)
     return a;
 }
 
-/* SQLite: rebuild table t of schema s as the model has it. */
+/* SQLite: rebuild table t of schema s as the model has it (only where the
+ * step runs outside a transaction, which g->no_tx says on entry). */
 static void lite_rebuild_as_model(be_out *g, const ir_schema *s, const ir_table *t)
 {
+    if (!g->no_tx)
+        return;
     const char **map = jy_arena_calloc(g->a, t->ncolumns + 1, sizeof *map);
     if (!map)
         return;
@@ -202,7 +205,6 @@ static void reconcile_named(be_out *g, const ir_schema *s, const ir_table *t, co
     if (x) {
         be_drop_index(g, t, name);
         be_create_index(g, t, x, false);
-        g->no_tx = false;
         return;
     }
     const char *kind = ir_table_constraint_kind(t, name);
@@ -284,6 +286,9 @@ static json_t *make_check(be_out *g, const spec *sp, const ir_schema *want_s,
                 return NULL;
             }
             json_object_set_new(c, "want", tj);
+            json_object_set_new(c, "reconcile_why",
+                                json_string("a table is never reconciled; change it "
+                                            "with explicit ops"));
         }
         return c;
     }
@@ -325,7 +330,12 @@ static json_t *make_check(be_out *g, const spec *sp, const ir_schema *want_s,
                 reconcile_column(g, s, t, col);
         } else
             reconcile_named(g, s, t, sp->name);
-        json_object_set_new(c, "reconcile", stmts_json(g));
+        json_t *rec = stmts_json(g);
+        if (!json_array_size(rec) && g->d == IR_D_SQLITE)
+            json_object_set_new(c, "reconcile_why",
+                                json_string("SQLite changes a column or a constraint only by a "
+                                            "table rebuild, which runs in an op.batch block"));
+        json_object_set_new(c, "reconcile", rec);
     }
     json_decref(key);
     json_decref(tj);
@@ -539,11 +549,14 @@ static bool object_in(const ir_schema *s, kind k, const char *table, const char 
 }
 
 const char *be_guard_json(be_out *o, ir_op *const *ops, const ir_schema *const *pre,
-                          const ir_schema *const *post, size_t n, bool inverse)
+                          const ir_schema *const *post, size_t n, bool inverse, bool outside_tx)
 {
     if (!n)
         return NULL;
     be_out g = {.a = o->a, .d = o->d, .diags = o->diags, .m = o->m, .op = ops[0]};
+    /* a SQLite rebuild opens its own transaction with foreign keys off:
+     * only a step that runs outside one may reconcile that way */
+    g.no_tx = outside_tx;
     json_t *checks = json_array();
     json_t *tables = json_array();
     bool ok = true;

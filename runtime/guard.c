@@ -317,7 +317,8 @@ static json_t *live_table(live *L, const char *name, const ir_table **t)
  * (DIFF also appends its reconcile statements to rec when it has some;
  * *can_reconcile false when it has none).
  */
-static state eval_check(live *L, json_t *ck, jy_buf *msg, json_t *rec, bool *can_reconcile)
+static state eval_check(live *L, json_t *ck, jy_buf *msg, json_t *rec, bool *can_reconcile,
+                        jy_buf *why)
 {
     const char *expect = jget(ck, "expect"), *kind = jget(ck, "kind");
     const char *table = jget(ck, "table"), *name = jget(ck, "name");
@@ -378,6 +379,8 @@ static state eval_check(live *L, json_t *ck, jy_buf *msg, json_t *rec, bool *can
             jy_buf_printf(msg, "); the migration %s%s", op[0] == 'd' ? "restores" : "creates",
                           " it");
             *can_reconcile = false;
+            if (jget(ck, "reconcile_why") && !why->len)
+                jy_buf_puts(why, jget(ck, "reconcile_why"));
             st = ST_DIFF;
         }
         json_decref(tj);
@@ -398,8 +401,8 @@ static state eval_check(live *L, json_t *ck, jy_buf *msg, json_t *rec, bool *can
     const char *what = !strcmp(kind, "column") ? "" : !strcmp(kind, "index") ? "index " : "constraint ";
     if (!cur) {
         if (shape && !json_is_true(json_object_get(ck, "missing_ok"))) {
-            jy_buf_printf(msg, "%s%s.%s does not exist in the database; the migration %s %s",
-                          what, table, name ? name : "?", verb, "it (it changes an existing column)");
+            jy_buf_printf(msg, "%s%s.%s does not exist in the database; op.%s changes an "
+                          "existing column", what, table, name ? name : "?", op);
             st = ST_BAD;
         } else
             st = absent ? ST_DONE : ST_TODO;
@@ -430,8 +433,11 @@ static state eval_check(live *L, json_t *ck, jy_buf *msg, json_t *rec, bool *can
         json_t *r = json_object_get(ck, "reconcile");
         if (json_array_size(r))
             json_array_extend(rec, r);
-        else
+        else {
             *can_reconcile = false;
+            if (jget(ck, "reconcile_why") && !why->len)
+                jy_buf_puts(why, jget(ck, "reconcile_why"));
+        }
     }
     json_decref(tj);
     return st;
@@ -492,7 +498,8 @@ int rt_guard_eval(rt_conn *c, const char *guard_json, rt_guard_result *r, jy_dia
     /* ndone counts the checks done that say the step ran; an alter_column
      * already in its desired state ("shape") says nothing about that */
     size_t ndone = 0, nneutral = 0, ntodo = 0, ndiff = 0, nbad = 0, n = json_array_size(checks);
-    jy_buf msg, done_txt, todo_txt;
+    jy_buf msg, done_txt, todo_txt, why;
+    jy_buf_init(&why);
     jy_buf_init(&msg);
     jy_buf_init(&done_txt);
     jy_buf_init(&todo_txt);
@@ -501,7 +508,7 @@ int rt_guard_eval(rt_conn *c, const char *guard_json, rt_guard_result *r, jy_dia
     json_array_foreach(checks, i, v) {
         jy_buf one;
         jy_buf_init(&one);
-        state st = eval_check(&L, v, &one, rec, &can_reconcile);
+        state st = eval_check(&L, v, &one, rec, &can_reconcile, &why);
         const char *opn = jget(v, "op") ? jget(v, "op") : "?";
         const char *tn = jget(v, "table") ? jget(v, "table") : "?";
         const char *on = jget(v, "name") ? jget(v, "name") : "";
@@ -563,14 +570,18 @@ int rt_guard_eval(rt_conn *c, const char *guard_json, rt_guard_result *r, jy_dia
             out = RT_GUARD_RECONCILE;
         } else {
             out = RT_GUARD_DRIFT;
-            if (!strcmp(onm, "alter"))
-                jy_buf_puts(&b, partial ? " (on_mismatch=\"alter\" cannot finish a partly "
-                                          "applied block)"
-                                        : " (on_mismatch=\"alter\" cannot reconcile this)");
+            if (!strcmp(onm, "alter")) {
+                if (partial)
+                    jy_buf_puts(&b, " (on_mismatch=\"alter\" cannot finish a partly applied block)");
+                else
+                    jy_buf_printf(&b, " (on_mismatch=\"alter\" cannot reconcile this%s%s)",
+                                  why.len ? ": " : "", why.len ? why.data : "");
+            }
         }
         detail = jy_buf_take(&b);
     }
     jy_buf_free(&msg);
+    jy_buf_free(&why);
     jy_buf_free(&done_txt);
     jy_buf_free(&todo_txt);
     r->outcome = out;

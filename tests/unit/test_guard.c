@@ -361,6 +361,8 @@ static void expect(db *x, const be_step *st, rt_guard_outcome want, const char *
     char what[128];
     snprintf(what, sizeof what, "%s: op.%s", ir_dialect_name(x->d), st->op->info->name);
     EXPECT_OUTCOME(o, want, what, detail);
+    if (o == RT_GUARD_DRIFT || o == RT_GUARD_SKIP_DRIFT)
+        print_message("%s: %s: %s\n", what, outcome_name(o), detail);
     if (has1 && !strstr(detail, has1))
         fail_msg("%s: detail \"%s\" lacks \"%s\"", what, detail, has1);
     if (has2 && !strstr(detail, has2))
@@ -441,9 +443,38 @@ static void scenario_add_column(db *x)
         must_exec(x, pick(x, "ALTER TABLE users ADD COLUMN phone VARCHAR(20) DEFAULT 'x'",
                           "ALTER TABLE users ADD COLUMN phone VARCHAR(20) DEFAULT 'x'",
                           "ALTER TABLE users ADD COLUMN phone INTEGER DEFAULT 7"));
-        reconcile(x, step(&g, 1));
+        if (x->which == DB_SQLITE) /* a rebuild needs the step outside a transaction */
+            expect(x, step(&g, 1), RT_GUARD_DRIFT, "cannot reconcile this: SQLite changes a column",
+                   "op.batch");
+        else
+            reconcile(x, step(&g, 1));
         mig_free(&g);
     }
+    /* in an op.batch block that SQLite runs as a rebuild, alter reconciles
+     * there too (by rebuilding the table as the migration has it) */
+    mig_build(&g, x, ", on_mismatch=\"alter\"",
+              USERS "    with op.batch(\"users\") as b:\n"
+                    "        b.add_column(\"phone\", t.Text, nullable=False, default=\"n/a\")\n"
+                    "        b.alter_column(\"name\", nullable=False)\n");
+    reset(x);
+    must_exec(x, pick(x, "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL, "
+                         "phone VARCHAR(20) DEFAULT 'x')",
+                      "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL, "
+                      "phone VARCHAR(20) DEFAULT 'x')",
+                      "CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL, "
+                      "phone INTEGER DEFAULT 7)"));
+    must_exec(x, "INSERT INTO users (id, name, phone) VALUES (1, 'a', '5')");
+    reconcile(x, step(&g, 1));
+    rt_rows *rows = NULL;
+    jy_diags d;
+    jy_diags_init(&d);
+    assert_int_equal(rt_query(x->c, "SELECT name, phone FROM users", NULL, 0, &rows, &d), 0);
+    assert_int_equal(rows->nrows, 1); /* the rows survive the reconcile */
+    assert_string_equal(rt_rows_cell(rows, 0, 0), "a");
+    assert_string_equal(rt_rows_cell(rows, 0, 1), "5");
+    rt_rows_free(rows);
+    jy_diags_free(&d);
+    mig_free(&g);
 }
 
 /* The dialect's other renderings of an abstract type are no drift. */
