@@ -415,6 +415,58 @@ static bool same_conflict(const ir_conflict *x, const ir_conflict *y)
            strcmp(x->right.migration, y->right.migration) == 0;
 }
 
+/* The index of migration `id` in p->migs (sorted by id), p->n when absent. */
+static size_t mig_index(const ir_program *p, const char *id)
+{
+    size_t lo = 0, hi = p->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(p->migs[mid]->id, id);
+        if (c == 0)
+            return mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return p->n;
+}
+
+/*
+ * A conflict between a pending migration and one the database has applied
+ * already: the applied one cannot change, so the fix is the pending one's
+ * (run after it: depends_on), whatever the analysis suggests for a pair of
+ * unapplied migrations.
+ */
+static void settled_fix(vf_ctx *v, const ir_program *p, const unsigned char *side, ir_conflict *k)
+{
+    if (!side || !v->mode.db_redacted)
+        return;
+    size_t li = mig_index(p, k->left.migration), ri = mig_index(p, k->right.migration);
+    if (li == p->n || ri == p->n)
+        return;
+    const ir_migration *l = p->migs[li], *r = p->migs[ri];
+    const ir_migration *applied = NULL, *pending = NULL;
+    if (side[li] == IR_SIDE_SETTLED && side[ri] != IR_SIDE_SETTLED) {
+        applied = l;
+        pending = r;
+    } else if (side[ri] == IR_SIDE_SETTLED && side[li] != IR_SIDE_SETTLED) {
+        applied = r;
+        pending = l;
+    }
+    if (!applied)
+        return;
+    const char *fix = jy_arena_printf(v->a,
+                                      "%s is applied to %s already and cannot change: add "
+                                      "depends_on=[\"%s\"] to %s so that it runs after it, and "
+                                      "write it for the schema %s leaves (or give it a new id "
+                                      "and make it such a migration).",
+                                      applied->id, v->mode.db_redacted, applied->id, pending->id,
+                                      applied->id);
+    if (fix)
+        k->fix = fix;
+}
+
 /*
  * Run the analysis over p with the migrations labelled by side (see
  * ir_concurrency); append the conflicts (without duplicates: --db and
@@ -453,7 +505,9 @@ static int analyse(vf_ctx *v, const ir_program *p, const unsigned char *side, bo
             v->conf = nc;
             v->capconf = cap;
         }
-        v->conf[v->nconf++] = out[i];
+        ir_conflict *k = &v->conf[v->nconf++];
+        *k = out[i];
+        settled_fix(v, p, side, k);
     }
     /* notes: raw SQL in a migration that is concurrent with some other */
     for (size_t i = 0; i < p->n; i++) {
