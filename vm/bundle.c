@@ -906,6 +906,13 @@ static int check_migrations(loader *ld)
     const layout *l = &ld->l;
     uint32_t dm = rd32(ld->p + H_DIALECTS);
     static const char *const fields[] = {"id", "file", "checksum", "down_checksum"};
+    /* every reference, also those no migration's range covers */
+    for (uint32_t i = 0; i < l->nrefs; i++) {
+        char what[64];
+        snprintf(what, sizeof what, "reference %u", i);
+        if (check_str(ld, rd32(ld->p + l->o_refs + (uint64_t)i * REF_REC), what))
+            return -1;
+    }
     for (uint32_t i = 0; i < l->nmigs; i++) {
         const unsigned char *r = mrec(ld, i);
         for (int f = 0; f < 4; f++) {

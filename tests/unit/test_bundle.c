@@ -752,6 +752,13 @@ static void c_refs_range(unsigned char *c, const sect *s)
 {
     p32(c + s->migs + T_MIG + 20, s->nrefs + 1); /* migration 1's depends count */
 }
+static void c_ref_index(unsigned char *c, const sect *s)
+{
+    /* a reference holds a string index too, whether a migration covers it
+     * or not (found by fuzz_bundle) */
+    assert_true(s->nrefs > 0);
+    p32(c + s->refs + (size_t)(s->nrefs - 1) * T_REF, 0xFFFFFF00u);
+}
 static void c_header_flags(unsigned char *c, const sect *s)
 {
     (void)s;
@@ -796,6 +803,7 @@ static void test_refuse_crafted(void **state)
     craft(sm, c_mig_unsorted, "bundle.migration", "sorted by id");
     craft(sm, c_mig_txmode, "bundle.migration", "transaction mode");
     craft(sm, c_refs_range, "bundle.migration", "references");
+    craft(sm, c_ref_index, "bundle.string-index", "reference");
     craft(sm, c_header_flags, "bundle.header", "flags");
     craft(sm, c_header_dialects, "bundle.header", "dialect");
 }
