@@ -174,6 +174,15 @@ static json_t *jstr(const char *s)
     return s ? json_string(s) : json_null();
 }
 
+/* Does an error of d carry a hint (then the CLI adds none of its own)? */
+static bool diags_hinted(const jy_diags *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (d->v[i].sev == JY_SEV_ERROR && d->v[i].hint)
+            return true;
+    return false;
+}
+
 /* ----------------------------------------------------------- the session */
 
 /*
@@ -245,11 +254,13 @@ static int session_url(session *s)
     jy_diags_init(&d);
     rt_url_origin origin;
     int rc = rt_config_database_url(&s->cfg, cli_str(s->a, "db"), &s->url, &origin, &d);
+    bool hinted = diags_hinted(&d);
     cli_print_diags(s->c, &d);
     jy_diags_free(&d);
     if (rc != 0) {
-        cli_hint(s->c, "name the database with --db URL, JORYU_DATABASE_URL or [database] url "
-                       "in joryu.toml (e.g. sqlite:///app.db)");
+        if (!hinted)
+            cli_hint(s->c, "name the database with --db URL, JORYU_DATABASE_URL or [database] "
+                           "url in joryu.toml (e.g. sqlite:///app.db)");
         return JY_EXIT_ERROR;
     }
     s->redacted = rt_url_redact(s->url);
@@ -885,11 +896,20 @@ static const rt_step_row *row_step(const rt_mig_row *row, uint32_t idx)
     return NULL;
 }
 
-/* Read one line from stdin; false on EOF or an interrupt. */
+/* Read one line from stdin; false on EOF or an interrupt.  While the
+ * prompt waits, SIGINT has its default action: Ctrl-C ends joryu at once
+ * (the VM asks before it runs anything). */
 static bool read_answer(char *buf, size_t n)
 {
     fflush(stderr);
-    if (!fgets(buf, (int)n, stdin) || g_interrupt)
+    struct sigaction dfl, old;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(SIGINT, &dfl, &old);
+    char *got = g_interrupt ? NULL : fgets(buf, (int)n, stdin);
+    sigaction(SIGINT, &old, NULL);
+    if (!got || g_interrupt)
         return false;
     buf[strcspn(buf, "\r\n")] = 0;
     return true;
@@ -1181,9 +1201,7 @@ int cli_apply(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
     live_clear(&r);
     fflush(r.out);
     rc = vrc == 0 ? res.exit_code : (d.exit_code ? d.exit_code : JY_EXIT_ERROR);
-    bool hinted = false;
-    for (size_t i = 0; i < d.n; i++)
-        hinted |= d.v[i].sev == JY_SEV_ERROR && d.v[i].hint;
+    bool hinted = diags_hinted(&d);
     report_diags(c, &d, &r);
     jy_diags_free(&d);
     json_finish(&r, rc, vrc == 0 ? &res : NULL);
@@ -1278,6 +1296,7 @@ int cli_down(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
     live_clear(&r);
     fflush(r.out);
     rc = vrc == 0 ? res.exit_code : (d.exit_code ? d.exit_code : JY_EXIT_ERROR);
+    bool hinted = diags_hinted(&d);
     report_diags(c, &d, &r);
     jy_diags_free(&d);
     json_finish(&r, rc, vrc == 0 ? &res : NULL);
@@ -1293,7 +1312,7 @@ int cli_down(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
     } else if (rc == JY_EXIT_PAUSED) {
         cli_hint(c, "run `%s` again to continue (`%s status` shows the state)", s.rerun,
                  c->prog->name);
-    } else if (rc == JY_EXIT_FAILED) {
+    } else if (rc == JY_EXIT_FAILED && !hinted) {
         cli_hint(c, "`%s status` shows the state; fix the cause and run `%s` again", c->prog->name,
                  s.rerun);
     }
@@ -1771,9 +1790,7 @@ static int file_open(cli_ctx *c, const cli_args *a, const rt_config *cfg, ir_dia
     jy_diags d;
     jy_diags_init(&d);
     int rc = vm_bundle_load(a->pos[0], out, &d);
-    bool hinted = false;
-    for (size_t i = 0; i < d.n; i++)
-        hinted |= d.v[i].hint != NULL;
+    bool hinted = diags_hinted(&d);
     cli_print_diags(c, &d);
     jy_diags_free(&d);
     if (rc != 0) {
