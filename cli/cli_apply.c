@@ -739,6 +739,16 @@ static void on_event(void *ctx, const vm_event *ev)
         }
         return;
     }
+    if (ev->kind == VM_EV_STEP_SQL) {
+        /* the SQL is the result of a dry run: stdout in every text mode */
+        if (r->dry_run) {
+            live_clear(r);
+            fprintf(stdout, "%s%s\n", ev->sql ? ev->sql : "",
+                    ev->sql && *ev->sql && ev->sql[strlen(ev->sql) - 1] == ';' ? "" : ";");
+            fflush(stdout);
+        }
+        return;
+    }
     if (r->mode == PM_QUIET)
         return;
 
@@ -777,15 +787,6 @@ static void on_event(void *ctx, const vm_event *ev)
             r->last_draw = t;
         } else {
             fprintf(f, "[joryu]   step %u/%u: %s\n", ev->step, ev->nsteps, desc);
-        }
-        break;
-    case VM_EV_STEP_SQL:
-        /* the SQL is the result of a dry run: stdout in every text mode */
-        if (r->dry_run) {
-            live_clear(r);
-            fprintf(stdout, "%s%s\n", ev->sql ? ev->sql : "",
-                    ev->sql && *ev->sql && ev->sql[strlen(ev->sql) - 1] == ';' ? "" : ";");
-            fflush(stdout);
         }
         break;
     case VM_EV_STEP_SKIP:
@@ -856,6 +857,7 @@ static void on_event(void *ctx, const vm_event *ev)
             fprintf(f, "%s paused: %s\n", mark, why);
         break;
     }
+    case VM_EV_STEP_SQL: /* handled above */
     case VM_EV_MIGRATION_FAILED:
     case VM_EV_FINISH:
         break;
