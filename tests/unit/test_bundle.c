@@ -863,6 +863,93 @@ static void test_disassemble(void **state)
     free(t);
 }
 
+
+/* ------------------------------------------------ the opcode table doc */
+
+#define BUNDLE_DOC JORYU_SRC "/docs/BUNDLE.md"
+#define OPS_BEGIN "<!-- BEGIN GENERATED: opcodes -->\n"
+#define OPS_END "<!-- END GENERATED: opcodes -->"
+
+static const char *kind_word(vm_operand_kind k)
+{
+    return k == VM_OPND_STR ? "str" : k == VM_OPND_U32 ? "u32" : "\xE2\x80\x94"; /* — */
+}
+
+/* The opcode table of docs/BUNDLE.md, from opcodes.def (malloc'd). */
+static char *opcode_markdown(void)
+{
+    jy_buf b;
+    jy_buf_init(&b);
+    jy_buf_puts(&b, "| code | opcode | a | b | c | what it does |\n|---|---|---|---|---|---|\n");
+    for (unsigned i = 0; vm_opcode_get(i); i++) {
+        const vm_opcode_info *oi = vm_opcode_get(i);
+        jy_buf_printf(&b, "| %u | `%s` | %s | %s | %s | %s |\n", i, oi->name, kind_word(oi->a),
+                      kind_word(oi->b), kind_word(oi->c), oi->doc);
+    }
+    assert_false(b.failed);
+    return jy_buf_take(&b);
+}
+
+static char *slurp_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    jy_buf b;
+    jy_buf_init(&b);
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        jy_buf_append(&b, chunk, n);
+    fclose(f);
+    jy_buf_putc(&b, 0);
+    *len = b.len - 1;
+    return jy_buf_take(&b);
+}
+
+/* docs/BUNDLE.md's opcode table is the one opcodes.def gives, byte for
+ * byte.  JORYU_UPDATE_DOCS=1 rewrites the section (then fails once so the
+ * change is seen). */
+static void test_opcode_doc(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    char *doc = slurp_file(BUNDLE_DOC, &len);
+    assert_non_null(doc);
+    char *b = strstr(doc, OPS_BEGIN);
+    char *e = b ? strstr(b, OPS_END) : NULL;
+    if (!b || !e)
+        fail_msg("docs/BUNDLE.md lacks the markers %s ... %s", OPS_BEGIN, OPS_END);
+    b += strlen(OPS_BEGIN);
+    char *want = opcode_markdown();
+    size_t have_n = (size_t)(e - b);
+    bool same = have_n == strlen(want) && memcmp(b, want, have_n) == 0;
+    const char *u = getenv("JORYU_UPDATE_DOCS");
+    if (!same && u && *u && strcmp(u, "0") != 0) {
+        FILE *f = fopen(BUNDLE_DOC, "wb");
+        assert_non_null(f);
+        fwrite(doc, 1, (size_t)(b - doc), f);
+        fputs(want, f);
+        fputs(e, f);
+        assert_int_equal(fclose(f), 0);
+        free(want);
+        free(doc);
+        fail_msg("docs/BUNDLE.md: opcode table rewritten from opcodes.def; run again");
+    }
+    if (!same)
+        fail_msg("docs/BUNDLE.md's opcode table differs from vm/opcodes.def; regenerate with "
+                 "JORYU_UPDATE_DOCS=1 build/tests/test_bundle");
+    /* every opcode of the enum is in the table, and nothing past it */
+    assert_null(vm_opcode_get(VM_OP__COUNT));
+    for (unsigned i = 0; i < VM_OP__COUNT; i++) {
+        char cell[64];
+        snprintf(cell, sizeof cell, "| %u | `%s` |", i, vm_opcode_get(i)->name);
+        assert_non_null(strstr(want, cell));
+    }
+    free(want);
+    free(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest history[] = {
@@ -879,7 +966,11 @@ int main(void)
         cmocka_unit_test(test_load_file_errors),
         cmocka_unit_test(test_disassemble),
     };
+    const struct CMUnitTest docs[] = {
+        cmocka_unit_test(test_opcode_doc),
+    };
     int rc = cmocka_run_group_tests_name("history", history, setup_history, teardown_history);
+    rc |= cmocka_run_group_tests_name("docs", docs, NULL, NULL);
     rc |= cmocka_run_group_tests_name("small", small_tests, setup_small, teardown_small);
     return rc;
 }
