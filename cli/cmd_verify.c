@@ -1196,6 +1196,20 @@ static void print_one(vf_ctx *v, jy_severity sev, const char *code, const ir_mig
     jy_diags_free(&one);
 }
 
+/* Which op of a conflict the error points at: the one in the working tree
+ * (a file read from git, on the other branch, is not the author's to edit
+ * and not in the pull request's diff); the earlier one when both are. */
+static void pick_sides(const vf_ctx *v, const ir_conflict *k, const ir_opref **at,
+                       const ir_opref **other)
+{
+    bool left_git, right_git;
+    repo_path(v, k->left.mig, &left_git);
+    repo_path(v, k->right.mig, &right_git);
+    bool swap = left_git && !right_git;
+    *at = swap ? &k->right : &k->left;
+    *other = swap ? &k->left : &k->right;
+}
+
 static const char *op_text(jy_arena *a, const ir_opref *r)
 {
     if (r->ntarget == 2)
@@ -1252,14 +1266,16 @@ static void print_text(vf_ctx *v)
     }
     for (size_t i = 0; i < v->nconf; i++) {
         const ir_conflict *k = &v->conf[i];
+        const ir_opref *at, *other;
+        pick_sides(v, k, &at, &other);
         const char *msg = jy_arena_printf(v->a, "%s: %s", ir_conflict_kind_name(k->kind),
                                           k->message);
-        print_one(v, JY_SEV_ERROR, "verify.conflict", k->left.mig, k->left.migration,
-                  k->left.start, k->left.end, NULL, msg ? msg : k->message);
-        const char *why = jy_arena_printf(v->a, "%s in %s: %s", op_text(v->a, &k->right),
-                                          k->right.migration, k->why);
-        print_one(v, JY_SEV_NOTE, "verify.conflict", k->right.mig, k->right.migration,
-                  k->right.start, k->right.end, k->fix, why ? why : k->why);
+        print_one(v, JY_SEV_ERROR, "verify.conflict", at->mig, at->migration, at->start,
+                  at->end, NULL, msg ? msg : k->message);
+        const char *why = jy_arena_printf(v->a, "%s in %s: %s", op_text(v->a, other),
+                                          other->migration, k->why);
+        print_one(v, JY_SEV_NOTE, "verify.conflict", other->mig, other->migration, other->start,
+                  other->end, k->fix, why ? why : k->why);
     }
     for (size_t i = 0; i < v->nnotes; i++) {
         const vf_note *n = &v->notes[i];
@@ -1474,15 +1490,8 @@ static void print_github(vf_ctx *v)
     }
     for (size_t i = 0; i < v->nconf; i++) {
         const ir_conflict *k = &v->conf[i];
-        /* annotate the op on this branch (a file of the other side is not in the diff) */
-        const ir_opref *at = &k->left, *other = &k->right;
-        bool left_git, right_git;
-        repo_path(v, k->left.mig, &left_git);
-        repo_path(v, k->right.mig, &right_git);
-        if (left_git && !right_git) {
-            at = &k->right;
-            other = &k->left;
-        }
+        const ir_opref *at, *other;
+        pick_sides(v, k, &at, &other);
         unsigned line, col, oline, ocol;
         linecol(at->mig, at->start, &line, &col);
         linecol(other->mig, other->start, &oline, &ocol);
