@@ -332,6 +332,11 @@ static void test_kill_matrix(void **state)
     vt_case_kill_matrix(*state, 1);
 }
 
+static void test_concurrent(void **state)
+{
+    vt_case_concurrent(*state);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -349,6 +354,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_continue_past_failed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ask_skip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dialect_missing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill_matrix, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -753,4 +753,59 @@ static void vt_case_kill_matrix(vt_env *e, uint32_t every)
     vt_rm_mig(e, ID4);
 }
 
+/* Four appliers at once: each migration applied once, every batch once,
+ * all exit 0 (the others wait for the lock, then find nothing to do). */
+static void vt_case_concurrent(vt_env *e)
+{
+    vt_fresh_db(e);
+    vt_backfill_history(e);
+    vt_build x;
+    vt_compile(e, e->want, &x);
+    vm_apply_opts o;
+    vt_events ev;
+    vt_opts(&o, &ev);
+    o.target = ID1;
+    assert_int_equal(vt_apply(e, x.b, &o), 0);
+    vt_insert_rows(e, 30);
+    fflush(stdout);
+    pid_t kids[4];
+    for (int i = 0; i < 4; i++) {
+        kids[i] = fork();
+        assert_true(kids[i] >= 0);
+        if (kids[i] == 0) {
+            jy_diags d;
+            jy_diags_init(&d);
+            rt_conn *c = rt_connect(e->url, &d);
+            if (!c)
+                _exit(90);
+            char sql[128];
+            if (e->pg_schema)
+                snprintf(sql, sizeof sql, "SET search_path TO %s", e->pg_schema);
+            else if (e->my_db)
+                snprintf(sql, sizeof sql, "USE %s", e->my_db);
+            if ((e->pg_schema || e->my_db) && rt_exec(c, sql, &d))
+                _exit(91);
+            vm_apply_opts ko;
+            memset(&ko, 0, sizeof ko);
+            ko.lock_timeout = -1;
+            vm_result r;
+            int rc = vm_apply(c, x.b, &ko, &r, &d);
+            if (rc || r.exit_code)
+                jy_diags_print(&d, stdout, false);
+            _exit(rc ? 92 : r.exit_code);
+        }
+    }
+    for (int i = 0; i < 4; i++) {
+        int ws = 0;
+        assert_int_equal(waitpid(kids[i], &ws, 0), kids[i]);
+        assert_true(WIFEXITED(ws));
+        assert_int_equal(WEXITSTATUS(ws), 0);
+    }
+    vt_check_backfill(e, 30);
+    rt_conn *c = vt_connect(e);
+    assert_int_equal(vt_long(c, "SELECT COUNT(*) FROM joryu_migrations WHERE status = 'applied'"), 3);
+    rt_close(c);
+    vt_build_free(&x);
+}
+
 #endif /* JORYU_TEST_VM_COMMON_H */

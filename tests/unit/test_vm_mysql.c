@@ -55,6 +55,11 @@ static void test_kill_matrix(void **state)
     vt_case_kill_matrix(*state, 1);
 }
 
+static void test_concurrent(void **state)
+{
+    vt_case_concurrent(*state);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -66,6 +71,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_checksum_repair, setup, teardown),
         cmocka_unit_test_setup_teardown(test_backfill_pause, setup, teardown),
         cmocka_unit_test_setup_teardown(test_down, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill_matrix, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
