@@ -294,17 +294,30 @@ int ir_dag_build(const ir_program *p, ir_dialect d, ir_dag **out, jy_diags *diag
     for (size_t j = n; j > 0; j--)
         succ_first[j] = succ_first[j - 1];
     succ_first[0] = 0;
-    size_t nh = 0, k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (indeg[i] == 0)
-            heap_push(heap, &nh, i);
-    while (nh) {
-        size_t v = heap_pop(heap, &nh);
+    /*
+     * Kahn, the smallest ready index first, without a heap in the common
+     * case: a cursor scans the indexes in order and takes each ready one;
+     * a migration that becomes ready behind the cursor (its dependencies
+     * were placed after the cursor passed it) goes into a min-heap, whose
+     * members are all smaller than the cursor and so come first.  A history
+     * whose depends_on point back in id order never uses the heap.
+     */
+    size_t nh = 0, k = 0, cur = 0;
+    for (;;) {
+        while (cur < n && indeg[cur] != 0)
+            cur++;
+        size_t v;
+        if (nh)
+            v = heap_pop(heap, &nh);
+        else if (cur < n)
+            v = cur++;
+        else
+            break;
         placed[v] = true;
         g->fullpos[v] = k;
         g->order[k++] = v;
         for (size_t e = succ_first[v]; e < succ_first[v + 1]; e++)
-            if (--indeg[succ[e]] == 0)
+            if (--indeg[succ[e]] == 0 && succ[e] < cur)
                 heap_push(heap, &nh, succ[e]);
     }
     if (k < n) {

@@ -126,6 +126,11 @@ static size_t run_scenario(const char *name)
         if (!ok)
             fail_msg("%s: unexpected %s: %s\n  why: %s", name, ir_conflict_kind_name(c[i].kind),
                      c[i].message, c[i].why);
+        if (getenv("COMMUTE_VERBOSE"))
+            fprintf(stderr, "%s: %s %s\n  %s:%u / %s:%u  object: %s\n  why: %s\n  fix: %s\n", name,
+                    ir_conflict_kind_name(c[i].kind), c[i].message, c[i].left.migration,
+                    c[i].left.line, c[i].right.migration, c[i].right.line, c[i].object, c[i].why,
+                    c[i].fix);
         /* what a user reads: both positions, both ops, why and how to fix */
         assert_true(c[i].left.line > 0 && c[i].right.line > 0);
         assert_true(c[i].left.end > c[i].left.start);
