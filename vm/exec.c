@@ -208,9 +208,11 @@ static vx_status run_step(vx_run *run, const vm_migration *m, ir_tx_mode mode, c
         }
     } else if (own_tx) {
         rt_rollback(run->c, NULL);
-    } else if (run->conn_d == IR_D_SQLITE) {
-        /* a table rebuild opens its own transaction: end it */
+    } else if (run->conn_d == IR_D_SQLITE && (st->flags & VM_STEP_NO_TX)) {
+        /* a table rebuild opens its own transaction with foreign keys off:
+           end it and turn them back on (errors ignored: nothing may be open) */
         rt_exec(run->c, "ROLLBACK", NULL);
+        rt_exec(run->c, "PRAGMA foreign_keys = ON", NULL);
     }
     return record_failure(run, m, st, k, nsteps, drift);
 }
@@ -827,7 +829,6 @@ int vm_apply(rt_conn *c, const vm_bundle *b, const vm_apply_opts *o, vm_result *
     run.conn_d = rt_conn_dialect(c);
     run.txddl = run.conn_d == IR_D_POSTGRESQL || run.conn_d == IR_D_SQLITE;
     run.dry = o->dry_run;
-    run.record = !o->dry_run;
     run.t0 = vx_now();
     run.max_duration = o->max_duration;
     run.interrupt = o->interrupt;

@@ -71,8 +71,10 @@ static vx_status down_one(vx_run *run, const vm_migration *m)
                 rt_rollback(run->c, NULL);
             else if (!notx)
                 vx_grp_rollback(run);
-            else if (run->conn_d == IR_D_SQLITE)
+            else if (run->conn_d == IR_D_SQLITE) {
                 rt_exec(run->c, "ROLLBACK", NULL);
+                rt_exec(run->c, "PRAGMA foreign_keys = ON", NULL);
+            }
             const char *msg = run->fail_msg ? run->fail_msg : "unknown error";
             jy_diag *g;
             if (run->fail_sql && *run->fail_sql)

@@ -24,7 +24,6 @@ typedef struct vx_run {
     ir_dialect conn_d;       /* the connection's dialect (stored in the state rows) */
     bool txddl;              /* DDL is transactional (PostgreSQL, SQLite) */
     bool dry;                /* dry run: read-only, no state writes */
-    bool record;             /* write step rows (apply: yes; down: no) */
     /* the commit group (transactional DDL only): one transaction spanning
        consecutive steps, a savepoint around each step */
     bool grp_open;
