@@ -208,6 +208,32 @@ expect 1 "$JORYU" verify
 has err "migrations/20260401T000000_broken.py:7:8: error: "
 rm migrations/20260401T000000_broken.py
 
+# ------------------------------------------------------- the CI templates use what exists
+if [ -n "${JORYU_SRC:-}" ]; then
+    CI="$JORYU_SRC/examples/ci"
+    for f in github-actions.yml gitlab-ci.yml; do
+        grep -q 'joryuc verify --base ' "$CI/$f" || fail "$f does not run joryuc verify --base"
+        grep -q 'joryu test --unit' "$CI/$f" || fail "$f does not run joryu test --unit"
+        grep -q 'joryu-run apply joryu.jyb --non-interactive' "$CI/$f" || fail "$f does not run joryu-run apply"
+        grep -q 'joryuc build --output joryu.jyb' "$CI/$f" || fail "$f does not build the bundle"
+    done
+    grep -q 'fetch-depth: 0' "$CI/github-actions.yml" || fail "github-actions.yml: shallow checkout"
+    grep -q 'GIT_DEPTH: 0' "$CI/gitlab-ci.yml" || fail "gitlab-ci.yml: shallow clone"
+    grep -q 'entry: joryuc verify --base ' "$CI/pre-commit-config.yaml" || fail "pre-commit: no verify hook"
+    [ -s "$CI/README.md" ] || fail "examples/ci/README.md is missing"
+    expect 0 "$JORYUC" verify --help
+    has out "--base=REF"
+    has out "--format=F"
+    expect 0 "$JORYUC" build --help
+    has out "--output=FILE"
+    expect 0 "$JORYU_BIN/joryu-run" apply --help
+    has out "--non-interactive"
+    expect 0 "$JORYU" test --help
+    has out "--unit"
+else
+    fail "JORYU_SRC is not set: the CI templates were not checked"
+fi
+
 if [ "$fails" -ne 0 ]; then
     echo "verify_cli: $fails failure(s)" >&2
     exit 1
