@@ -457,9 +457,7 @@ typedef struct render {
     bool live;            /* the live line is on screen (interactive) */
     bool any_migration;   /* a migration started */
     bool failed_shown;    /* a failure was printed */
-    bool paused_seen;
     size_t plan_n;
-    uint32_t nmig_done;
     /* the first batch event of the running step: rate and ETA count only
      * this run's work (a resumed backfill starts with rows already done) */
     bool have_base;
@@ -713,10 +711,6 @@ static void on_event(void *ctx, const vm_event *ev)
     }
     if (ev->kind == VM_EV_PLAN)
         r->plan_n = ev->n;
-    if (ev->kind == VM_EV_PAUSED)
-        r->paused_seen = true;
-    if (ev->kind == VM_EV_MIGRATION_DONE)
-        r->nmig_done++;
 
     /* A failure's details (migration, step, SQL, the server's message) are
      * the VM's diagnostic, printed on stderr after the run in every mode. */
@@ -1065,13 +1059,9 @@ static int kill_at_env(cli_ctx *c, uint32_t *out)
     return 0;
 }
 
-static const vm_script *bundle_script(const vm_bundle *b, const vm_migration *m, ir_dialect dl,
-                                      bool down)
+static const vm_script *up_script(const vm_migration *m, ir_dialect dl)
 {
-    if (!m || dl >= IR_D__COUNT)
-        return NULL;
-    (void)b;
-    return down ? &m->down[dl] : &m->up[dl];
+    return m && dl < IR_D__COUNT ? &m->up[dl] : NULL;
 }
 
 /* A migration id of the bundle, or an error with a did-you-mean. */
@@ -1418,11 +1408,7 @@ static void status_text(const session *s, const vm_status *st)
     FILE *f = c->out;
     fprintf(f, "%sdatabase%s %s (%s)\n\n", cli_bold(c), cli_reset(c), s->redacted,
             ir_dialect_name(st->dialect));
-    size_t w = 2;
-    for (size_t i = 0; i < st->n; i++)
-        if (st->e[i].id && strlen(st->e[i].id) > w)
-            w = strlen(st->e[i].id);
-    size_t nmismatch = 0, nunknown = 0;
+    size_t nmismatch = 0;
     for (size_t i = 0; i < st->n; i++) {
         const vm_status_entry *e = &st->e[i];
         bool detail = strcmp(e->status, "applied") != 0 && strcmp(e->status, "pending") != 0;
@@ -1432,7 +1418,6 @@ static void status_text(const session *s, const vm_status *st)
             fprintf(f, "  (checksum changed since it was applied)");
         }
         if (!e->mig) {
-            nunknown++;
             fprintf(f, "  (recorded in the database, not in the %s)",
                     s->src->npos ? "bundle" : "project");
         }
@@ -1470,8 +1455,6 @@ static void status_text(const session *s, const vm_status *st)
     if (nmismatch)
         fprintf(f, "checksum changed: restore the file, or record the change with `%s repair "
                    "ID`\n", c->prog->name);
-    (void)nunknown;
-    (void)w;
 }
 
 int cli_status(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
@@ -1599,13 +1582,11 @@ int cli_mark(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
     }
     int rc = session_open(&s, mark_guard);
     if (rc == 0) {
-        const vm_migration *m = vm_bundle_find(s.b, id);
-        if (!m)
-            m = find_mig(&s, id, "migration");
+        const vm_migration *m = find_mig(&s, id, "migration");
         if (!m) {
             rc = JY_EXIT_ERROR;
         } else {
-            const vm_script *sc = bundle_script(s.b, m, s.dl, false);
+            const vm_script *sc = up_script(m, s.dl);
             if (step && sc && step > sc->nsteps) {
                 cli_error(c, "%s has %u step%s on %s: there is no step %u", id, sc->nsteps,
                           sc->nsteps == 1 ? "" : "s", ir_dialect_name(s.dl), step);

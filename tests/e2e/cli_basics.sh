@@ -64,9 +64,10 @@ expect 1 "$JORYU" --frobnicate && has err "unknown option"
 # a flag that needs a value
 expect 1 "$JORYUC" check --dialect && has err "needs a value"
 # not implemented yet: exit 1, saying so
-expect 1 "$JORYU" apply && has err "not implemented yet"
-expect 1 "$RUN" apply x.jyb && has err "not implemented yet"
-expect 1 "$JORYUC" build && has err "not implemented yet"
+expect 1 "$JORYU" explain x && has err "not implemented yet"
+# apply outside a project, a missing bundle: exit 1, saying what to do
+expect 1 "$JORYU" apply && has err "joryu init"
+expect 1 "$RUN" apply x.jyb && has err "cannot open bundle x.jyb"
 # wrong number of arguments
 expect 1 "$JORYU" show && has err "missing argument"
 
