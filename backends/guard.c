@@ -19,16 +19,25 @@
  *       "list": "columns"|"indexes"|"unique_constraints"|"foreign_keys"|"checks",
  *       "key": {"name": "phone"},    how to find the object in list
  *       "want": {...},               present/shape: the normalized fragment
+ *       "want_doc": {...},           tables: ir_schema_to_json of the table alone
  *       "want_sql": "TEXT",          columns: the type as the dialect spells it
  *       "verb": "adds it as",        for the drift message
  *       "missing_ok": false,         shape: a missing object means "run"
  *       "from": "a", "to": "b",      renamed
- *       "reconcile": ["ALTER ..."]}  present/shape: on_mismatch=alter
+ *       "reconcile": ["ALTER ..."],  present/shape: on_mismatch=alter
+ *       "reconcile_why": "..."}      why there is none
  *    ]}
+ *
+ * Cost: the document is written as text (no JSON tree), and each object is
+ * normalized alone (ir_schema_normalize of a view of its table holding
+ * just that part) in a scratch arena per step, so a guard costs about what
+ * its SQL costs.  The fragments are written exactly as ir_schema_to_json
+ * writes them (rt_guard_eval compares them with the live database's
+ * ir_schema_to_json as JSON values; test_guard checks the two agree over
+ * the whole test history).
  */
 #include "be_int.h"
 
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,117 +47,420 @@ static const char *sarg(const ir_op *op, size_t i)
     return v && v->kind == IR_V_STR ? v->u.str.s : NULL;
 }
 
-/* The normalized JSON of table t alone, as dialect d stores and gives it
- * back (a new reference, or NULL).  The table is shown through a schema
- * that borrows it (no copy). */
-static json_t *table_json(const ir_table *t, ir_dialect d)
-{
-    if (!t)
-        return NULL;
-    ir_schema *v = ir_schema_new(NULL);
-    if (!v)
-        return NULL;
-    ir_table *one = (ir_table *)t;
-    v->tables = &one;
-    v->ntables = 1;
-    char *text = ir_schema_to_json(v, d);
-    v->tables = NULL;
-    v->ntables = 0;
-    ir_schema_free(v);
-    if (!text)
-        return NULL;
-    json_t *root = json_loads(text, 0, NULL);
-    free(text);
-    json_t *tj = json_incref(json_array_get(json_object_get(root, "tables"), 0));
-    json_decref(root);
-    return tj;
-}
 
-/* The element of array `list` of table JSON tj whose fields equal those of
- * key (borrowed), or NULL. */
-static json_t *find_in(json_t *tj, const char *list, json_t *key)
+/* ------------------------------------------------------------ JSON text */
+
+/* A JSON string (or null) appended to b. */
+static void jstr(jy_buf *b, const char *s)
 {
-    json_t *arr = json_object_get(tj, list);
-    size_t i;
-    json_t *el;
-    json_array_foreach(arr, i, el) {
-        const char *k;
-        json_t *v;
-        bool ok = true;
-        json_object_foreach(key, k, v) {
-            if (!json_equal(json_object_get(el, k), v)) {
-                ok = false;
-                break;
-            }
-        }
-        if (ok)
-            return el;
+    if (!s) {
+        jy_buf_puts(b, "null");
+        return;
     }
-    return NULL;
+    jy_buf_putc(b, '"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        /* the run of characters that need no escape, in one append */
+        const unsigned char *q = p;
+        while (*q && *q >= 0x20 && *q != '"' && *q != '\\')
+            q++;
+        if (q > p) {
+            jy_buf_append(b, p, (size_t)(q - p));
+            p = q;
+            if (!*p)
+                break;
+        }
+        switch (*p) {
+        case '"': jy_buf_puts(b, "\\\""); break;
+        case '\\': jy_buf_puts(b, "\\\\"); break;
+        case '\n': jy_buf_puts(b, "\\n"); break;
+        case '\r': jy_buf_puts(b, "\\r"); break;
+        case '\t': jy_buf_puts(b, "\\t"); break;
+        default:
+            if (*p < 0x20)
+                jy_buf_printf(b, "\\u%04x", *p);
+            else
+                jy_buf_putc(b, (char)*p);
+        }
+    }
+    jy_buf_putc(b, '"');
 }
 
-static const char *const named_lists[] = {"indexes", "unique_constraints", "foreign_keys",
-                                          "checks"};
-
-static json_t *jlist(const char *const *v, size_t n)
+/* An SQL expression as the normalized JSON has it: squashed. */
+static void jexpr(jy_buf *b, const char *s)
 {
-    json_t *a = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, json_string(v[i]));
-    return a;
+    if (!s) {
+        jy_buf_puts(b, "null");
+        return;
+    }
+    char *q = ir_sql_squash(s);
+    jstr(b, q ? q : s);
+    free(q);
+}
+
+/* `"key":` after a comma unless first. */
+static void jkey(jy_buf *b, bool *first, const char *k)
+{
+    if (!*first)
+        jy_buf_putc(b, ',');
+    *first = false;
+    jstr(b, k);
+    jy_buf_putc(b, ':');
+}
+
+static void jlist(jy_buf *b, const char *const *v, size_t n, bool exprs)
+{
+    jy_buf_putc(b, '[');
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            jy_buf_putc(b, ',');
+        if (exprs)
+            jexpr(b, v[i]);
+        else
+            jstr(b, v[i]);
+    }
+    jy_buf_putc(b, ']');
+}
+
+static void jtype(jy_buf *b, const ir_type *t)
+{
+    bool f = true;
+    jy_buf_putc(b, '{');
+    switch (t->id) {
+    case IR_T_STRING:
+    case IR_T_BINARY:
+        if (t->length >= 0) {
+            jkey(b, &f, "length");
+            jy_buf_printf(b, "%lld", (long long)t->length);
+        }
+        break;
+    case IR_T_DECIMAL:
+        if (t->precision >= 0) {
+            jkey(b, &f, "precision");
+            jy_buf_printf(b, "%lld", (long long)t->precision);
+            jkey(b, &f, "scale");
+            jy_buf_printf(b, "%lld", (long long)(t->scale < 0 ? 0 : t->scale));
+        }
+        break;
+    case IR_T_ENUM:
+        if (t->enum_name) {
+            jkey(b, &f, "enum_name");
+            jstr(b, t->enum_name);
+        }
+        if (t->nlabels) {
+            jkey(b, &f, "labels");
+            jlist(b, t->labels, t->nlabels, false);
+        }
+        break;
+    case IR_T_ARRAY:
+        if (t->inner) {
+            jkey(b, &f, "inner");
+            jtype(b, t->inner);
+        }
+        break;
+    case IR_T_DIALECT:
+        jkey(b, &f, "dialect");
+        jstr(b, ir_dialect_name(t->dialect_of));
+        jkey(b, &f, "type");
+        jstr(b, t->dialect_type);
+        break;
+    default:
+        break;
+    }
+    jkey(b, &f, "name");
+    jstr(b, (unsigned)t->id < IR_T__COUNT ? ir_type_table[t->id].name : "?");
+    jy_buf_putc(b, '}');
+}
+
+static const char *const def_kinds[] = {"none", "null", "string", "number", "bool", "now", "sql"};
+
+static void jcolumn(jy_buf *b, const ir_column *c)
+{
+    bool f = true;
+    jy_buf_putc(b, '{');
+    jkey(b, &f, "comment");
+    jstr(b, c->comment);
+    jkey(b, &f, "default");
+    if (c->def.kind == IR_DEF_NONE || c->def.kind == IR_DEF_NULL ||
+        (unsigned)c->def.kind >= sizeof def_kinds / sizeof *def_kinds)
+        jy_buf_puts(b, "null");
+    else {
+        bool g = true;
+        jy_buf_putc(b, '{');
+        jkey(b, &g, "kind");
+        jstr(b, def_kinds[c->def.kind]);
+        if (c->def.kind != IR_DEF_NOW) {
+            jkey(b, &g, "value");
+            if (c->def.kind == IR_DEF_SQL)
+                jexpr(b, c->def.text);
+            else
+                jstr(b, c->def.text);
+        }
+        jy_buf_putc(b, '}');
+    }
+    jkey(b, &f, "generated");
+    if (c->generated) {
+        jy_buf_puts(b, "{\"expr\":");
+        jexpr(b, c->generated);
+        jy_buf_printf(b, ",\"stored\":%s}", c->generated_virtual ? "false" : "true");
+    } else
+        jy_buf_puts(b, "null");
+    jkey(b, &f, "identity");
+    jstr(b, ir_identity_name(c->identity));
+    jkey(b, &f, "name");
+    jstr(b, c->name);
+    jkey(b, &f, "nullable");
+    jy_buf_puts(b, c->nullable ? "true" : "false");
+    jkey(b, &f, "type");
+    jtype(b, &c->type);
+    jy_buf_putc(b, '}');
+}
+
+static void jindex(jy_buf *b, const ir_index *x)
+{
+    jy_buf_puts(b, "{\"columns\":");
+    jlist(b, x->columns, x->ncolumns, true);
+    jy_buf_puts(b, ",\"method\":");
+    jstr(b, x->method);
+    jy_buf_puts(b, ",\"name\":");
+    jstr(b, x->name);
+    jy_buf_printf(b, ",\"unique\":%s,\"where\":", x->unique ? "true" : "false");
+    jexpr(b, x->where);
+    jy_buf_putc(b, '}');
+}
+
+static void junique(jy_buf *b, const ir_unique *u)
+{
+    jy_buf_puts(b, "{\"columns\":");
+    jlist(b, u->columns, u->ncolumns, false);
+    jy_buf_puts(b, ",\"name\":");
+    jstr(b, u->name);
+    jy_buf_putc(b, '}');
+}
+
+static void jfkey(jy_buf *b, const ir_fkey *k)
+{
+    jy_buf_puts(b, "{\"columns\":");
+    jlist(b, k->columns, k->ncolumns, false);
+    jy_buf_puts(b, ",\"name\":");
+    jstr(b, k->name);
+    jy_buf_puts(b, ",\"on_delete\":");
+    jstr(b, ir_fk_action_name(k->on_delete));
+    jy_buf_puts(b, ",\"on_update\":");
+    jstr(b, ir_fk_action_name(k->on_update));
+    jy_buf_puts(b, ",\"ref_columns\":");
+    jlist(b, k->ref_columns, k->nref_columns, false);
+    jy_buf_puts(b, ",\"ref_table\":");
+    jstr(b, k->ref_table);
+    jy_buf_putc(b, '}');
+}
+
+static void jcheck(jy_buf *b, const ir_check *k)
+{
+    jy_buf_puts(b, "{\"expr\":");
+    jexpr(b, k->expr);
+    jy_buf_puts(b, ",\"name\":");
+    jstr(b, k->name);
+    jy_buf_putc(b, '}');
+}
+
+/* JSON text without the whitespace outside strings (ir_schema_to_json
+ * indents), appended to b. */
+static void jminify(jy_buf *b, const char *s)
+{
+    bool in = false;
+    for (const char *p = s; *p; p++) {
+        /* runs without quotes, escapes or white space go in one append */
+        const char *q = p;
+        while (*q && *q != '"' && *q != '\\' && *q != ' ' && *q != '\n' && *q != '\t' &&
+               *q != '\r')
+            q++;
+        if (q > p) {
+            jy_buf_append(b, p, (size_t)(q - p));
+            p = q;
+            if (!*p)
+                break;
+        }
+        if (in) {
+            jy_buf_putc(b, *p);
+            if (*p == '\\' && p[1])
+                jy_buf_putc(b, *++p);
+            else if (*p == '"')
+                in = false;
+        } else if (*p == '"') {
+            in = true;
+            jy_buf_putc(b, *p);
+        } else if (*p != ' ' && *p != '\n' && *p != '\t' && *p != '\r')
+            jy_buf_putc(b, *p);
+    }
+}
+
+/* ------------------------------------------------------------ views */
+
+/*
+ * Part of table t (in arena a) normalized for dialect d: only column `col`
+ * (with the key, which decides its nullability, and on SQLite its rowid
+ * identity), or no columns and all indexes and constraints (named).
+ * Normalization treats each column, index and constraint on its own, so
+ * what it gives equals that part of the whole table normalized.  NULL when
+ * out of memory.
+ */
+static ir_table *normalized_part(jy_arena *a, const ir_table *t, ir_dialect d, bool named,
+                                 const char *col)
+{
+    ir_table v = *t;
+    ir_column *c = col ? ir_table_column(t, col) : NULL;
+    v.columns = c ? &c : NULL;
+    v.ncolumns = c ? 1 : 0;
+    if (!named)
+        v.nuniques = v.nindexes = v.nfkeys = v.nchecks = 0;
+    ir_table *one = &v;
+    ir_schema *view = ir_schema_new(a);
+    if (!view)
+        return NULL;
+    view->tables = &one;
+    view->ntables = 1;
+    ir_schema *n = ir_schema_normalize(view, d, a);
+    return n && n->ntables == 1 ? n->tables[0] : NULL;
+}
+
+/* The normalized JSON of table t alone (minified) appended to b. */
+static bool table_doc(jy_buf *b, jy_arena *a, const ir_table *t, ir_dialect d)
+{
+    ir_table *one = (ir_table *)t; /* only read */
+    ir_schema *view = ir_schema_new(a);
+    if (!view)
+        return false;
+    view->tables = &one;
+    view->ntables = 1;
+    char *text = ir_schema_to_json(view, d);
+    if (!text)
+        return false;
+    jminify(b, text);
+    free(text);
+    return true;
+}
+
+static bool same_names(const char *const *a, size_t na, const char *const *b, size_t nb)
+{
+    if (na != nb)
+        return false;
+    for (size_t i = 0; i < na; i++)
+        if (strcmp(a[i], b[i]) != 0)
+            return false;
+    return true;
 }
 
 /*
- * Where the index or constraint `name` of table t is in the normalized
- * JSON tj: the list and a key that finds it there (its name; on SQLite,
- * whose catalog keeps no names of unique constraints and foreign keys,
- * its columns).  false when t has no such object.  *key is a new reference.
+ * The index or constraint `name` of table t (model form) in its normalized
+ * part nt: appends `"list":...,"key":...` and, when want, `"want":{...}`
+ * to b.  The key is its name; on SQLite, whose catalog keeps no names of
+ * unique constraints and foreign keys, its columns.  false when t has no
+ * such object.
  */
-static bool locate_named(json_t *tj, const ir_table *t, const char *name, const char **list,
-                         json_t **key)
+static bool named_check(jy_buf *b, const ir_table *t, const ir_table *nt, const char *name,
+                        bool want)
 {
-    json_t *k = json_pack("{s:s}", "name", name);
-    for (size_t i = 0; i < sizeof named_lists / sizeof *named_lists; i++)
-        if (find_in(tj, named_lists[i], k)) {
-            *list = named_lists[i];
-            *key = k;
+    for (size_t i = 0; i < nt->nindexes; i++)
+        if (strcmp(nt->indexes[i]->name, name) == 0) {
+            jy_buf_puts(b, ",\"list\":\"indexes\",\"key\":{\"name\":");
+            jstr(b, name);
+            jy_buf_putc(b, '}');
+            if (want) {
+                jy_buf_puts(b, ",\"want\":");
+                jindex(b, nt->indexes[i]);
+            }
             return true;
         }
-    json_decref(k);
-    for (size_t i = 0; t && i < t->nuniques; i++)
-        if (t->uniques[i]->name && strcmp(t->uniques[i]->name, name) == 0) {
-            *list = "unique_constraints";
-            *key = json_pack("{s:o}", "columns", jlist(t->uniques[i]->columns, t->uniques[i]->ncolumns));
-            return find_in(tj, *list, *key) != NULL;
+    for (size_t i = 0; i < nt->nchecks; i++)
+        if (nt->checks[i]->name && strcmp(nt->checks[i]->name, name) == 0) {
+            jy_buf_puts(b, ",\"list\":\"checks\",\"key\":{\"name\":");
+            jstr(b, name);
+            jy_buf_putc(b, '}');
+            if (want) {
+                jy_buf_puts(b, ",\"want\":");
+                jcheck(b, nt->checks[i]);
+            }
+            return true;
         }
-    for (size_t i = 0; t && i < t->nfkeys; i++)
-        if (t->fkeys[i]->name && strcmp(t->fkeys[i]->name, name) == 0) {
-            *list = "foreign_keys";
-            *key = json_pack("{s:o,s:s}", "columns",
-                             jlist(t->fkeys[i]->columns, t->fkeys[i]->ncolumns), "ref_table",
-                             t->fkeys[i]->ref_table);
-            return find_in(tj, *list, *key) != NULL;
+    /* unique constraints (on MySQL also unique indexes) and foreign keys:
+     * by name, or by what names them in the model */
+    const ir_unique *mu = NULL;
+    const ir_fkey *mk = NULL;
+    for (size_t i = 0; i < t->nuniques; i++)
+        if (t->uniques[i]->name && strcmp(t->uniques[i]->name, name) == 0)
+            mu = t->uniques[i];
+    for (size_t i = 0; i < t->nfkeys; i++)
+        if (t->fkeys[i]->name && strcmp(t->fkeys[i]->name, name) == 0)
+            mk = t->fkeys[i];
+    for (size_t i = 0; i < nt->nuniques; i++) {
+        const ir_unique *u = nt->uniques[i];
+        bool by_name = u->name && strcmp(u->name, name) == 0;
+        bool by_cols = !u->name && mu && same_names(u->columns, u->ncolumns, mu->columns, mu->ncolumns);
+        if (!by_name && !by_cols)
+            continue;
+        jy_buf_puts(b, ",\"list\":\"unique_constraints\",\"key\":{");
+        if (by_name) {
+            jy_buf_puts(b, "\"name\":");
+            jstr(b, name);
+        } else {
+            jy_buf_puts(b, "\"columns\":");
+            jlist(b, u->columns, u->ncolumns, false);
         }
-    *key = NULL;
+        jy_buf_putc(b, '}');
+        if (want) {
+            jy_buf_puts(b, ",\"want\":");
+            junique(b, u);
+        }
+        return true;
+    }
+    for (size_t i = 0; i < nt->nfkeys; i++) {
+        const ir_fkey *k = nt->fkeys[i];
+        bool by_name = k->name && strcmp(k->name, name) == 0;
+        bool by_cols = !k->name && mk && same_names(k->columns, k->ncolumns, mk->columns, mk->ncolumns) &&
+                       strcmp(k->ref_table, mk->ref_table) == 0;
+        if (!by_name && !by_cols)
+            continue;
+        jy_buf_puts(b, ",\"list\":\"foreign_keys\",\"key\":{");
+        if (by_name) {
+            jy_buf_puts(b, "\"name\":");
+            jstr(b, name);
+        } else {
+            jy_buf_puts(b, "\"columns\":");
+            jlist(b, k->columns, k->ncolumns, false);
+            jy_buf_puts(b, ",\"ref_table\":");
+            jstr(b, k->ref_table);
+        }
+        jy_buf_putc(b, '}');
+        if (want) {
+            jy_buf_puts(b, ",\"want\":");
+            jfkey(b, k);
+        }
+        return true;
+    }
     return false;
 }
 
 /* ------------------------------------------------------------ reconcile */
 
-/* The statements collected in g as plain strings (a JSON array). */
-static json_t *stmts_json(be_out *g)
+/* The statements collected in g as a JSON array appended to b (g emptied). */
+static void stmts_json(jy_buf *b, be_out *g)
 {
-    json_t *a = json_array();
+    jy_buf_putc(b, '[');
     for (size_t i = 0; i < g->n; i++) {
         const be_bstmt *s = &g->v[i];
+        if (i)
+            jy_buf_putc(b, ',');
         if (s->alter_table) {
-            char *t = jy_arena_printf(g->a, "ALTER TABLE %s %s", s->alter_table, s->clause);
-            json_array_append_new(a, json_string(t ? t : ""));
+            jy_buf t;
+            jy_buf_init(&t);
+            jy_buf_printf(&t, "ALTER TABLE %s %s", s->alter_table, s->clause);
+            jstr(b, t.data ? t.data : "");
+            jy_buf_free(&t);
         } else
-            json_array_append_new(a, json_string(s->sql ? s->sql : ""));
+            jstr(b, s->sql ? s->sql : "");
     }
+    jy_buf_putc(b, ']');
     g->n = 0;
-    return a;
 }
 
 /* SQLite: rebuild table t of schema s as the model has it (only where the
@@ -233,7 +545,6 @@ static void reconcile_named(be_out *g, const ir_schema *s, const ir_table *t, co
         if (t->checks[i]->name && strcmp(t->checks[i]->name, name) == 0)
             be_alter(g, t->name, "ADD %s", be_check_clause(g, t->checks[i]));
 }
-
 /* ------------------------------------------------------------ checks */
 
 /* What a check is about. */
@@ -246,100 +557,131 @@ typedef struct spec {
     const char *table, *name, *from, *to;
     const char *verb;
 } spec;
+/*
+ * Append the check object for spec sp to b.  want_s is the schema whose
+ * shape is wanted (present/shape), key_s the schema where the object is
+ * found to build its key (absent: the schema before); scratch holds the
+ * normalized views.  false when the object cannot be described (then the
+ * step gets no guard).
+ */
+/* The last SQLite rebuild written for a step: the checks of a block that
+ * want the same table of the same schema share its text. */
+typedef struct rebuild_cache {
+    const ir_schema *s;
+    const ir_table *t;
+    char *json; /* malloc'd */
+} rebuild_cache;
 
-/* A check object for spec sp.  want_s is the schema whose shape is
- * wanted (present/shape), key_s the schema where the object is found to
- * build its key (absent: the schema before).  NULL when the object cannot
- * be described (then the step gets no guard). */
-static json_t *make_check(be_out *g, const spec *sp, const ir_schema *want_s,
-                          const ir_schema *key_s, bool missing_ok)
+static bool make_check(jy_buf *b, be_out *g, jy_arena *scratch, rebuild_cache *rc,
+                       const spec *sp, const ir_schema *want_s, const ir_schema *key_s,
+                       bool missing_ok)
 {
-    json_t *c = json_object();
-    json_object_set_new(c, "op", json_string(sp->op));
-    json_object_set_new(c, "expect", json_string(sp->expect));
-    json_object_set_new(c, "kind", json_string(sp->k == K_TABLE    ? "table"
-                                               : sp->k == K_COLUMN ? "column"
-                                               : strcmp(sp->op, "create_index") == 0 ||
-                                                       strcmp(sp->op, "drop_index") == 0
-                                                   ? "index"
-                                                   : "constraint"));
-    json_object_set_new(c, "table", json_string(sp->table ? sp->table : ""));
+    const char *kname = sp->k == K_TABLE    ? "table"
+                       : sp->k == K_COLUMN ? "column"
+                       : strcmp(sp->op, "create_index") == 0 || strcmp(sp->op, "drop_index") == 0
+                           ? "index"
+                           : "constraint";
+    jy_buf_puts(b, "{\"op\":");
+    jstr(b, sp->op);
+    jy_buf_puts(b, ",\"expect\":");
+    jstr(b, sp->expect);
+    jy_buf_puts(b, ",\"kind\":");
+    jstr(b, kname);
+    jy_buf_puts(b, ",\"table\":");
+    jstr(b, sp->table ? sp->table : "");
     if (!strcmp(sp->expect, "renamed")) {
-        json_object_set_new(c, "from", json_string(sp->from));
-        json_object_set_new(c, "to", json_string(sp->to));
-        json_object_set_new(c, "name", json_string(sp->to));
-        return c;
+        jy_buf_puts(b, ",\"from\":");
+        jstr(b, sp->from);
+        jy_buf_puts(b, ",\"to\":");
+        jstr(b, sp->to);
+        jy_buf_puts(b, ",\"name\":");
+        jstr(b, sp->to);
+        jy_buf_putc(b, '}');
+        return true;
     }
-    json_object_set_new(c, "name", json_string(sp->name ? sp->name : sp->table));
-    if (sp->verb)
-        json_object_set_new(c, "verb", json_string(sp->verb));
+    jy_buf_puts(b, ",\"name\":");
+    jstr(b, sp->name ? sp->name : sp->table);
+    if (sp->verb) {
+        jy_buf_puts(b, ",\"verb\":");
+        jstr(b, sp->verb);
+    }
     if (missing_ok)
-        json_object_set_new(c, "missing_ok", json_true());
+        jy_buf_puts(b, ",\"missing_ok\":true");
     bool wants = strcmp(sp->expect, "present") == 0 || strcmp(sp->expect, "shape") == 0;
     const ir_schema *s = wants ? want_s : key_s;
     const ir_table *t = s && sp->table ? ir_schema_table(s, sp->table) : NULL;
     if (sp->k == K_TABLE) {
         if (wants) {
-            json_t *tj = table_json(t, g->d);
-            if (!tj) {
-                json_decref(c);
-                return NULL;
-            }
-            json_object_set_new(c, "want", tj);
-            json_object_set_new(c, "reconcile_why",
-                                json_string("a table is never reconciled; change it "
-                                            "with explicit ops"));
+            if (!t)
+                return false;
+            jy_buf_puts(b, ",\"want_doc\":");
+            if (!table_doc(b, scratch, t, g->d))
+                return false;
+            jy_buf_puts(b, ",\"reconcile\":[],\"reconcile_why\":");
+            jstr(b, "a table is never reconciled; change it with explicit ops");
         }
-        return c;
+        jy_buf_putc(b, '}');
+        return true;
     }
-    json_t *tj = table_json(t, g->d);
-    if (!tj) {
-        json_decref(c);
-        return NULL;
-    }
-    const char *list = "columns";
-    json_t *key = NULL;
+    if (!t)
+        return false;
+    ir_table *nt = normalized_part(scratch, t, g->d, sp->k == K_NAMED,
+                                   sp->k == K_COLUMN ? sp->name : NULL);
+    if (!nt)
+        return false;
     if (sp->k == K_COLUMN) {
-        key = json_pack("{s:s}", "name", sp->name);
-        if (wants && !find_in(tj, list, key)) {
-            json_decref(key);
-            key = NULL;
-        }
-    } else if (!locate_named(tj, t, sp->name, &list, &key)) {
-        json_decref(key);
-        key = NULL;
-    }
-    if (!key) {
-        json_decref(tj);
-        json_decref(c);
-        return NULL;
-    }
-    json_object_set_new(c, "list", json_string(list));
-    json_object_set_new(c, "key", json_incref(key));
-    if (wants) {
-        json_object_set_new(c, "want", json_incref(find_in(tj, list, key)));
-        if (sp->k == K_COLUMN) {
+        const ir_column *nc = ir_table_column(nt, sp->name);
+        if (wants && !nc)
+            return false;
+        jy_buf_puts(b, ",\"list\":\"columns\",\"key\":{\"name\":");
+        jstr(b, sp->name);
+        jy_buf_putc(b, '}');
+        if (wants) {
+            jy_buf_puts(b, ",\"want\":");
+            jcolumn(b, nc);
             const ir_column *col = ir_table_column(t, sp->name);
-            jy_buf b;
-            jy_buf_init(&b);
-            if (col)
-                be_type_sql(&b, g->d, &col->type);
-            json_object_set_new(c, "want_sql", json_string(b.data ? b.data : ""));
-            jy_buf_free(&b);
-            if (col)
-                reconcile_column(g, s, t, col);
-        } else
+            jy_buf ty;
+            jy_buf_init(&ty);
+            be_type_sql(&ty, g->d, &col->type);
+            jy_buf_puts(b, ",\"want_sql\":");
+            jstr(b, ty.data ? ty.data : "");
+            jy_buf_free(&ty);
+        }
+    } else if (!named_check(b, t, nt, sp->name, wants))
+        return false;
+    if (wants && g->d == IR_D_SQLITE && g->no_tx && (sp->k == K_COLUMN || !ir_table_index(t, sp->name)) &&
+        rc->s == s && rc->t == t && rc->json) {
+        /* the same rebuild as an earlier check of the step */
+        jy_buf_puts(b, ",\"reconcile\":");
+        jy_buf_puts(b, rc->json);
+    } else if (wants) {
+        if (sp->k == K_COLUMN)
+            reconcile_column(g, s, t, ir_table_column(t, sp->name));
+        else
             reconcile_named(g, s, t, sp->name);
-        json_t *rec = stmts_json(g);
-        if (!json_array_size(rec) && g->d == IR_D_SQLITE)
-            json_object_set_new(c, "reconcile_why",
-                                json_string("SQLite changes a column or a constraint only by a "
-                                            "table rebuild, which runs in an op.batch block"));
-        json_object_set_new(c, "reconcile", rec);
+        bool none = g->n == 0;
+        bool rebuild = g->d == IR_D_SQLITE && !none && (sp->k == K_COLUMN || !ir_table_index(t, sp->name));
+        jy_buf_puts(b, ",\"reconcile\":");
+        size_t at = b->len;
+        stmts_json(b, g);
+        if (rebuild && !b->failed) {
+            free(rc->json);
+            rc->json = malloc(b->len - at + 1);
+            if (rc->json) {
+                memcpy(rc->json, b->data + at, b->len - at);
+                rc->json[b->len - at] = 0;
+                rc->s = s;
+                rc->t = t;
+            }
+        }
+        if (none && g->d == IR_D_SQLITE) {
+            jy_buf_puts(b, ",\"reconcile_why\":");
+            jstr(b, "SQLite changes a column or a constraint only by a table rebuild, which runs "
+                    "in an op.batch block");
+        }
     }
-    json_decref(key);
-    json_decref(tj);
-    return c;
+    jy_buf_putc(b, '}');
+    return true;
 }
 
 /* The table an index belongs to: the op's table= or the table in s that
@@ -437,13 +779,20 @@ static bool op_spec(const ir_op *op, bool inverse, const ir_schema *pre, const i
     }
 }
 
-static const char *mismatch_of(const ir_migration *m, const ir_op *op)
+/* on_mismatch of a step: the first on_mismatch= written on one of its ops
+ * (add_column, create_table), else the migration's. */
+static const char *mismatch_of(const ir_migration *m, ir_op *const *ops, size_t n)
 {
-    size_t slot = op->kind == IR_OP_add_column    ? IR_A_add_column_on_mismatch
-                  : op->kind == IR_OP_create_table ? IR_A_create_table_on_mismatch
-                                                   : (size_t)-1;
-    const char *s = slot != (size_t)-1 ? sarg(op, slot) : NULL;
-    return s ? s : ir_mismatch_name(m->on_mismatch);
+    for (size_t i = 0; i < n; i++) {
+        const ir_op *op = ops[i];
+        size_t slot = op->kind == IR_OP_add_column    ? IR_A_add_column_on_mismatch
+                      : op->kind == IR_OP_create_table ? IR_A_create_table_on_mismatch
+                                                       : (size_t)-1;
+        const char *s = slot != (size_t)-1 ? sarg(op, slot) : NULL;
+        if (s)
+            return s;
+    }
+    return ir_mismatch_name(m->on_mismatch);
 }
 
 const char *be_step_summary(be_out *o, const ir_op *op)
@@ -547,7 +896,6 @@ static bool object_in(const ir_schema *s, kind k, const char *table, const char 
         return ir_table_column(t, name) != NULL;
     return ir_table_index(t, name) || ir_table_constraint_kind(t, name);
 }
-
 const char *be_guard_json(be_out *o, ir_op *const *ops, const ir_schema *const *pre,
                           const ir_schema *const *post, size_t n, bool inverse, bool outside_tx)
 {
@@ -557,8 +905,17 @@ const char *be_guard_json(be_out *o, ir_op *const *ops, const ir_schema *const *
     /* a SQLite rebuild opens its own transaction with foreign keys off:
      * only a step that runs outside one may reconcile that way */
     g.no_tx = outside_tx;
-    json_t *checks = json_array();
-    json_t *tables = json_array();
+    jy_arena *scratch = jy_arena_new();
+    if (!scratch) {
+        o->failed = true;
+        return NULL;
+    }
+    rebuild_cache rc = {NULL, NULL, NULL};
+    jy_buf checks, tables;
+    jy_buf_init(&checks);
+    jy_buf_init(&tables);
+    const char *seen[2 * 64];
+    size_t nseen = 0, nchecks = 0;
     bool ok = true;
     for (size_t i = 0; i < n && ok; i++) {
         spec sp;
@@ -584,57 +941,56 @@ const char *be_guard_json(be_out *o, ir_op *const *ops, const ir_schema *const *
         /* in a block, an object the block changes again later is wanted
          * as the block leaves it */
         const ir_schema *fin = inverse ? pre[0] : post[n - 1];
-        if (n > 1 && (strcmp(sp.expect, "present") == 0 || strcmp(sp.expect, "shape") == 0)) {
-            const ir_table *ft = sp.table ? ir_schema_table(fin, sp.table) : NULL;
-            bool there = ft && (sp.k == K_TABLE || (sp.k == K_COLUMN && ir_table_column(ft, sp.name)) ||
-                                (sp.k == K_NAMED && (ir_table_index(ft, sp.name) ||
-                                                     ir_table_constraint_kind(ft, sp.name))));
-            if (there)
-                want = fin;
-        }
+        if (n > 1 && (strcmp(sp.expect, "present") == 0 || strcmp(sp.expect, "shape") == 0) &&
+            object_in(fin, sp.k, sp.table, sp.name))
+            want = fin;
         bool missing_ok = n > 1 && !inverse && ops[i]->kind == IR_OP_alter_column &&
                           added_earlier(ops, i, sp.table, sp.name);
-        json_t *c = make_check(&g, &sp, want, key, missing_ok);
-        if (!c) {
+        if (nchecks++)
+            jy_buf_putc(&checks, ',');
+        if (!make_check(&checks, &g, scratch, &rc, &sp, want, key, missing_ok)) {
             ok = false;
             break;
         }
-        json_array_append_new(checks, c);
         const char *tn[2] = {sp.table, sp.k == K_TABLE ? sp.from : NULL};
         for (size_t t = 0; t < 2; t++) {
-            if (!tn[t])
+            bool dup = !tn[t];
+            for (size_t x = 0; !dup && x < nseen; x++)
+                dup = strcmp(seen[x], tn[t]) == 0;
+            if (dup)
                 continue;
-            bool seen = false;
-            size_t x;
-            json_t *v;
-            json_array_foreach(tables, x, v) seen |= strcmp(json_string_value(v), tn[t]) == 0;
-            if (!seen)
-                json_array_append_new(tables, json_string(tn[t]));
+            if (nseen < sizeof seen / sizeof *seen)
+                seen[nseen++] = tn[t];
+            if (tables.len)
+                jy_buf_putc(&tables, ',');
+            jstr(&tables, tn[t]);
         }
     }
     const char *out = NULL;
-    if (ok && json_array_size(checks) == 0)
-        ok = false;
-    if (ok) {
-        json_t *root = json_object();
-        json_object_set_new(root, "format", json_string("joryu.guard/1"));
-        json_object_set_new(root, "dialect", json_string(ir_dialect_name(o->d)));
-        json_object_set_new(root, "op", json_string(ops[0]->info->name));
-        json_object_set_new(root, "summary", json_string(be_step_summary(o, ops[0])));
-        json_object_set_new(root, "on_mismatch",
-                            json_string(inverse ? "error" : mismatch_of(o->m, ops[0])));
-        json_object_set_new(root, "checks", checks);
-        json_object_set_new(root, "tables", tables);
-        char *text = json_dumps(root, JSON_COMPACT | JSON_SORT_KEYS);
-        json_decref(root);
-        if (text)
-            out = jy_arena_strdup(o->a, text);
-        free(text);
+    if (ok && nchecks && !checks.failed && !tables.failed) {
+        jy_buf b;
+        jy_buf_init(&b);
+        jy_buf_puts(&b, "{\"checks\":[");
+        jy_buf_puts(&b, checks.data);
+        jy_buf_puts(&b, "],\"dialect\":");
+        jstr(&b, ir_dialect_name(o->d));
+        jy_buf_puts(&b, ",\"format\":\"joryu.guard/1\",\"on_mismatch\":");
+        jstr(&b, inverse ? "error" : mismatch_of(o->m, ops, n));
+        jy_buf_puts(&b, ",\"op\":");
+        jstr(&b, ops[0]->info->name);
+        jy_buf_puts(&b, ",\"summary\":");
+        jstr(&b, be_step_summary(o, ops[0]));
+        jy_buf_puts(&b, ",\"tables\":[");
+        jy_buf_puts(&b, tables.data ? tables.data : "");
+        jy_buf_puts(&b, "]}");
+        out = b.failed ? NULL : jy_arena_strdup(o->a, b.data);
+        jy_buf_free(&b);
         if (!out)
             o->failed = true;
-    } else {
-        json_decref(checks);
-        json_decref(tables);
     }
+    jy_buf_free(&checks);
+    jy_buf_free(&tables);
+    free(rc.json);
+    jy_arena_free(scratch);
     return out;
 }

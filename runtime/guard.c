@@ -364,6 +364,8 @@ static state eval_check(live *L, json_t *ck, jy_buf *msg, json_t *rec, bool *can
     const ir_table *lt = NULL;
     json_t *tj = live_table(L, table, &lt);
     json_t *want = json_object_get(ck, "want");
+    if (!want) /* tables: the whole ir_schema_to_json document of the table */
+        want = json_array_get(json_object_get(json_object_get(ck, "want_doc"), "tables"), 0);
     const char *verb = jget(ck, "verb") ? jget(ck, "verb") : "wants it as";
     state st;
     if (!strcmp(kind, "table")) {
@@ -431,13 +433,21 @@ static state eval_check(live *L, json_t *ck, jy_buf *msg, json_t *rec, bool *can
             named_text(msg, list, want);
         }
         json_t *r = json_object_get(ck, "reconcile");
-        if (json_array_size(r))
-            json_array_extend(rec, r);
-        else {
+        /* checks of a block may share one statement list (a SQLite table
+         * rebuild): run it once */
+        bool dup = false;
+        for (size_t i = 0, n = json_array_size(r); !dup && n && i + n <= json_array_size(rec); i++) {
+            bool same = true;
+            for (size_t k = 0; same && k < n; k++)
+                same = json_equal(json_array_get(rec, i + k), json_array_get(r, k));
+            dup = same;
+        }
+        if (!json_array_size(r)) {
             *can_reconcile = false;
             if (jget(ck, "reconcile_why") && !why->len)
                 jy_buf_puts(why, jget(ck, "reconcile_why"));
-        }
+        } else if (!dup)
+            json_array_extend(rec, r);
     }
     json_decref(tj);
     return st;
