@@ -570,6 +570,16 @@ static bool utf8_valid(const unsigned char *s, size_t n, size_t *bad)
 {
     size_t i = 0;
     while (i < n) {
+        /* ASCII, eight bytes at a time */
+        while (n - i >= 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (w & 0x8080808080808080ull)
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
         unsigned c = s[i];
         size_t k;
         uint32_t cp, min;
@@ -606,15 +616,22 @@ static bool utf8_valid(const unsigned char *s, size_t n, size_t *bad)
     return true;
 }
 
-/* A string reference: index < nstrings. */
-static int check_str(loader *ld, uint32_t ix, const char *what)
+/* A string reference: index < nstrings.  what (a printf format) names the
+ * field; it is formatted only for a refusal. */
+static int check_str(loader *ld, uint32_t ix, const char *what, ...) JY_PRINTF(3, 4);
+static int check_str(loader *ld, uint32_t ix, const char *what, ...)
 {
-    if (ix >= ld->l.nstrings)
-        return refuse(ld, "bundle.string-index",
-                      "%s names string %u, but the string table has %u strings: the file is "
-                      "damaged; %s",
-                      what, ix, ld->l.nstrings, rebuild);
-    return 0;
+    if (ix < ld->l.nstrings)
+        return 0;
+    char w[256];
+    va_list ap;
+    va_start(ap, what);
+    vsnprintf(w, sizeof w, what, ap);
+    va_end(ap);
+    return refuse(ld, "bundle.string-index",
+                  "%s names string %u, but the string table has %u strings: the file is "
+                  "damaged; %s",
+                  w, ix, ld->l.nstrings, rebuild);
 }
 
 /* magic, version, header, sizes, hash, section sizes */
@@ -812,15 +829,9 @@ static int check_steps(loader *ld)
     const layout *l = &ld->l;
     for (uint32_t i = 0; i < l->nsteps; i++) {
         const unsigned char *r = ld->p + l->o_steps + (uint64_t)i * STEP_REC;
-        char what[64];
-        snprintf(what, sizeof what, "step record %u's op kind", i);
-        if (check_str(ld, rd32(r), what))
-            return -1;
-        snprintf(what, sizeof what, "step record %u's fingerprint", i);
-        if (check_str(ld, rd32(r + 4), what))
-            return -1;
-        snprintf(what, sizeof what, "step record %u's summary", i);
-        if (check_str(ld, rd32(r + 8), what))
+        if (check_str(ld, rd32(r), "step record %u's op kind", i) ||
+            check_str(ld, rd32(r + 4), "step record %u's fingerprint", i) ||
+            check_str(ld, rd32(r + 8), "step record %u's summary", i))
             return -1;
         uint32_t flags = rd32(r + 16), first = rd32(r + 20), n = rd32(r + 24);
         if (flags & ~(uint32_t)STEP_KNOWN)
@@ -855,12 +866,8 @@ static int check_steps(loader *ld)
             return refuse(ld, "bundle.script",
                           "script %u has flags 0x%x, which format %u does not define; %s", i,
                           flags, VM_FORMAT_VERSION, rebuild);
-        if (reason != NONE32) {
-            char what[64];
-            snprintf(what, sizeof what, "script %u's reason", i);
-            if (check_str(ld, reason, what))
-                return -1;
-        }
+        if (reason != NONE32 && check_str(ld, reason, "script %u's reason", i))
+            return -1;
         if ((uint64_t)first + n > l->nsteps)
             return refuse(ld, "bundle.script",
                           "script %u's steps (%u..%llu) run past the %u step records; %s", i,
@@ -907,20 +914,14 @@ static int check_migrations(loader *ld)
     uint32_t dm = rd32(ld->p + H_DIALECTS);
     static const char *const fields[] = {"id", "file", "checksum", "down_checksum"};
     /* every reference, also those no migration's range covers */
-    for (uint32_t i = 0; i < l->nrefs; i++) {
-        char what[64];
-        snprintf(what, sizeof what, "reference %u", i);
-        if (check_str(ld, rd32(ld->p + l->o_refs + (uint64_t)i * REF_REC), what))
+    for (uint32_t i = 0; i < l->nrefs; i++)
+        if (check_str(ld, rd32(ld->p + l->o_refs + (uint64_t)i * REF_REC), "reference %u", i))
             return -1;
-    }
     for (uint32_t i = 0; i < l->nmigs; i++) {
         const unsigned char *r = mrec(ld, i);
-        for (int f = 0; f < 4; f++) {
-            char what[64];
-            snprintf(what, sizeof what, "migration record %u's %s", i, fields[f]);
-            if (check_str(ld, rd32(r + 4 * f), what))
+        for (int f = 0; f < 4; f++)
+            if (check_str(ld, rd32(r + 4 * f), "migration record %u's %s", i, fields[f]))
                 return -1;
-        }
         const char *id = lstr(ld, rd32(r + M_ID));
         if (!*id)
             return refuse(ld, "bundle.migration", "migration record %u has an empty id; %s",
@@ -937,14 +938,6 @@ static int check_migrations(loader *ld)
                           "migration %s's depends_on or effects run past the %u references; "
                           "%s",
                           id, l->nrefs, rebuild);
-        for (uint32_t k = 0; k < dn + en; k++) {
-            uint32_t at = k < dn ? df + k : ef + (k - dn);
-            char what[160];
-            snprintf(what, sizeof what, "migration %s's %s %u", id,
-                     k < dn ? "depends_on" : "effect", k < dn ? k + 1 : k - dn + 1);
-            if (check_str(ld, rd32(ld->p + l->o_refs + (uint64_t)at * REF_REC), what))
-                return -1;
-        }
         if (r[M_TXMODE] > IR_TX_NONE || r[M_MISMATCH] > IR_MISMATCH_SKIP || r[M_RESERVED] ||
             (r[M_DIALECTS] & ~dm))
             return refuse(ld, "bundle.migration",
@@ -1045,15 +1038,21 @@ static int check_orders(loader *ld)
     return rc;
 }
 
-/* Build the vm_bundle from checked input.  0, or -1 (out of memory). */
-static int build(loader *ld, vm_bundle **out)
+/* Build the vm_bundle from checked input.  When `a` is not NULL the input
+ * lives in it (a file read into the bundle's arena): the strings point into
+ * the input; else a new arena gets a copy of the string data.  0, or -1
+ * (out of memory; `a` is freed either way on failure). */
+static int build(loader *ld, jy_arena *a, vm_bundle **out)
 {
     const layout *l = &ld->l;
-    jy_arena *a = jy_arena_new();
+    bool in_place = a != NULL;
+    if (!a)
+        a = jy_arena_new();
     if (!a)
         return refuse(ld, "bundle.out-of-memory", "out of memory while loading the bundle");
     vm_bundle *b = jy_arena_alloc(a, sizeof *b);
-    char *sdata = jy_arena_alloc(a, l->strdata ? l->strdata : 1);
+    const char *sdata = in_place ? (const char *)ld->strdata
+                                 : jy_arena_alloc(a, l->strdata ? l->strdata : 1);
     const char **strs = jy_arena_calloc(a, l->nstrings ? l->nstrings : 1, sizeof *strs);
     vm_insn *code = jy_arena_calloc(a, l->ncode ? l->ncode : 1, sizeof *code);
     vm_step *steps = jy_arena_calloc(a, l->nsteps ? l->nsteps : 1, sizeof *steps);
@@ -1065,7 +1064,8 @@ static int build(loader *ld, vm_bundle **out)
         return refuse(ld, "bundle.out-of-memory", "out of memory while loading the bundle");
     }
     b->arena = a;
-    memcpy(sdata, ld->strdata, l->strdata);
+    if (!in_place)
+        memcpy((char *)sdata, ld->strdata, l->strdata);
     for (uint32_t i = 0; i < l->nstrings; i++)
         strs[i] = sdata + rd32(ld->p + l->o_strings + (uint64_t)i * STR_REC);
     b->strings = strs;
@@ -1143,20 +1143,24 @@ static int build(loader *ld, vm_bundle **out)
     return 0;
 }
 
-static int load(const unsigned char *data, size_t len, const char *name, vm_bundle **out,
-                jy_diags *d)
+/* Check, then build.  `a` (or NULL): the arena data lives in, which the
+ * bundle takes over; freed here on a refusal. */
+static int load(const unsigned char *data, size_t len, const char *name, jy_arena *a,
+                vm_bundle **out, jy_diags *d)
 {
     *out = NULL;
     loader ld = {.p = data, .len = len, .name = name, .d = d};
     if (check_header(&ld) || check_strings(&ld) || check_code(&ld) || check_steps(&ld) ||
-        check_migrations(&ld) || check_orders(&ld))
+        check_migrations(&ld) || check_orders(&ld)) {
+        jy_arena_free(a);
         return -1;
-    return build(&ld, out);
+    }
+    return build(&ld, a, out);
 }
 
 int vm_bundle_load_memory(const unsigned char *data, size_t len, vm_bundle **out, jy_diags *d)
 {
-    return load(data, len, "bundle", out, d);
+    return load(data, len, "bundle", NULL, out, d);
 }
 
 int vm_bundle_load(const char *path, vm_bundle **out, jy_diags *d)
@@ -1185,9 +1189,12 @@ int vm_bundle_load(const char *path, vm_bundle **out, jy_diags *d)
                       (long long)st.st_size, (unsigned long long)BUNDLE_MAX_BYTES);
         return -1;
     }
+    /* read into the bundle's arena: its strings stay where they were read */
     size_t n = (size_t)st.st_size;
-    unsigned char *buf = malloc(n ? n : 1);
+    jy_arena *a = jy_arena_new();
+    unsigned char *buf = a ? jy_arena_alloc(a, n ? n : 1) : NULL;
     if (!buf) {
+        jy_arena_free(a);
         close(fd);
         jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.memory", path,
                       "out of memory reading %s", path);
@@ -1201,7 +1208,7 @@ int vm_bundle_load(const char *path, vm_bundle **out, jy_diags *d)
         if (r <= 0) {
             int e = r < 0 ? errno : 0;
             close(fd);
-            free(buf);
+            jy_arena_free(a);
             jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.read", path,
                           "cannot read %s: %s", path, e ? strerror(e) : "it shrank while read");
             return -1;
@@ -1209,9 +1216,7 @@ int vm_bundle_load(const char *path, vm_bundle **out, jy_diags *d)
         got += (size_t)r;
     }
     close(fd);
-    int rc = load(buf, n, path, out, d);
-    free(buf);
-    return rc;
+    return load(buf, n, path, a, out, d);
 }
 
 void vm_bundle_free(vm_bundle *b)
