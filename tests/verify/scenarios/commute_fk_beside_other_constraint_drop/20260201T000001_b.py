@@ -1,0 +1,7 @@
+import joryu
+from joryu import op, types as t
+
+
+@joryu.migration(id="20260201T000001_b")
+def upgrade():
+    op.drop_constraint("fk_orders_user", "orders")
