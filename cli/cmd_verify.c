@@ -9,8 +9,10 @@
  *               --pending-pairs also against each other); an applied
  *               migration whose file changed is an error
  *   --base REF  the migrations added on this branch since `git merge-base
- *               HEAD REF` against those added on REF since then; editing
- *               (or removing) a migration of the merge base is an error
+ *               HEAD REF` against those added on REF since then (and
+ *               against merge-base migrations later in apply order);
+ *               editing (or removing) a migration of the merge base is an
+ *               error
  *   neither     the default database when one is configured, else
  *               [verify] base of joryu.toml, else an error
  *
@@ -395,17 +397,30 @@ static const char *join_path(jy_arena *a, const char *dir, const char *name)
 
 typedef struct vf_side_ctx {
     const ir_program *p;
+    const unsigned char *side;
     ir_dmask runs_on; /* --db: the database's dialect; 0 = every migration runs */
+    bool ours_only;   /* --base: out of order is this branch's business only */
 } vf_side_ctx;
 
-/* ir_concurrency.pred: a migration whose dialects= leaves the database's
- * dialect out never runs there, so it is concurrent with nothing. */
-static bool runs_here(void *ctx, size_t a, size_t b)
+/*
+ * ir_concurrency.pred, asked only about pairs the side rules call
+ * concurrent.  A migration whose dialects= leaves the database's dialect
+ * out never runs there, so it is concurrent with nothing.  With --base, a
+ * migration of the other branch that sorts before merge-base migrations is
+ * that branch's out-of-order problem (its own verify reports it), not this
+ * one's.
+ */
+static bool pair_veto(void *ctx, size_t a, size_t b)
 {
     const vf_side_ctx *s = ctx;
-    if (!s->runs_on)
-        return true;
-    return (s->p->migs[a]->dialects & s->runs_on) && (s->p->migs[b]->dialects & s->runs_on);
+    if (s->runs_on &&
+        (!(s->p->migs[a]->dialects & s->runs_on) || !(s->p->migs[b]->dialects & s->runs_on)))
+        return false;
+    if (s->ours_only && s->side &&
+        ((s->side[a] == IR_SIDE_B && s->side[b] == IR_SIDE_SETTLED) ||
+         (s->side[b] == IR_SIDE_B && s->side[a] == IR_SIDE_SETTLED)))
+        return false;
+    return true;
 }
 
 static bool same_conflict(const ir_conflict *x, const ir_conflict *y)
@@ -471,18 +486,20 @@ static void settled_fix(vf_ctx *v, const ir_program *p, const unsigned char *sid
  * Run the analysis over p with the migrations labelled by side (see
  * ir_concurrency); append the conflicts (without duplicates: --db and
  * --base may find one pair twice) and a note for each raw SQL op of a
- * migration that is concurrent with another.  0, or -1 with diagnostics
- * (a broken DAG, out of memory).
+ * migration that is concurrent with another.  ours_only vetoes pairs of a
+ * side-B migration with a settled one; runs_on (when not 0) pairs with a
+ * migration that does not run on the database's dialect.  0, or -1 with
+ * diagnostics (a broken DAG, out of memory).
  */
 static int analyse(vf_ctx *v, const ir_program *p, const unsigned char *side, bool same_side,
-                   bool settled_after, ir_dmask runs_on)
+                   bool settled_after, bool ours_only, ir_dmask runs_on)
 {
     ir_dag *g = NULL;
     if (ir_dag_build(p, IR_D__COUNT, &g, &v->d) != 0)
         return -1;
     ir_effects **eff = NULL;
-    vf_side_ctx sc = {p, runs_on};
-    ir_concurrency cc = {side, same_side, settled_after, runs_here, &sc};
+    vf_side_ctx sc = {p, side, runs_on, ours_only};
+    ir_concurrency cc = {side, same_side, settled_after, pair_veto, &sc};
     ir_conflict *out = NULL;
     size_t n = 0;
     int rc = -1;
@@ -656,7 +673,7 @@ static int run_db(vf_ctx *v, const char *flag_url, bool pending_pairs)
                                   "checksum with `joryu repair %s`",
                                   m->id);
     }
-    rc = analyse(v, p, side, pending_pairs, true, runs_on);
+    rc = analyse(v, p, side, pending_pairs, true, false, runs_on);
 done:
     rt_state_free(&st);
     rt_close(conn);
@@ -1136,7 +1153,10 @@ static int run_base(vf_ctx *v, const char *ref)
         v->mode.n_theirs += all[i].side == IR_SIDE_B;
     }
     p->n = n;
-    return analyse(v, p, side, false, false, 0);
+    /* settled_after: a migration of this branch that sorts before migrations
+     * of the merge base runs after them on every database that has them
+     * (a stale id, or a checkout of the pull request merged into REF) */
+    return analyse(v, p, side, false, true, true, 0);
 }
 
 /* ---------------------------------------------------------------- output */

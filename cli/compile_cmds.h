@@ -75,8 +75,9 @@ int cmd_heads(cli_ctx *c, const cli_args *a);
      "              an applied migration whose file changed is an error (`joryu repair ID`\n" \
      "              records the new checksum)\n"                                              \
      "  --base REF  the migrations added on this branch since `git merge-base HEAD REF`\n"     \
-     "              against those added on REF since then; editing or removing a migration\n"  \
-     "              of the merge base is an error\n"                                            \
+     "              against those added on REF since then (and against migrations of the\n"  \
+     "              merge base later in apply order); editing or removing a migration of\n"  \
+     "              the merge base is an error\n"                                             \
      "  neither     the default database (JORYU_DATABASE_URL, [database] url) when there is\n" \
      "              one, else [verify] base of joryu.toml\n"                                   \
      "Pairs that depends_on orders are never concurrent.  DIR is the migrations folder\n"      \

@@ -155,6 +155,30 @@ git merge -q --no-edit feat-rename
 expect 0 "$JORYU" verify --base feat-rename
 has out "1 migration added on this branch and 0 on feat-rename"
 
+# ------------------------------------------------------------ out of order against the base
+# A migration of this branch that sorts before merge-base migrations runs after
+# them on every database that has them: it is compared with them.
+git checkout -qb stale-id main
+mig 20251215T000000_add_bio 'op.add_column("users", "bio", t.Text)'
+expect 4 "$JORYU" verify --base main
+has out "migrations/20251215T000000_add_bio.py:7:5: error: order_dependency: "
+has out 'hint: add depends_on=["20260101T000000_create_users"] to 20251215T000000_add_bio'
+rm migrations/20251215T000000_add_bio.py
+# CI checking out the pull request merged into its target (GitHub's default):
+# the target's newer migration is already in the merge base, and still compared
+git checkout -q --detach feat-rename
+git merge -q --no-edit feat-phone
+git tag main-with-later-rename
+git checkout -qb pr-merge-checkout "$BASE"
+mig 20260110T000000_email_unique 'op.create_index("ix_users_email", "users", ["email"], unique=True)'
+git add -A && git commit -qm "index on email"
+git checkout -q --detach main-with-later-rename
+git merge -q --no-edit pr-merge-checkout
+expect 4 "$JORYU" verify --base main-with-later-rename
+has out "migrations/20260110T000000_email_unique.py:7:5: error: column_rename: "
+has out "0 on main-with-later-rename"
+git checkout -q main
+
 # ------------------------------------------------------------ the merge base is history
 git checkout -qb edit-base main
 echo "# a comment changes no checksum" >>migrations/20260101T000000_create_users.py
