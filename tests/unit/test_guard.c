@@ -311,14 +311,14 @@ typedef struct mig {
 
 static void mig_build(mig *g, const db *x, const char *decor, const char *body)
 {
-    char src[4096];
+    char src[16384];
     snprintf(src, sizeof src,
              "import joryu\nfrom joryu import op, types as t\n\n\n"
              "@joryu.migration(id=\"20260101T000001_g\"%s)\ndef upgrade():\n%s",
              decor ? decor : "", body);
     fe_options o;
     fe_options_init(&o);
-    o.targets = IR_DMASK_ALL;
+    o.targets = IR_DMASK(x->d); /* dialect types and PostgreSQL-only types */
     jy_diags d;
     jy_diags_init(&d);
     int rc = fe_compile_memory("20260101T000001_g.py", src, strlen(src), &o, &g->p, &d);
@@ -625,16 +625,119 @@ static void scenario_alter_and_batch(db *x)
     mig_free(&g);
 }
 
+
+/* Every type and modifier through add_column (the fragments guards write
+ * for columns against the database's): RUN, then SKIP. */
+static void scenario_types(db *x)
+{
+    char body[8192];
+    snprintf(body, sizeof body,
+             USERS
+             "    op.add_column(\"users\", \"c_small\", t.SmallInt, nullable=False, default=3)\n"
+             "%s"
+             "    op.add_column(\"users\", \"c_bool\", t.Bool, nullable=False, default=True)\n"
+             "    op.add_column(\"users\", \"c_float\", t.Float)\n"
+             "    op.add_column(\"users\", \"c_double\", t.Double, default=1.5)\n"
+             "    op.add_column(\"users\", \"c_dec\", t.Decimal(12, 2), default=0)\n"
+             "    op.add_column(\"users\", \"c_dec0\", t.Decimal)\n"
+             "    op.add_column(\"users\", \"c_str\", t.String(20), default=\"it's\", comment=\"a note\")\n"
+             "    op.add_column(\"users\", \"c_text\", t.Text)\n"
+             "    op.add_column(\"users\", \"c_bin\", t.Binary)\n"
+             "    op.add_column(\"users\", \"c_bin16\", t.Binary(16))\n"
+             "    op.add_column(\"users\", \"c_json\", t.Json)\n"
+             "    op.add_column(\"users\", \"c_uuid\", t.Uuid)\n"
+             "    op.add_column(\"users\", \"c_date\", t.Date)\n"
+             "    op.add_column(\"users\", \"c_time\", t.Time)\n"
+             "%s"
+             "    op.add_column(\"users\", \"c_enum\", t.Enum(\"a\", \"b\", name=\"c_mood\"), default=\"a\")\n"
+             "%s",
+             x->which == DB_SQLITE
+                 ? "    with op.batch(\"users\") as b:\n"
+                   "        b.add_column(\"c_big\", t.BigInt, server_default=\"1 + 1\")\n"
+                 : "    op.add_column(\"users\", \"c_big\", t.BigInt, server_default=\"1 + 1\")\n",
+             x->which == DB_SQLITE
+                 ? "    with op.batch(\"users\") as b:\n"
+                   "        b.add_column(\"c_ts\", t.Timestamp, server_default=t.now())\n"
+                 : "    op.add_column(\"users\", \"c_ts\", t.Timestamp, server_default=t.now())\n",
+             pick(x,
+                  "    op.add_column(\"users\", \"c_arr\", t.Array(t.Int))\n"
+                  "    op.add_column(\"users\", \"c_iv\", t.Interval)\n"
+                  "    op.add_column(\"users\", \"c_tsv\", t.dialect(\"postgresql.tsvector\"))\n"
+                  "    op.add_column(\"users\", \"c_gen\", t.Int, generated=\"c_small * 2\")\n",
+                  "    op.add_column(\"users\", \"c_med\", t.dialect(\"mysql.MEDIUMTEXT\"))\n"
+                  "    op.add_column(\"users\", \"c_gen\", t.Int, generated=\"c_small * 2\")\n",
+                  "    op.add_column(\"users\", \"c_lite\", t.dialect(\"sqlite.TEXT\"))\n"));
+    mig g;
+    mig_build(&g, x, NULL, body);
+    reset(x);
+    for (size_t i = 0; i < g.up->nsteps; i++) {
+        if (i)
+            expect(x, step(&g, i), RT_GUARD_RUN, NULL, NULL);
+        run_ok(x, step(&g, i));
+        expect(x, step(&g, i), RT_GUARD_SKIP, NULL, NULL);
+    }
+    mig_free(&g);
+}
+
+
+/* A foreign key: run, skip, another ON DELETE (drift naming both), and
+ * on_mismatch="alter" recreates it (SQLite: the block's rebuild). */
+static void scenario_fk(db *x)
+{
+    mig g;
+    mig_build(&g, x, ", on_mismatch=\"alter\"",
+              "    op.create_table(\"teams\", op.column(\"id\", t.Int, primary_key=True))\n"
+              "    op.create_table(\"users\", op.column(\"id\", t.Int, primary_key=True), "
+              "op.column(\"team_id\", t.Int))\n"
+              "    with op.batch(\"users\") as b:\n"
+              "        b.create_foreign_key(\"fk_users_team\", \"teams\", [\"team_id\"], [\"id\"], "
+              "on_delete=\"CASCADE\")\n");
+    reset(x);
+    run_ok(x, step(&g, 0));
+    run_ok(x, step(&g, 1));
+    expect(x, step(&g, 2), RT_GUARD_RUN, NULL, NULL);
+    run_ok(x, step(&g, 2));
+    expect(x, step(&g, 2), RT_GUARD_SKIP, NULL, NULL);
+    reset(x);
+    run_ok(x, step(&g, 0));
+    must_exec(x, "CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, team_id INTEGER, "
+                 "CONSTRAINT fk_users_team FOREIGN KEY (team_id) REFERENCES teams (id) "
+                 "ON DELETE SET NULL)");
+    must_exec(x, "INSERT INTO teams (id) VALUES (1)");
+    must_exec(x, "INSERT INTO users (id, team_id) VALUES (1, 1)");
+    rt_guard_result r;
+    char detail[2048];
+    assert_int_equal(eval(x, step(&g, 2)->guard, detail, sizeof detail, &r), RT_GUARD_RECONCILE);
+    rt_guard_result_free(&r);
+    if (!strstr(detail, "on users is FOREIGN KEY (team_id) REFERENCES teams (id) ON DELETE SET NULL") ||
+        !strstr(detail, "the migration creates it as FOREIGN KEY (team_id) REFERENCES teams (id) "
+                        "ON DELETE CASCADE"))
+        fail_msg("detail: %s", detail);
+    reconcile(x, step(&g, 2));
+    /* the key is the migration's now: deleting the team deletes the user */
+    must_exec(x, "DELETE FROM teams WHERE id = 1");
+    rt_rows *rows = NULL;
+    jy_diags d;
+    jy_diags_init(&d);
+    assert_int_equal(rt_query(x->c, "SELECT id FROM users", NULL, 0, &rows, &d), 0);
+    assert_int_equal(rows->nrows, 0);
+    rt_rows_free(rows);
+    jy_diags_free(&d);
+    mig_free(&g);
+}
+
 static void scenarios(int which)
 {
     db x;
     db_open(&x, which);
     scenario_add_column(&x);
+    scenario_types(&x);
     scenario_renderings(&x);
     scenario_create_table(&x);
     scenario_index(&x);
     scenario_renames(&x);
     scenario_alter_and_batch(&x);
+    scenario_fk(&x);
     db_close(&x);
 }
 
