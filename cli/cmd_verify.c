@@ -272,6 +272,9 @@ typedef struct vf_ctx {
     size_t nprogs, capprogs;
     ir_program *work;          /* the working tree */
     vf_mode mode;
+    /* while analysing: what "settled" means, for fixes ("applied to URL",
+     * "on the merge base with REF") */
+    const char *settled_where;
     ir_conflict *conf;
     size_t nconf, capconf;
     vf_gate *gates;
@@ -448,14 +451,14 @@ static size_t mig_index(const ir_program *p, const char *id)
 }
 
 /*
- * A conflict between a pending migration and one the database has applied
- * already: the applied one cannot change, so the fix is the pending one's
- * (run after it: depends_on), whatever the analysis suggests for a pair of
- * unapplied migrations.
+ * A conflict between an unsettled migration and a settled one (applied in
+ * the database, or on the merge base): the settled one cannot change, so
+ * the fix is the other one's (run after it: depends_on), whatever the
+ * analysis suggests for a pair of unsettled migrations.
  */
 static void settled_fix(vf_ctx *v, const ir_program *p, const unsigned char *side, ir_conflict *k)
 {
-    if (!side || !v->mode.db_redacted)
+    if (!side || !v->settled_where)
         return;
     size_t li = mig_index(p, k->left.migration), ri = mig_index(p, k->right.migration);
     if (li == p->n || ri == p->n)
@@ -472,11 +475,11 @@ static void settled_fix(vf_ctx *v, const ir_program *p, const unsigned char *sid
     if (!applied)
         return;
     const char *fix = jy_arena_printf(v->a,
-                                      "%s is applied to %s already and cannot change: add "
+                                      "%s is %s already and cannot change: add "
                                       "depends_on=[\"%s\"] to %s so that it runs after it, and "
                                       "write it for the schema %s leaves (or give it a new id "
                                       "and make it such a migration).",
-                                      applied->id, v->mode.db_redacted, applied->id, pending->id,
+                                      applied->id, v->settled_where, applied->id, pending->id,
                                       applied->id);
     if (fix)
         k->fix = fix;
@@ -673,6 +676,7 @@ static int run_db(vf_ctx *v, const char *flag_url, bool pending_pairs)
                                   "checksum with `joryu repair %s`",
                                   m->id);
     }
+    v->settled_where = jy_arena_printf(v->a, "applied to %s", v->mode.db_redacted);
     rc = analyse(v, p, side, pending_pairs, true, false, runs_on);
 done:
     rt_state_free(&st);
@@ -1156,6 +1160,7 @@ static int run_base(vf_ctx *v, const char *ref)
     /* settled_after: a migration of this branch that sorts before migrations
      * of the merge base runs after them on every database that has them
      * (a stale id, or a checkout of the pull request merged into REF) */
+    v->settled_where = jy_arena_printf(v->a, "on the merge base with %s", ref);
     return analyse(v, p, side, false, true, true, 0);
 }
 

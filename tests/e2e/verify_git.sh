@@ -162,7 +162,7 @@ git checkout -qb stale-id main
 mig 20251215T000000_add_bio 'op.add_column("users", "bio", t.Text)'
 expect 4 "$JORYU" verify --base main
 has out "migrations/20251215T000000_add_bio.py:7:5: error: order_dependency: "
-has out 'hint: add depends_on=["20260101T000000_create_users"] to 20251215T000000_add_bio'
+has out 'hint: 20260101T000000_create_users is on the merge base with main already and cannot change: add depends_on=["20260101T000000_create_users"] to 20251215T000000_add_bio'
 rm migrations/20251215T000000_add_bio.py
 # CI checking out the pull request merged into its target (GitHub's default):
 # the target's newer migration is already in the merge base, and still compared
