@@ -627,7 +627,7 @@ static int run_db(vf_ctx *v, const char *flag_url, bool pending_pairs)
     rt_state st;
     memset(&st, 0, sizeof st);
     rt_conn *conn = NULL;
-    ir_dmask runs_on = 0;
+    ir_dmask runs_on = missing ? IR_DMASK(IR_D_SQLITE) : 0; /* only SQLite files go missing */
     int rc = -1;
     if (ro) {
         conn = rt_connect(ro, &v->d);
