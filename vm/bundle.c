@@ -523,7 +523,10 @@ int vm_bundle_write(const vm_bundle *b, const char *path, jy_diags *d)
         e = errno;
     if (close(fd) != 0 && !e)
         e = errno;
-    if (!e && chmod(tmp, 0644) != 0)
+    /* mkstemp made it 0600: give it the mode a plain create would have */
+    mode_t um = umask(0);
+    umask(um);
+    if (!e && chmod(tmp, 0666 & ~um) != 0)
         e = errno;
     if (!e && rename(tmp, path) != 0)
         e = errno;
