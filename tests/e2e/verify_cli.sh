@@ -16,6 +16,9 @@ JORYU="$JORYU_BIN/joryu"
 JORYUC="$JORYU_BIN/joryuc"
 PY=/usr/bin/python3
 export NO_COLOR=1
+# under -DJORYU_SANITIZE=ON a sanitizer report must not pass for an expected exit 1
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=86"
 unset JORYU_DATABASE_URL || true
 
 fails=0

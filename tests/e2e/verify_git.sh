@@ -17,6 +17,9 @@ trap 'rm -rf "$WORK"' EXIT
 JORYU="$JORYU_BIN/joryu"
 JORYUC="$JORYU_BIN/joryuc"
 export NO_COLOR=1
+# under -DJORYU_SANITIZE=ON a sanitizer report must not pass for an expected exit 1
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=86"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=86"
 unset JORYU_DATABASE_URL || true
 # a git of our own: no user config, fixed identity and dates
 export GIT_CONFIG_NOSYSTEM=1 HOME="$WORK/home"
