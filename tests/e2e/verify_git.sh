@@ -258,6 +258,31 @@ cmp -s "$WORK/schema.feat-orders" "$WORK/schema.fresh" ||
 grep -q '"nickname"' "$WORK/schema.fresh" && grep -q '"phone"' "$WORK/schema.fresh" ||
     fail "the merged schema lacks a column: $(cat "$WORK/schema.fresh")"
 
+# ------------------------------------------------------------ a late arrival that does not commute
+# Two branches set the default of users.name.  The merged history replays in
+# apply order, but a database that ran the later one first ends with the other
+# default than a fresh one: verify --db reports the late arrival (exit 4).
+git checkout -qb default-b "$BASE"
+mig 20260210T000000_name_default_b \
+    'with op.batch("users") as b:' \
+    '    b.alter_column("name", default="b")'
+git add -A && git commit -qm "name default b"
+git checkout -qb default-a "$BASE"
+mig 20260205T000000_name_default_a \
+    'with op.batch("users") as b:' \
+    '    b.alter_column("name", default="a")'
+git add -A && git commit -qm "name default a"
+db="$WORK/late.db"
+git checkout -q default-b
+expect 0 "$JORYU" apply --db "sqlite:///$db" --plain
+git checkout -q --detach default-b
+git merge -q --no-edit default-a
+expect 4 "$JORYU" verify --db "sqlite:///$db"
+has out "migrations/20260205T000000_name_default_a.py:8:9: error: double_alter: "
+has out "is applied to sqlite:///$db already and cannot change"
+expect 0 "$JORYU" verify --db "sqlite:///$WORK/late-fresh.db"
+git checkout -q main
+
 if [ "$fails" -ne 0 ]; then
     echo "verify_git: $fails failure(s)" >&2
     exit 1
