@@ -88,6 +88,12 @@ expect 0 "$JORYUC" verify migrations --db "$DB"
 expect 4 "$JORYU" verify --pending-pairs
 has out "add_drop"
 rm migrations/20260102T000000_add_age.py migrations/20260103T000000_drop_age.py
+# a type one target lacks is check's to report (exit 6), never verify's
+mig 20260104T000000_add_duration 'op.add_column("users", "duration", t.Interval)'
+expect 6 "$JORYUC" check
+expect 0 "$JORYUC" verify
+lacks out "Interval"
+rm migrations/20260104T000000_add_duration.py
 
 # ------------------------------------------------------- applied, then a late arrival
 mig 20260301T000000_email_not_null \
