@@ -322,12 +322,12 @@ static vf_gate *add_gate(vf_ctx *v, const char *code, const char *migration)
 }
 
 /*
- * Compile for the dialect-neutral analysis: no target's per-dialect rules
- * (a type one dialect lacks is check's and build's to report, never
- * verify's), then every op is marked for every dialect its branches reach
- * (cond_dialects), and the program's targets (the replay dialect of the
- * effects pass) are the project's.  Returns the program, or NULL with the
- * compile errors in v->d.
+ * The dialect-neutral IR: a program compiled without targets (so without
+ * any target's per-dialect rules: a type one dialect lacks is check's and
+ * build's to report, never verify's) gets every op marked for every
+ * dialect its branches reach (cond_dialects, which sema fills whatever the
+ * targets), and the project's targets as its own (the effects pass replays
+ * for the first of them).
  */
 static void neutralize(vf_ctx *v, ir_program *p)
 {
@@ -346,6 +346,8 @@ static void neutralize(vf_ctx *v, ir_program *p)
     }
 }
 
+/* Compile the working tree's folder for the dialect-neutral analysis (it
+ * stays in v->progs).  NULL with the compile errors in v->d. */
 static ir_program *compile_dir(vf_ctx *v, const char *dir)
 {
     fe_options opt;
