@@ -502,6 +502,67 @@ static void test_effects_from_replay(void **state)
     ir_program_free(p);
 }
 
+/* ir_concurrency.pred vetoes pairs (verify: a migration that never runs on
+ * the database's dialect); ir_concurrent follows the same rules. */
+static bool veto_b(void *ctx, size_t a, size_t b)
+{
+    size_t vb = *(const size_t *)ctx;
+    return a != vb && b != vb;
+}
+
+static void test_pred_veto(void **state)
+{
+    (void)state;
+    ir_program *p = compile_dir(SCEN_DIR "/add_drop_column");
+    size_t base = mig_at(p, "20260101T000000_base"), a = mig_at(p, "20260201T000000_a"),
+           b = mig_at(p, "20260201T000001_b");
+    unsigned char side[3];
+    side[base] = IR_SIDE_SETTLED;
+    side[a] = IR_SIDE_A;
+    side[b] = IR_SIDE_A;
+    ir_concurrency cc = {.side = side, .same_side = true};
+    jy_arena *ar = jy_arena_new();
+    jy_diags d;
+    jy_diags_init(&d);
+    ir_conflict *c;
+    size_t n;
+    assert_int_equal(ir_verify_program(p, &cc, &c, &n, ar, &d), 0);
+    assert_int_equal(n, 1);
+    cc.pred = veto_b;
+    cc.ctx = &b;
+    assert_int_equal(ir_verify_program(p, &cc, &c, &n, ar, &d), 0);
+    assert_int_equal(n, 0);
+    ir_dag *g;
+    assert_int_equal(ir_dag_build(p, IR_D__COUNT, &g, &d), 0);
+    assert_false(ir_concurrent(g, &cc, a, b));
+    cc.pred = NULL;
+    assert_true(ir_concurrent(g, &cc, a, b));
+    assert_false(ir_concurrent(g, &cc, a, a));
+    assert_false(ir_concurrent(g, &cc, base, a)); /* settled, before: not concurrent */
+    /* --base: one side each */
+    side[b] = IR_SIDE_B;
+    cc.same_side = false;
+    assert_true(ir_concurrent(g, &cc, a, b));
+    side[b] = IR_SIDE_A;
+    assert_false(ir_concurrent(g, &cc, a, b));
+    /* --db out of order: a pending before an applied b */
+    side[b] = IR_SIDE_SETTLED;
+    assert_false(ir_concurrent(g, &cc, a, b));
+    cc.settled_after = true;
+    assert_true(ir_concurrent(g, &cc, a, b));
+    assert_int_equal(ir_verify_program(p, &cc, &c, &n, ar, &d), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(ir_conflict_kind_name(c[0].kind), "add_drop");
+    /* pending after the applied one: in order, not concurrent */
+    side[a] = IR_SIDE_SETTLED;
+    side[b] = IR_SIDE_A;
+    assert_false(ir_concurrent(g, &cc, a, b));
+    ir_dag_free(g);
+    jy_diags_free(&d);
+    jy_arena_free(ar);
+    ir_program_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -511,6 +572,7 @@ int main(void)
         cmocka_unit_test(test_dag_order_matches_replay),
         cmocka_unit_test(test_linear_history_never_reported),
         cmocka_unit_test(test_effects_from_replay),
+        cmocka_unit_test(test_pred_veto),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
