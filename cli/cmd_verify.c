@@ -1497,11 +1497,15 @@ static void print_github(vf_ctx *v)
         unsigned l = 0, c = 0;
         if (g->src)
             jy_source_linecol(g->src, g->offset, &l, &c);
-        const char *msg = g->hint ? jy_arena_printf(v->a, "%s (%s)", g->message, g->hint)
-                                  : g->message;
+        /* no file property without a position: GitHub would look for a file
+         * named like `where` ("git", "--base") */
+        const char *msg = jy_arena_printf(v->a, "%s%s%s%s%s%s", !g->src && g->where ? g->where : "",
+                                          !g->src && g->where ? ": " : "",
+                                          g->message ? g->message : "", g->hint ? " (" : "",
+                                          g->hint ? g->hint : "", g->hint ? ")" : "");
         gh_line(out, g->sev == JY_SEV_ERROR ? "error" : g->sev == JY_SEV_WARNING ? "warning"
                                                                                 : "notice",
-                g->src ? g->src->path : g->where, l, c, g->code ? g->code : "joryu",
+                g->src ? g->src->path : NULL, l, c, g->code ? g->code : "joryu",
                 msg ? msg : "");
     }
     for (size_t i = 0; i < v->ngates; i++) {

@@ -223,6 +223,8 @@ has err "verify needs to know which migrations are concurrent"
 expect 1 "$JORYU" verify --base no-such-branch
 has err "unknown git ref 'no-such-branch'"
 has err "fetch-depth: 0"
+expect 1 "$JORYUC" verify --base no-such-branch --format=github
+has out "::error title=verify.unknown-ref::--base: unknown git ref 'no-such-branch' (fetch it first"
 expect 1 env PATH=/nonexistent "$JORYU" verify --base main
 has err "git is not installed (or not on PATH)"
 mkdir -p "$WORK/nogit"
