@@ -163,11 +163,13 @@ static vx_status pause_migration(vx_run *run, const vm_migration *m, const char 
  * the step done; on failure rolls the step back and records it failed.
  */
 static vx_status run_step(vx_run *run, const vm_migration *m, ir_tx_mode mode, const vm_step *st,
-                          uint32_t k, uint32_t nsteps)
+                          uint32_t k, uint32_t nsteps, bool fresh)
 {
     bool skipped = false;
     if (run->dry)
-        return vx_step_body(run, m, st, k + 1, nsteps, &skipped) == VX_OK ? VX_OK : VX_FAILED;
+        return vx_step_body(run, m, st, k + 1, nsteps, VX_BODY_ALL, &skipped, NULL) == VX_OK
+                   ? VX_OK
+                   : VX_FAILED;
     bool notx = mode == IR_TX_NONE || (st->flags & VM_STEP_NO_TX);
     bool grouped = run->txddl && !notx;
     bool own_tx = !run->txddl && !notx;
@@ -186,7 +188,49 @@ static vx_status run_step(vx_run *run, const vm_migration *m, ir_tx_mode mode, c
     }
     if (rt_state_step_begin(run->c, m->id, k, st->op_kind, st->fingerprint, d))
         return VX_ERROR;
-    vx_status rc = vx_step_body(run, m, st, k + 1, nsteps, &skipped);
+    vx_status rc;
+    if (grouped && fresh && vx_step_has_guard(st)) {
+        /*
+         * Optimistic: inside the savepoint the statements run first and the
+         * guard is read only when they fail (the catalog queries of a guard
+         * cost more than the DDL).  The outcome is the guard-first one: a
+         * statement that fails because the desired state exists, or exists
+         * with another shape, is rolled back to the savepoint and the guard
+         * then says skip, reconcile or drift; if it says run, the
+         * statement's own error stands.  Only where DDL is transactional and
+         * only for a step never attempted (its state rows agree with the
+         * schema there); NO_TX steps and MySQL/MariaDB read the guard first.
+         */
+        rc = vx_step_body(run, m, st, k + 1, nsteps, VX_BODY_NO_GUARD, &skipped, NULL);
+        if (rc == VX_FAILED) {
+            char *msg = run->fail_msg, *sql = run->fail_sql;
+            run->fail_msg = run->fail_sql = NULL;
+            bool would_run = false;
+            if (rt_rollback_to(run->c, VX_SAVEPOINT, NULL) ||
+                rt_state_step_begin(run->c, m->id, k, st->op_kind, st->fingerprint, NULL)) {
+                rc = VX_FAILED; /* below: roll back again and record msg */
+                would_run = true;
+            } else {
+                rc = vx_step_body(run, m, st, k + 1, nsteps, VX_BODY_GUARD_ONLY, &skipped,
+                                  &would_run);
+            }
+            if ((rc == VX_OK && would_run) ||
+                (rc == VX_FAILED && !run->fail_drift && !run->fail_sql)) {
+                /* the guard wants the step run (or could not be read): the
+                   statement's error is the failure (a failed reconcile
+                   statement keeps its own) */
+                vx_clear_fail(run);
+                run->fail_msg = msg;
+                run->fail_sql = sql;
+                rc = VX_FAILED;
+            } else {
+                free(msg);
+                free(sql);
+            }
+        }
+    } else {
+        rc = vx_step_body(run, m, st, k + 1, nsteps, VX_BODY_ALL, &skipped, NULL);
+    }
     if (rc == VX_OK) {
         if (rt_state_step_set(run->c, m->id, k, RT_SS_DONE, NULL, d))
             return VX_ERROR;
@@ -515,7 +559,7 @@ static vx_status run_migration(vx_run *run, const plan_item *pi)
         vx_emit(run, &e);
         vx_clear_fail(run);
         vx_status rc = (st->flags & VM_STEP_BACKFILL) ? run_backfill(run, m, st, k, nsteps, sr)
-                                                      : run_step(run, m, mode, st, k, nsteps);
+                                                      : run_step(run, m, mode, st, k, nsteps, !sr);
         if (rc != VX_OK)
             return rc;
         e.kind = VM_EV_STEP_DONE;

@@ -65,7 +65,7 @@ static vx_status down_one(vx_run *run, const vm_migration *m)
         vx_clear_fail(run);
         vx_status rc = (st->flags & VM_STEP_BACKFILL) ? VX_OK
                                                       : vx_step_body(run, m, st, k + 1, sc->nsteps,
-                                                                     &skipped);
+                                                                     VX_BODY_ALL, &skipped, NULL);
         if (rc != VX_OK) {
             if (own)
                 rt_rollback(run->c, NULL);

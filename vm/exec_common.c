@@ -191,14 +191,20 @@ static vx_status exec_one(vx_run *run, const vm_migration *m, const vm_step *st,
     return VX_OK;
 }
 
+bool vx_step_has_guard(const vm_step *st)
+{
+    return st->ncode && st->code[0].op == VM_OP_GUARD;
+}
+
 vx_status vx_step_body(vx_run *run, const vm_migration *m, const vm_step *st, uint32_t stepno,
-                       uint32_t nsteps, bool *skipped)
+                       uint32_t nsteps, vx_body_mode mode, bool *skipped, bool *would_run)
 {
     *skipped = false;
+    if (would_run)
+        *would_run = false;
     vx_status rc = VX_OK;
-    size_t i = 0;
-    if (st->ncode && st->code[0].op == VM_OP_GUARD) {
-        i = 1;
+    size_t i = vx_step_has_guard(st) ? 1 : 0;
+    if (i && mode != VX_BODY_NO_GUARD) {
         const char *g = vx_str(run, st->code[0].a);
         rt_guard_result gr;
         memset(&gr, 0, sizeof gr);
@@ -235,7 +241,14 @@ vx_status vx_step_body(vx_run *run, const vm_migration *m, const vm_step *st, ui
             vm_event ev = {.mig = m, .st = st, .step = stepno, .nsteps = nsteps,
                            .message = gr.detail};
             switch (gr.outcome) {
-            case RT_GUARD_RUN: break;
+            case RT_GUARD_RUN:
+                if (mode == VX_BODY_GUARD_ONLY) {
+                    if (would_run)
+                        *would_run = true;
+                    rt_guard_result_free(&gr);
+                    return VX_OK;
+                }
+                break;
             case RT_GUARD_SKIP:
                 ev.kind = VM_EV_STEP_SKIP;
                 if (!ev.message)
@@ -279,6 +292,11 @@ vx_status vx_step_body(vx_run *run, const vm_migration *m, const vm_step *st, ui
             if (rc != VX_OK || *skipped)
                 return rc;
         }
+    }
+    if (mode == VX_BODY_GUARD_ONLY) {
+        if (would_run)
+            *would_run = true;
+        return rc;
     }
     for (; i < st->ncode && rc == VX_OK; i++) {
         const vm_insn *in = &st->code[i];

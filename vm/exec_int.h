@@ -67,14 +67,26 @@ void vx_grp_rollback(vx_run *run);
 /* Pause check at a boundary: NULL, or the reason (static text). */
 const char *vx_pause_reason(vx_run *run, char buf[96]);
 
+/* What of a step's body to run. */
+typedef enum {
+    VX_BODY_ALL,        /* the guard, then the statements */
+    VX_BODY_NO_GUARD,   /* the statements only (optimistic: the guard is asked
+                           only if they fail, see run_step) */
+    VX_BODY_GUARD_ONLY  /* the guard only: skip / drift / reconcile are acted
+                           on; "run" sets *would_run and runs nothing */
+} vx_body_mode;
+
+bool vx_step_has_guard(const vm_step *st);
+
 /*
  * Run a step's body: its guard (unless dry and the guard cannot be read),
  * then its statements (or the guard's reconcile statements).  Transactions
  * are the caller's.  VX_OK with *skipped when the guard said the desired
  * state exists; VX_FAILED with run->fail_msg/fail_sql on a database error
- * or drift; backfill bodies are not run here (vx_backfill).
+ * or drift; backfill bodies are not run here (run_backfill).  would_run may
+ * be NULL except for VX_BODY_GUARD_ONLY.
  */
 vx_status vx_step_body(vx_run *run, const vm_migration *m, const vm_step *st, uint32_t stepno,
-                       uint32_t nsteps, bool *skipped);
+                       uint32_t nsteps, vx_body_mode mode, bool *skipped, bool *would_run);
 
 #endif /* JORYU_VM_EXEC_INT_H */

@@ -204,7 +204,7 @@ static void test_mark(void **state)
     vt_opts(&o, &ev);
     assert_int_equal(vt_apply(e, x.b, &o), 0);
     assert_int_equal(ev.n[VM_EV_MIGRATION_DONE], 1);
-    assert_int_equal(ev.n[VM_EV_STEP_SQL], 0); /* all three skipped by their guards */
+    assert_int_equal(ev.n[VM_EV_STEP_SKIP], 3); /* all three skipped by their guards */
     c = vt_connect(e);
     vt_assert_mig(c, ID2, "applied");
     /* a step marked skipped before it runs is not run */
@@ -337,6 +337,11 @@ static void test_concurrent(void **state)
     vt_case_concurrent(*state);
 }
 
+static void test_guards(void **state)
+{
+    vt_case_guards(*state);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -354,6 +359,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_continue_past_failed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ask_skip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dialect_missing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_guards, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill_matrix, setup, teardown),
     };

@@ -60,6 +60,11 @@ static void test_concurrent(void **state)
     vt_case_concurrent(*state);
 }
 
+static void test_guards(void **state)
+{
+    vt_case_guards(*state);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -71,6 +76,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_checksum_repair, setup, teardown),
         cmocka_unit_test_setup_teardown(test_backfill_pause, setup, teardown),
         cmocka_unit_test_setup_teardown(test_down, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_guards, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill_matrix, setup, teardown),
     };
