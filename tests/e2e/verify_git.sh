@@ -167,6 +167,14 @@ expect 4 "$JORYU" verify --base main
 has out "migrations/20251215T000000_add_bio.py:7:5: error: order_dependency: "
 has out 'hint: 20260101T000000_create_users is on the merge base with main already and cannot change: add depends_on=["20260101T000000_create_users"] to 20251215T000000_add_bio'
 rm migrations/20251215T000000_add_bio.py
+# ... but the other branch's stale id is that branch's to fix, not this one's
+mig 20251215T000000_add_bio 'op.add_column("users", "bio", t.Text)'
+git add -A && git commit -qm "stale bio"
+git checkout -qb mine main
+mig 20260301T000000_add_title 'op.add_column("users", "title", t.Text)'
+expect 0 "$JORYU" verify --base stale-id
+has out "1 migration added on this branch and 1 on stale-id"
+rm migrations/20260301T000000_add_title.py
 # CI checking out the pull request merged into its target (GitHub's default):
 # the target's newer migration is already in the merge base, and still compared
 git checkout -q --detach feat-rename
