@@ -162,6 +162,17 @@ static const ir_effect *primary(const ir_effects *e, uint32_t step)
     return NULL;
 }
 
+/* What names an op in messages: its primary effect, except for
+ * declare_schema_change, which declares many things: there, the effect
+ * that decided the verdict. */
+static const ir_effect *deciding_or_primary(const ir_effects *e, const ir_effect *x)
+{
+    if (x->op_kind == IR_OP_declare_schema_change)
+        return x;
+    const ir_effect *p = primary(e, x->op);
+    return p ? p : x;
+}
+
 static void fill_ref(ir_opref *r, const ir_effects *e, const ir_effect *x, jy_arena *a)
 {
     memset(r, 0, sizeof *r);
@@ -169,9 +180,7 @@ static void fill_ref(ir_opref *r, const ir_effects *e, const ir_effect *x, jy_ar
     r->mig = e->mig;
     r->step = x->op;
     r->op = (unsigned)x->op_kind < IR_OP__COUNT ? ir_op_table[x->op_kind].name : "?";
-    const ir_effect *p = primary(e, x->op);
-    if (!p)
-        p = x;
+    const ir_effect *p = deciding_or_primary(e, x);
     if (p->kind == IR_EK_TABLE || p->kind == IR_EK_ROWS || p->kind == IR_EK_SQL) {
         r->target[0] = table_of(p);
         r->ntarget = r->target[0] ? 1 : 0;
@@ -197,11 +206,10 @@ static void fill_ref(ir_opref *r, const ir_effects *e, const ir_effect *x, jy_ar
 }
 
 /* "alter_column(users.email)", "rename_column(users.email -> users.email_norm)" */
-static const char *op_text(const ir_effects *e, const ir_opref *r, jy_arena *a)
+static const char *op_text(const ir_effects *e, const ir_effect *x, const ir_opref *r,
+                           jy_arena *a)
 {
-    const ir_effect *p = primary(e, r->step);
-    if (!p)
-        return jy_arena_printf(a, "%s()", r->op);
+    const ir_effect *p = deciding_or_primary(e, x);
     if (p->verb == IR_EFF_RENAME)
         return jy_arena_printf(a, "%s(%s -> %s)", r->op, obj_text(p, a, false),
                                obj_text(p, a, true));
@@ -228,8 +236,10 @@ static void make_conflict(ir_conflict *c, ir_conflict_kind kind, const ir_effect
     c->left = x_left ? rx : ry;
     c->right = x_left ? ry : rx;
     const ir_effects *el = x_left ? ex : ey, *er = x_left ? ey : ex;
-    c->message = jy_arena_printf(a, "%s in %s conflicts with %s in %s", op_text(el, &c->left, a),
-                                 c->left.migration, op_text(er, &c->right, a), c->right.migration);
+    const ir_effect *fl = x_left ? x : y, *fr = x_left ? y : x;
+    c->message = jy_arena_printf(a, "%s in %s conflicts with %s in %s",
+                                 op_text(el, fl, &c->left, a), c->left.migration,
+                                 op_text(er, fr, &c->right, a), c->right.migration);
     /* actor / other */
     const ir_effect *act = actor_x ? x : y, *oth = actor_x ? y : x;
     const char *am = actor_x ? rx.migration : ry.migration;
