@@ -48,7 +48,15 @@ crash_init() {
 
     mkdir -p "$JORYU_TMP"
     WORK=$(mktemp -d "$JORYU_TMP/$name.XXXXXX")
-    mkdir -p "$WORK/project" "$WORK/db" "$WORK/log"
+    mkdir -p "$WORK/project" "$WORK/log"
+    # SQLite files live in memory when /dev/shm is there (the servers run
+    # with fsync off too; a SIGKILL never loses what the kernel holds)
+    if [[ -d /dev/shm && -w /dev/shm ]]; then
+        SQLDIR=$(mktemp -d /dev/shm/joryu-crash.XXXXXX)
+    else
+        SQLDIR="$WORK/db"
+        mkdir -p "$SQLDIR"
+    fi
     cp "$JORYU_SRC/tests/crash/joryu.toml" "$WORK/project/"
     cp -r "$JORYU_SRC/tests/crash/migrations" "$WORK/project/"
     NMIGS=$(ls "$WORK/project/migrations"/*.py | wc -l)
@@ -69,6 +77,8 @@ crash_cleanup() {
         drop_db "${x%% *}" "${x#* }" || true
     done
     CREATED_DBS=()
+    [[ ${SQLDIR:-} == /dev/shm/joryu-crash.* ]] && rm -rf "$SQLDIR"
+    return 0
 }
 
 base_url() {
@@ -123,8 +133,8 @@ fresh_db() {
         url="$U_SCHEME://$U_USER:$U_PASS@$U_HOST:$U_PORT/$name"
         ;;
     sqlite)
-        rm -f "$WORK/db/$name.db" "$WORK/db/$name.db-journal" "$WORK/db/$name.db-wal" "$WORK/db/$name.db-shm"
-        url="sqlite:///$WORK/db/$name.db"
+        rm -f "$SQLDIR/$name.db" "$SQLDIR/$name.db-journal" "$SQLDIR/$name.db-wal" "$SQLDIR/$name.db-shm"
+        url="sqlite:///$SQLDIR/$name.db"
         ;;
     esac
     CREATED_DBS+=("$d $url")
@@ -137,7 +147,16 @@ drop_db() {
     pg)
         parse_url "$url"
         name=$U_DB
-        dbq pg "$(base_url pg)" "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null
+        # a plain DROP waits for autovacuum workers (FORCE may not end
+        # them: they are not ours); FORCE ends a backend that outlived its
+        # killed client
+        local i
+        for i in 1 2 3 4 5 6; do
+            dbq pg "$(base_url pg)" "DROP DATABASE IF EXISTS \"$name\"" >/dev/null 2>&1 && return 0
+            dbq pg "$(base_url pg)" "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null 2>&1 && return 0
+            sleep 0.5
+        done
+        dbq pg "$(base_url pg)" "DROP DATABASE IF EXISTS \"$name\"" >/dev/null
         ;;
     my)
         parse_url "$url"

@@ -12,7 +12,8 @@ def upgrade():
                 "SELECT n, n % 97, 'acct-' || n, n * 3, n % 10 + 1 "
                 "FROM generate_series(1, 200000) AS n"
             ),
-            "mysql": (
+            # MySQL and MariaDB (no generate_series, no deep recursion)
+            "default": (
                 "INSERT INTO accounts (id, grp, name, balance, region_id) "
                 "SELECT n, n % 97, CONCAT('acct-', n), n * 3, n % 10 + 1 FROM ("
                 "SELECT a.d + 10 * b.d + 100 * c.d + 1000 * e.d + 10000 * f.d + 100000 * g.d + 1 AS n "
