@@ -178,8 +178,13 @@ static vx_status run_step(vx_run *run, const vm_migration *m, ir_tx_mode mode, c
         if (mode == IR_TX_PER_STEP && run->grp_open && vx_now() - run->grp_t0 > VX_GROUP_SECONDS &&
             vx_grp_commit(run))
             return VX_ERROR;
-        if (vx_grp_begin(run) || rt_savepoint(run->c, VX_SAVEPOINT, d))
+        /* the previous step's savepoint is released together with setting
+           this one: one round trip per step */
+        if (vx_grp_begin(run) ||
+            (run->sp_open ? rt_exec(run->c, "RELEASE SAVEPOINT " VX_SAVEPOINT "; SAVEPOINT " VX_SAVEPOINT, d)
+                          : rt_savepoint(run->c, VX_SAVEPOINT, d)))
             return VX_ERROR;
+        run->sp_open = true;
     } else {
         if (vx_grp_commit(run))
             return VX_ERROR;
@@ -235,8 +240,6 @@ static vx_status run_step(vx_run *run, const vm_migration *m, ir_tx_mode mode, c
         if (rt_state_step_set(run->c, m->id, k, RT_SS_DONE, NULL, d))
             return VX_ERROR;
         vx_kill_point(run);
-        if (grouped && rt_release(run->c, VX_SAVEPOINT, d))
-            return VX_ERROR;
         if (own_tx && rt_commit(run->c, d))
             return VX_ERROR;
         if (skipped)
@@ -246,7 +249,7 @@ static vx_status run_step(vx_run *run, const vm_migration *m, ir_tx_mode mode, c
     /* failed: undo the step, keep what came before */
     bool drift = run->fail_drift;
     if (grouped) {
-        if (rt_rollback_to(run->c, VX_SAVEPOINT, NULL) || rt_release(run->c, VX_SAVEPOINT, NULL)) {
+        if (rt_rollback_to(run->c, VX_SAVEPOINT, NULL)) {
             /* the savepoint is gone (connection trouble): lose the group */
             vx_grp_rollback(run);
         }

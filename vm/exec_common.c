@@ -114,7 +114,7 @@ int vx_grp_commit(vx_run *run)
 {
     if (!run->grp_open)
         return 0;
-    run->grp_open = false;
+    run->grp_open = run->sp_open = false;
     return rt_commit(run->c, run->d);
 }
 
@@ -122,7 +122,7 @@ void vx_grp_rollback(vx_run *run)
 {
     if (!run->grp_open)
         return;
-    run->grp_open = false;
+    run->grp_open = run->sp_open = false;
     rt_rollback(run->c, NULL);
 }
 

@@ -28,6 +28,8 @@ typedef struct vx_run {
        consecutive steps, a savepoint around each step */
     bool grp_open;
     double grp_t0;
+    bool sp_open;            /* the step savepoint of the group is set (it is
+                                released when the next one is set) */
     /* pause and kill */
     double t0;
     double max_duration;
