@@ -89,7 +89,8 @@ static bool cloexec(const int fd[2])
  * git ran (whatever its exit status: see p->status), -1 when it could not
  * be started (p->exec_errno; ENOENT when git is not installed).  The
  * optional locks are off so that verify never takes the index lock of a
- * checkout others are committing in.  Free p with proc_free.
+ * checkout others are committing in, and colors are off whatever the
+ * user's git configuration says.  Free p with proc_free.
  */
 static int run_git(const char *dir, const char *const *args, const char *in, size_t inlen,
                    vf_proc *p)
@@ -101,6 +102,8 @@ static int run_git(const char *dir, const char *const *args, const char *in, siz
     size_t n = 0;
     argv[n++] = "git";
     argv[n++] = "--no-optional-locks";
+    argv[n++] = "-c"; /* whatever the user's configuration says: plain output */
+    argv[n++] = "color.ui=never";
     argv[n++] = "-C";
     argv[n++] = dir;
     for (size_t i = 0; args[i] && n < JY_COUNTOF(argv) - 1; i++)
