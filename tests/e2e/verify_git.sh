@@ -68,6 +68,7 @@ REPO="$WORK/repo"
 mkdir -p "$REPO/migrations"
 cd "$REPO"
 git init -q -b main
+git config color.ui always # verify reads git's output whatever the configuration says
 cat >joryu.toml <<'EOF'
 [joryu]
 migrations_dir = "migrations"
