@@ -14,9 +14,12 @@
 #include "backends.h"
 #include "frontend.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define DEFAULT_BUNDLE "joryu.jyb"
 
@@ -87,6 +90,79 @@ static void list_dialects(char *buf, size_t n, ir_dmask m)
         }
 }
 
+/* Emission of every target, one dialect per core (be_emit_program only
+ * reads the program).  Diagnostics are reported as a sequential run would:
+ * up to the first dialect that fails. */
+typedef struct emit_job {
+    const ir_program *prog;
+    ir_dialect dl[IR_D__COUNT];
+    be_program *bp[IR_D__COUNT];
+    jy_diags diags[IR_D__COUNT];
+    int rc[IR_D__COUNT];
+    size_t n;
+    atomic_size_t next;
+} emit_job;
+
+static void *emit_worker(void *arg)
+{
+    emit_job *w = arg;
+    for (size_t i; (i = atomic_fetch_add(&w->next, 1)) < w->n;)
+        w->rc[i] = be_emit_program(w->prog, w->dl[i], &w->bp[i], &w->diags[i]);
+    return NULL;
+}
+
+/* Fill bps[0..*nbps) with the programs of every target; 0, or the exit
+ * code with diagnostics moved to d (programs emitted are then freed). */
+static int emit_all(const ir_program *prog, ir_dmask targets, be_program **bps, size_t *nbps,
+                    jy_diags *d)
+{
+    emit_job w = {.prog = prog};
+    atomic_init(&w.next, 0);
+    for (int i = 0; i < IR_D__COUNT; i++)
+        if (targets & IR_DMASK(i)) {
+            w.dl[w.n] = (ir_dialect)i;
+            jy_diags_init(&w.diags[w.n]);
+            w.diags[w.n].max_errors = d->max_errors;
+            w.n++;
+        }
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t nthreads = ncpu > 1 ? (size_t)ncpu : 1;
+    if (nthreads > w.n)
+        nthreads = w.n;
+    pthread_t tid[IR_D__COUNT];
+    size_t started = 0;
+    if (nthreads > 1) {
+        /* line tables are built on first use: build them before sharing */
+        for (size_t i = 0; i < prog->nsources; i++) {
+            unsigned l, col;
+            jy_source_linecol(prog->sources[i], 0, &l, &col);
+        }
+        for (; started + 1 < nthreads; started++)
+            if (pthread_create(&tid[started], NULL, emit_worker, &w) != 0)
+                break;
+    }
+    emit_worker(&w);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
+    int rc = JY_EXIT_OK;
+    for (size_t i = 0; i < w.n; i++) {
+        if (rc == JY_EXIT_OK) {
+            jy_diags_move(d, &w.diags[i]);
+            if (w.rc[i] != 0)
+                rc = d->exit_code ? d->exit_code : JY_EXIT_ERROR;
+        }
+        jy_diags_free(&w.diags[i]);
+    }
+    *nbps = 0;
+    for (size_t i = 0; i < w.n; i++) {
+        if (rc != JY_EXIT_OK)
+            be_program_free(w.bp[i]);
+        else
+            bps[(*nbps)++] = w.bp[i];
+    }
+    return rc;
+}
+
 int cc_build(cli_ctx *c, const cli_args *a)
 {
     const char *out = cli_str(a, "output");
@@ -129,15 +205,10 @@ int cc_build(cli_ctx *c, const cli_args *a)
         rc = d.exit_code ? d.exit_code : JY_EXIT_ERROR;
         goto done;
     }
-    for (int i = 0; i < IR_D__COUNT; i++) {
-        if (!(targets & IR_DMASK(i)))
-            continue;
-        if (be_emit_program(prog, (ir_dialect)i, &bps[nbps], &d) != 0) {
-            rc = d.exit_code ? d.exit_code : JY_EXIT_ERROR;
-            goto done;
-        }
-        nbps++;
-    }
+    rc = emit_all(prog, targets, bps, &nbps, &d);
+    if (rc != JY_EXIT_OK)
+        goto done;
+    rc = JY_EXIT_ERROR;
     if (vm_assemble(prog, (const be_program *const *)bps, nbps, &b, &d) != 0)
         goto done;
     if (vm_bundle_write(b, out, &d) != 0)

@@ -125,6 +125,27 @@ rc=0; "$JC" build broken -o keep.jyb >/dev/null 2>&1 || rc=$?
 [[ $rc == 1 ]] || fail "second broken build: exit $rc"
 cmp -s app.jyb keep.jyb || fail "a failed build changed an existing bundle"
 
+# an error for one dialect only (SQLite changes a column only in op.batch):
+# the default targets refuse it, a build for the others works
+mkdir lite_err
+cp migrations/*.py lite_err/
+cat > lite_err/20270101T000000_alter_name.py <<'PY'
+import joryu
+from joryu import op, types as t
+
+
+@joryu.migration(id="20270101T000000_alter_name")
+def upgrade():
+    op.alter_column("users", "email", nullable=True)
+PY
+rc=0; err=$("$JC" build lite_err -o le.jyb 2>&1) || rc=$?
+[[ $rc == 1 && $err == *"cannot run on SQLite outside op.batch"* ]] ||
+    fail "SQLite-only error: exit $rc: $err"
+[[ ! -e le.jyb ]] || fail "le.jyb written although SQLite failed"
+"$JC" build lite_err --dialect=postgresql,mysql -o le.jyb >/dev/null ||
+    fail "build for postgresql,mysql failed"
+grep -q '^; dialects: postgresql mysql$' <<<"$("$JC" dis le.jyb)" || fail "le.jyb dialects"
+
 # a folder that does not exist, a file instead of a folder, an unwritable target
 rc=0; err=$("$JC" build nowhere -o x.jyb 2>&1) || rc=$?
 [[ $rc == 1 && $err == *"'nowhere' does not exist"* ]] || fail "build nowhere: $rc $err"
