@@ -260,6 +260,7 @@ typedef struct vf_mode {
     const char *db_redacted;   /* --db: the URL with its password hidden */
     const char *base;          /* --base: the ref as given */
     char merge_base[65];       /* --base: the merge base commit */
+    const char *toplevel;      /* --base: the work tree's root (real path), or NULL */
     size_t n_pending;          /* --db: migrations not applied there */
     size_t n_ours, n_theirs;   /* --base: added on each side */
 } vf_mode;
@@ -966,6 +967,16 @@ static int git_resolve(vf_ctx *v, const char *ref, const char **ref_oid)
         return -1;
     }
     snprintf(v->mode.merge_base, sizeof v->mode.merge_base, "%s", line);
+    /* the root, for paths GitHub understands (relative to the repository) */
+    const char *top[] = {"rev-parse", "--show-toplevel", NULL};
+    if (git(v, top, NULL, 0, &p, false) != 0)
+        return -1;
+    if (p.status == 0) {
+        char *real = realpath(out_line(v, &p), NULL);
+        v->mode.toplevel = real ? jy_arena_strdup(v->a, real) : NULL;
+        free(real);
+    }
+    proc_free(&p);
     return 0;
 }
 
@@ -1451,6 +1462,30 @@ static int print_json(vf_ctx *v, int rc)
     return rc;
 }
 
+/*
+ * The file= of an annotation: relative to the repository's root when it is
+ * known (--base), since GitHub resolves it there whatever the folder verify
+ * ran in; else the path as verify prints it.  In v->a.
+ */
+static const char *gh_path(vf_ctx *v, const ir_migration *m)
+{
+    bool from_git;
+    const char *f = repo_path(v, m, &from_git);
+    if (!v->mode.toplevel)
+        return f;
+    const char *slash = strrchr(f, '/');
+    const char *dir = slash ? jy_arena_strndup(v->a, f, (size_t)(slash - f)) : ".";
+    const char *name = slash ? slash + 1 : f;
+    char *real = dir ? realpath(*dir ? dir : "/", NULL) : NULL;
+    size_t tn = strlen(v->mode.toplevel);
+    const char *out = f;
+    if (real && strncmp(real, v->mode.toplevel, tn) == 0 && (real[tn] == '/' || !real[tn]))
+        out = real[tn] ? jy_arena_printf(v->a, "%s/%s", real + tn + 1, name)
+                       : jy_arena_strdup(v->a, name);
+    free(real);
+    return out ? out : f;
+}
+
 /* GitHub workflow command escaping: data (message) and property values. */
 static void gh_put(FILE *out, const char *s, bool property)
 {
@@ -1494,7 +1529,6 @@ static void gh_line(FILE *out, const char *level, const char *file, unsigned lin
 static void print_github(vf_ctx *v)
 {
     FILE *out = v->c->out;
-    bool from_git;
     for (size_t i = 0; i < v->d.n; i++) {
         const jy_diag *g = &v->d.v[i];
         unsigned l = 0, c = 0;
@@ -1517,7 +1551,7 @@ static void print_github(vf_ctx *v)
         unsigned line, col;
         gate_span(g, &s, &e);
         linecol(g->mig, s, &line, &col);
-        const char *file = g->mig ? repo_path(v, g->mig, &from_git) : g->file;
+        const char *file = g->mig ? gh_path(v, g->mig) : g->file;
         const char *msg = jy_arena_printf(v->a, "%s. %s", g->message, g->hint ? g->hint : "");
         gh_line(out, "error", file, line, col, jy_arena_printf(v->a, "joryu %s", g->code),
                 msg ? msg : g->message);
@@ -1532,7 +1566,7 @@ static void print_github(vf_ctx *v)
         const char *ofile = other->mig ? other->mig->file : other->migration;
         const char *msg = jy_arena_printf(v->a, "%s (other op: %s:%u). %s %s", k->message, ofile,
                                           oline, k->why ? k->why : "", k->fix ? k->fix : "");
-        gh_line(out, "error", repo_path(v, at->mig, &from_git), line, col,
+        gh_line(out, "error", gh_path(v, at->mig), line, col,
                 jy_arena_printf(v->a, "joryu verify: %s", ir_conflict_kind_name(k->kind)),
                 msg ? msg : k->message);
     }
@@ -1546,7 +1580,7 @@ static void print_github(vf_ctx *v)
             "commutes with the concurrent migrations, or declare its effects with "
             "op.declare_schema_change(...)",
             n->step + 1, n->mig->id);
-        gh_line(out, "notice", repo_path(v, n->mig, &from_git), line, col,
+        gh_line(out, "notice", gh_path(v, n->mig), line, col,
                 "joryu verify: raw SQL", msg ? msg : "");
     }
     if (!v->d.nerrors)

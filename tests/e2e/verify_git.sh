@@ -154,6 +154,13 @@ has out "feat-email:migrations/20260125T000000_email_not_null.py:7:5: "
 git checkout -q feat-email
 expect 4 "$JORYUC" verify --base feat-rename --format=github
 has out "::error file=migrations/20260125T000000_email_not_null.py,line=7,col=5,title=joryu verify%3A column_rename::"
+# annotation paths are relative to the repository, wherever verify runs
+mkdir -p tools
+expect 4 env -C tools "$JORYUC" verify ../migrations --base feat-rename --format=github
+has out "::error file=migrations/20260125T000000_email_not_null.py,line=7,col=5,"
+expect 4 "$JORYUC" verify "$REPO/migrations" --base feat-rename --format=github
+has out "::error file=migrations/20260125T000000_email_not_null.py,line=7,col=5,"
+rmdir tools
 # once the other branch is merged in, nothing is concurrent any more
 git merge -q --no-edit feat-rename
 expect 0 "$JORYU" verify --base feat-rename
