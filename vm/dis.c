@@ -20,7 +20,7 @@
 #include "vm.h"
 
 /* Text column of an instruction line. */
-#define TEXT_COL 34
+#define TEXT_COL 39
 
 /* Append s, indenting every line after the first by `indent` spaces. */
 static void put_text(jy_buf *o, const char *s, int indent)
@@ -76,7 +76,7 @@ static void dis_insn(jy_buf *o, const vm_bundle *b, uint32_t addr, const vm_insn
             n += (size_t)w;
     }
     ops[n] = 0;
-    jy_buf_printf(o, "  %4u  %-9s %-15s ", addr, oi->name, ops);
+    jy_buf_printf(o, "  %4u  %-9s %-20s ", addr, oi->name, ops);
     /* the text: one string operand inline; several, each labelled */
     uint32_t shown = 0;
     for (int k = 0; k < 3; k++) {

@@ -860,7 +860,7 @@ static void test_disassemble(void **state)
     if (getenv("JORYU_TEST_VERBOSE"))
         fputs(t, stdout);
     char line[512];
-    snprintf(line, sizeof line, "EXEC      @%-14u %s", in->a, sm->b->strings[in->a]);
+    snprintf(line, sizeof line, "EXEC      @%-19u %s", in->a, sm->b->strings[in->a]);
     assert_non_null(strstr(t, line));
     free(t);
 }
