@@ -244,6 +244,7 @@ static vx_status run_step(vx_run *run, const vm_migration *m, ir_tx_mode mode, c
             return VX_ERROR;
         if (skipped)
             run->r->skipped_steps++;
+        run->progressed = true;
         return VX_OK;
     }
     /* failed: undo the step, keep what came before */
@@ -477,6 +478,7 @@ static vx_status run_backfill(vx_run *run, const vm_migration *m, const vm_step 
         }
         free(js);
         vx_kill_point(run);
+        run->progressed = true;
         p = np;
         vm_event ev = ev_of(VM_EV_BATCH, m);
         ev.st = st;
@@ -494,6 +496,7 @@ static vx_status run_backfill(vx_run *run, const vm_migration *m, const vm_step 
     if (rt_state_step_set(run->c, m->id, k, RT_SS_DONE, NULL, d))
         return VX_ERROR;
     vx_kill_point(run);
+    run->progressed = true;
     return VX_OK;
 }
 

@@ -130,7 +130,10 @@ const char *vx_pause_reason(vx_run *run, char buf[96])
 {
     if (run->interrupt && *run->interrupt)
         return "interrupted by a signal (SIGINT/SIGTERM)";
-    if (run->max_duration > 0 && vx_now() - run->t0 >= run->max_duration) {
+    /* every run gets at least one step or batch done before
+       --max-duration pauses it: a duration shorter than connecting would
+       otherwise make no run ever progress */
+    if (run->max_duration > 0 && run->progressed && vx_now() - run->t0 >= run->max_duration) {
         snprintf(buf, 96, "--max-duration of %g s reached", run->max_duration);
         return buf;
     }

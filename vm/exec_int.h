@@ -33,6 +33,8 @@ typedef struct vx_run {
     /* pause and kill */
     double t0;
     double max_duration;
+    bool progressed;         /* a step or batch was completed in this run:
+                                --max-duration pauses only after one */
     volatile sig_atomic_t *interrupt;
     uint32_t kill_at, kills;
     vm_progress_fn progress;
