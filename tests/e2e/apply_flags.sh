@@ -9,7 +9,8 @@
 # aborts on 5 and skips the failed step on 4; --json reports a failure as
 # migration_failed and finish with exit_code 2; --target names a known
 # migration; down --to and --steps; JORYU_TEST_KILL_AT kills the applier and
-# the next apply finishes the work with every backfilled value right.
+# the next apply finishes the work with every backfilled value right; on a
+# terminal a backfill shows a live line (batches, rows, rate, ETA).
 set -euo pipefail
 bin=${JORYU_BIN:?}
 mkdir -p "${JORYU_TMP:-/tmp}"
@@ -190,4 +191,14 @@ expect_rc 0 "apply after a SIGKILL"
 run env JORYU_TEST_KILL_AT=x "$bin/joryu" apply
 expect_rc 1 "JORYU_TEST_KILL_AT=x"
 echo "ok: JORYU_TEST_KILL_AT kills the applier; the next apply finishes the work"
+# the live backfill line on a terminal: batches, rows, rate, ETA, redrawn with \r
+run joryu down --plain --to=20260101T000000_add_big
+expect_rc 0 "down before the live-line run"
+$PY -c 'import sqlite3; c=sqlite3.connect("f.db"); c.execute("UPDATE big SET w = NULL"); c.commit()'
+script -qec "$bin/joryu apply" /dev/null </dev/null >"$work/tty" 2>&1 || fail "apply on a terminal: $(tr '\r' '\n' <"$work/tty" | tail -5)"
+tr '\r' '\n' <"$work/tty" | grep -E 'backfill big +batch [0-9]+/[0-9]+ .* rows +[0-9]+ rows/s +ETA [0-9]+:[0-9]{2}' >/dev/null ||
+    fail "no live backfill line on a terminal: $(tr '\r' '\n' <"$work/tty" | head -8)"
+grep -q $'\r' "$work/tty" || fail "the live line is not redrawn with \\r"
+[[ $(q f.db "SELECT count(*) FROM big WHERE w IS NULL OR w <> UPPER(v)") == 0 ]] || fail "backfill wrong after the terminal run"
+echo "ok: a terminal shows the live backfill line (batches, rows, rate, ETA)"
 echo "apply_flags: all ok"
