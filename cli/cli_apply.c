@@ -470,7 +470,9 @@ static int pick_mode(cli_ctx *c, const cli_args *a, pmode *m)
 {
     static const char *const names[] = {"interactive", "plain", "json", "quiet"};
     int n = 0;
-    *m = isatty(STDERR_FILENO) == 1 ? PM_INTERACTIVE : PM_PLAIN;
+    const char *term = getenv("TERM");
+    bool dumb = term && strcmp(term, "dumb") == 0; /* no \r redraws there */
+    *m = isatty(STDERR_FILENO) == 1 && !dumb ? PM_INTERACTIVE : PM_PLAIN;
     for (int i = 0; i < 4; i++)
         if (cli_has(a, names[i])) {
             *m = (pmode)i;
