@@ -157,6 +157,27 @@ static void emit_sql(vx_run *run, const vm_migration *m, const vm_step *st, uint
     vx_emit(run, &ev);
 }
 
+/*
+ * MySQL/MariaDB errors that say a DDL statement's effect is already there
+ * (or its object already gone): table exists, unknown table, unknown
+ * column, duplicate column, duplicate key name, can't drop (check that it
+ * exists), duplicate key on write (an FK name), no such table, multiple
+ * primary keys, duplicate constraint name.  Only consulted for a step that
+ * an interrupted run had started with the same statements.
+ */
+static bool already_done_error(const rt_conn *c)
+{
+    static const unsigned codes[] = {1050, 1051, 1054, 1060, 1061, 1068, 1091, 1022, 1146, 1826};
+    const char *code = rt_conn_error_code(c);
+    if (!code)
+        return false;
+    unsigned long v = strtoul(code, NULL, 10);
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
+        if (v == codes[i])
+            return true;
+    return false;
+}
+
 /* One statement: run (or, dry, only announce) it.  VX_OK / VX_FAILED. */
 static vx_status exec_one(vx_run *run, const vm_migration *m, const vm_step *st, uint32_t stepno,
                           uint32_t nsteps, const char *sql, unsigned flags)
@@ -187,6 +208,16 @@ static vx_status exec_one(vx_run *run, const vm_migration *m, const vm_step *st,
         }
         rt_rows_free(rows);
     } else if (rt_exec(run->c, sql, NULL)) {
+        if (run->tolerate_done && already_done_error(run->c)) {
+            char msg[600];
+            snprintf(msg, sizeof msg,
+                     "the interrupted run had already done this statement (%.500s)",
+                     rt_conn_error(run->c) ? rt_conn_error(run->c) : "");
+            vm_event ev = {.kind = VM_EV_WARNING, .mig = m, .st = st, .step = stepno,
+                           .nsteps = nsteps, .sql = sql, .message = msg};
+            vx_emit(run, &ev);
+            return VX_OK;
+        }
         vx_set_fail(run, NULL, sql);
         return VX_FAILED;
     }

@@ -33,6 +33,9 @@ typedef struct vx_run {
     /* pause and kill */
     double t0;
     double max_duration;
+    bool tolerate_done;      /* re-running an interrupted step on MySQL/MariaDB:
+                                "already exists / already gone" errors mean
+                                the statement ran before the interruption */
     bool progressed;         /* a step or batch was completed in this run:
                                 --max-duration pauses only after one */
     volatile sig_atomic_t *interrupt;
