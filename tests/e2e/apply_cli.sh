@@ -212,13 +212,13 @@ def upgrade():
 PY
 run joryu apply --plain --target=20260101T000000_add_big
 expect_rc 0 "apply --target"
-$PY -c 'import sqlite3; c=sqlite3.connect("slow.db"); c.executemany("INSERT INTO big (id, v) VALUES (?, ?)", ((i, "v%d" % i) for i in range(1, 20001))); c.commit()'
+$PY -c 'import sqlite3; c=sqlite3.connect("slow.db"); c.executemany("INSERT INTO big (id, v) VALUES (?, ?)", ((i, "v%d" % i) for i in range(1, 200001))); c.commit()'
 "$bin/joryu" apply --json >"$work/events" 2>"$work/err" &
 pid=$!
 for _ in $(seq 1 600); do
     grep -q '"step_progress"' "$work/events" 2>/dev/null && break
     kill -0 "$pid" 2>/dev/null || break
-    sleep 0.05
+    sleep 0.01
 done
 grep -q '"step_progress"' "$work/events" || fail "the backfill reported no progress before it ended"
 kill -INT "$pid" 2>/dev/null || fail "the applier ended before SIGINT: the backfill was too fast to interrupt"

@@ -2,8 +2,8 @@
 # apply_flags.sh - the flags of `joryu apply` / `down` on SQLite, as a user
 # checks them: --quiet prints nothing on success; two progress modes are
 # refused; --max-duration pauses a backfill (exit 3) and --no-resume leaves
-# it paused; --lock-timeout=0 gives up while another applier holds the lock
-# (exit 1) and SIGTERM pauses that applier (exit 3); --non-interactive
+# it paused; SIGTERM pauses a backfill (exit 3); --lock-timeout gives up
+# while another applier (waiting at the prompt) holds the lock; --non-interactive
 # --on-failure=abort changes nothing and exits 2, --on-failure=restart redoes
 # the migration from step 1; the recovery prompt on a terminal (via script(1))
 # aborts on 5 and skips the failed step on 4; --json reports a failure as
@@ -33,7 +33,7 @@ wait_progress() { # FILE PID: until FILE has a step_progress event
     for _ in $(seq 1 600); do
         grep -q '"step_progress"' "$1" 2>/dev/null && return 0
         kill -0 "$2" 2>/dev/null || return 1
-        sleep 0.05
+        sleep 0.01
     done
     return 1
 }
@@ -76,7 +76,7 @@ grep -q "did you mean '20260101T000000_add_big'" "$work/err" || fail "--target: 
 run joryu apply --quiet --target=20260101T000000_add_big
 expect_rc 0 "apply --quiet"
 [[ ! -s $work/out && ! -s $work/err ]] || fail "--quiet printed something on success"
-$PY -c 'import sqlite3; c=sqlite3.connect("f.db"); c.executemany("INSERT INTO big (id, v) VALUES (?, ?)", ((i, "v%d" % i) for i in range(1, 20001))); c.commit()'
+$PY -c 'import sqlite3; c=sqlite3.connect("f.db"); c.executemany("INSERT INTO big (id, v) VALUES (?, ?)", ((i, "v%d" % i) for i in range(1, 100001))); c.commit()'
 echo "ok: one progress mode, --target checked, --quiet silent"
 
 # --max-duration pauses; --no-resume keeps the pause
@@ -91,21 +91,19 @@ expect_rc 3 "--no-resume with a paused migration"
 [[ $(q f.db "SELECT count(*) FROM big WHERE w IS NULL") == "$before" ]] || fail "--no-resume ran the backfill"
 echo "ok: --max-duration pauses (exit 3), --no-resume leaves it paused"
 
-# --lock-timeout while another applier holds the lock; SIGTERM pauses that one
+# SIGTERM pauses a running backfill
 "$bin/joryu" apply --json >"$work/events" 2>"$work/err1" </dev/null &
 bg=$!
-wait_progress "$work/events" "$bg" || fail "the first applier reported no progress"
-run joryu apply --plain --lock-timeout=0
-expect_rc 1 "apply while another holds the lock"
-grep -qi "lock" "$work/err" || fail "the lock timeout message does not mention the lock"
-kill -TERM "$bg"
+wait_progress "$work/events" "$bg" || fail "the applier reported no progress"
+kill -TERM "$bg" 2>/dev/null || fail "the applier ended before SIGTERM: the backfill was too fast to interrupt"
 set +e; wait "$bg"; rc=$?; set -e; bg=
 expect_rc 3 "SIGTERM"
 grep -q "SIGTERM" "$work/err1" || fail "the pause after SIGTERM does not say so: $(cat "$work/err1")"
+[[ $(status_of 20260102T000000_fill_big) == paused ]] || fail "SIGTERM: not paused"
 run joryu apply --plain
 expect_rc 0 "apply after SIGTERM"
 [[ $(q f.db "SELECT count(*) FROM big WHERE w IS NULL OR w <> UPPER(v)") == 0 ]] || fail "backfill values wrong after resume"
-echo "ok: --lock-timeout=0 gives up on a held lock (exit 1); SIGTERM pauses (exit 3); apply resumes"
+echo "ok: SIGTERM pauses (exit 3); apply resumes"
 
 # failures: --on-failure=abort, restart; --json failure events
 cat > migrations/20260103T000000_broken.py <<'PY'
@@ -134,6 +132,27 @@ run joryu apply --plain --non-interactive --on-failure=abort
 expect_rc 2 "--on-failure=abort"
 [[ $(q f.db "SELECT count(*) FROM joryu_migration_steps") == "$steps_before" ]] || fail "--on-failure=abort changed the state"
 grep -q "step 1/3" "$work/out" && fail "--on-failure=abort ran steps"
+# --lock-timeout: an applier waiting at the recovery prompt holds the apply lock
+command -v script >/dev/null || fail "script(1) (bsdutils) is missing: the prompt needs a terminal"
+mkfifo "$work/answers"
+script -qec "$bin/joryu apply" /dev/null <"$work/answers" >"$work/tty1" 2>&1 &
+bg=$!
+exec 3>"$work/answers"
+for _ in $(seq 1 1000); do
+    grep -q "Choose \[1-5\]" "$work/tty1" 2>/dev/null && break
+    sleep 0.01
+done
+grep -q "Choose \[1-5\]" "$work/tty1" || fail "no prompt on a terminal: $(cat "$work/tty1")"
+run joryu apply --plain --lock-timeout=0
+expect_rc 1 "--lock-timeout=0 while another applier holds the lock"
+grep -qi "lock" "$work/err" || fail "the lock timeout message does not mention the lock"
+run joryu apply --plain --lock-timeout=300ms
+expect_rc 1 "--lock-timeout=300ms while another applier holds the lock"
+printf '5\n' >&3
+exec 3>&-
+set +e; wait "$bg"; rc=$?; set -e; bg=
+expect_rc 2 "the prompting applier answered abort"
+echo "ok: --lock-timeout gives up while another applier holds the lock (exit 1)"
 run joryu apply --plain --on-failure=resum
 expect_rc 1 "--on-failure with a typo"
 grep -q "did you mean --on-failure=resume" "$work/err" || fail "--on-failure: no did-you-mean"
