@@ -86,6 +86,18 @@ static char *where_of(const vm_migration *m, const vm_step *st, uint32_t stepno)
     return w;
 }
 
+/* {"stmts_done":N} of a step's progress (0 when absent). */
+static uint32_t stmts_done_of(const char *progress)
+{
+    if (!progress || !*progress)
+        return 0;
+    json_t *o = json_loads(progress, 0, NULL);
+    json_t *v = json_object_get(o, "stmts_done");
+    json_int_t n = json_is_integer(v) ? json_integer_value(v) : 0;
+    json_decref(o);
+    return n > 0 && n < (json_int_t)UINT32_MAX ? (uint32_t)n : 0;
+}
+
 /* ------------------------------------------------------------ failure */
 
 /*
@@ -106,9 +118,19 @@ static vx_status record_failure(vx_run *run, const vm_migration *m, const vm_ste
     if (run->fail_sql && *run->fail_sql)
         jy_buf_printf(&le, "\nstatement: %s", run->fail_sql);
     vx_status rc = VX_FAILED;
+    char prog[48];
+    const char *progress = NULL; /* NULL: keep (a backfill's checkpoint) */
+    if (!run->txddl && !(st->flags & VM_STEP_BACKFILL)) {
+        /* MySQL/MariaDB: the statements committed before the failure */
+        if (run->stmts_committed)
+            snprintf(prog, sizeof prog, "{\"stmts_done\":%" PRIu32 "}", run->stmts_committed);
+        else
+            prog[0] = 0;
+        progress = prog;
+    }
     if (!run->dry) {
         if (rt_state_step_begin(run->c, m->id, k, st->op_kind, st->fingerprint, run->d) ||
-            rt_state_step_set(run->c, m->id, k, RT_SS_FAILED, NULL, run->d) ||
+            rt_state_step_set(run->c, m->id, k, RT_SS_FAILED, progress, run->d) ||
             rt_state_mig_set(run->c, m->id, RT_MS_FAILED, le.data ? le.data : msg, NULL, run->d) ||
             vx_grp_commit(run))
             rc = VX_ERROR;
@@ -194,6 +216,13 @@ static vx_status run_step(vx_run *run, const vm_migration *m, ir_tx_mode mode, c
     }
     if (rt_state_step_begin(run->c, m->id, k, st->op_kind, st->fingerprint, d))
         return VX_ERROR;
+    /* where DDL commits by itself, the statements done are recorded */
+    bool same_fp = sr && sr->op_fingerprint && strcmp(sr->op_fingerprint, st->fingerprint) == 0;
+    uint32_t done_before = same_fp ? stmts_done_of(sr->progress) : 0;
+    run->cur_id = m->id;
+    run->cur_k = k;
+    run->stmt_progress = !run->txddl;
+    run->stmts_committed = 0;
     vx_status rc;
     if (grouped && fresh && vx_step_has_guard(st)) {
         /*
@@ -234,21 +263,35 @@ static vx_status run_step(vx_run *run, const vm_migration *m, ir_tx_mode mode, c
                 free(sql);
             }
         }
-    } else if (!run->txddl && sr && sr->status == RT_SS_RUNNING && sr->op_fingerprint &&
-               strcmp(sr->op_fingerprint, st->fingerprint) == 0) {
+    } else if (!run->txddl && sr &&
+               (sr->status == RT_SS_RUNNING || (sr->status == RT_SS_FAILED && done_before)) &&
+               same_fp) {
         /*
-         * An interrupted step on MySQL/MariaDB: its DDL statements commit
-         * one by one, so a kill between two of them leaves the step half
-         * done, which its guard calls drift.  The same statements run again
-         * instead, and one that fails because its effect is already there
-         * counts as done (already_done_error).
+         * An interrupted or failed step on MySQL/MariaDB: its DDL statements
+         * commit one by one, so a kill or an error between two of them
+         * leaves the step half done, which its guard would call drift.  The
+         * statements recorded done are not run again; after a kill, the
+         * first one that runs may have committed before the kill without
+         * being recorded, so an "already exists / already gone" error from
+         * it counts as done.  Then the guard checks the result (drift still
+         * fails the step).
          */
-        run->tolerate_done = true;
+        run->stmt_skip = done_before;
+        run->tolerate_first = sr->status == RT_SS_RUNNING;
         rc = vx_step_body(run, m, st, k + 1, nsteps, VX_BODY_NO_GUARD, &skipped, NULL);
-        run->tolerate_done = false;
+        run->stmt_skip = 0;
+        run->tolerate_first = false;
+        if (rc == VX_OK && vx_step_has_guard(st)) {
+            bool would_run = false, sk = false;
+            rc = vx_step_body(run, m, st, k + 1, nsteps, VX_BODY_GUARD_ONLY, &sk, &would_run);
+        }
     } else {
+        if (!run->txddl && sr && sr->progress && *sr->progress &&
+            rt_state_step_set(run->c, m->id, k, RT_SS_RUNNING, "", d))
+            return VX_ERROR; /* statement progress of other statements */
         rc = vx_step_body(run, m, st, k + 1, nsteps, VX_BODY_ALL, &skipped, NULL);
     }
+    run->stmt_progress = false;
     if (rc == VX_OK) {
         if (rt_state_step_set(run->c, m->id, k, RT_SS_DONE, NULL, d))
             return VX_ERROR;

@@ -3,10 +3,12 @@
  * crash-matrix kill points, the commit group, the pause check, and the body
  * of a step (guard, then statements).
  */
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "exec_int.h"
@@ -178,9 +180,23 @@ static bool already_done_error(const rt_conn *c)
     return false;
 }
 
-/* One statement: run (or, dry, only announce) it.  VX_OK / VX_FAILED. */
+bool vx_is_ddl(const char *sql)
+{
+    static const char *const kw[] = {"CREATE", "ALTER", "DROP", "RENAME", "TRUNCATE"};
+    while (*sql == ' ' || *sql == '\n' || *sql == '\t' || *sql == '\r')
+        sql++;
+    for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++) {
+        size_t n = strlen(kw[i]);
+        if (strncasecmp(sql, kw[i], n) == 0 && (sql[n] == ' ' || sql[n] == '\n' || sql[n] == '\t'))
+            return true;
+    }
+    return false;
+}
+
+/* One statement: run (or, dry, only announce) it.  VX_OK / VX_FAILED.
+ * tolerate: an "already done" error counts as done (see vx_run). */
 static vx_status exec_one(vx_run *run, const vm_migration *m, const vm_step *st, uint32_t stepno,
-                          uint32_t nsteps, const char *sql, unsigned flags)
+                          uint32_t nsteps, const char *sql, unsigned flags, bool tolerate)
 {
     emit_sql(run, m, st, stepno, nsteps, sql);
     if (run->dry)
@@ -208,7 +224,7 @@ static vx_status exec_one(vx_run *run, const vm_migration *m, const vm_step *st,
         }
         rt_rows_free(rows);
     } else if (rt_exec(run->c, sql, NULL)) {
-        if (run->tolerate_done && already_done_error(run->c)) {
+        if (tolerate && already_done_error(run->c)) {
             char msg[600];
             snprintf(msg, sizeof msg,
                      "the interrupted run had already done this statement (%.500s)",
@@ -303,7 +319,7 @@ vx_status vx_step_body(vx_run *run, const vm_migration *m, const vm_step *st, ui
                     ev.message = "reconciling the object's shape (on_mismatch=alter)";
                 vx_emit(run, &ev);
                 for (size_t k = 0; k < gr.nsql && rc == VX_OK; k++)
-                    rc = exec_one(run, m, st, stepno, nsteps, gr.sql[k], 0);
+                    rc = exec_one(run, m, st, stepno, nsteps, gr.sql[k], 0, false);
                 rt_guard_result_free(&gr);
                 return rc;
             case RT_GUARD_DRIFT:
@@ -332,6 +348,10 @@ vx_status vx_step_body(vx_run *run, const vm_migration *m, const vm_step *st, ui
             *would_run = true;
         return rc;
     }
+    uint32_t nexec = 0, idx = 0;
+    for (size_t j = i; j < st->ncode; j++)
+        nexec += st->code[j].op == VM_OP_EXEC;
+    run->stmts_committed = run->stmt_skip;
     for (; i < st->ncode && rc == VX_OK; i++) {
         const vm_insn *in = &st->code[i];
         switch ((vm_opcode)in->op) {
@@ -341,7 +361,27 @@ vx_status vx_step_body(vx_run *run, const vm_migration *m, const vm_step *st, ui
                 vx_set_fail(run, "damaged bundle: a statement is missing", "");
                 return VX_FAILED;
             }
-            rc = exec_one(run, m, st, stepno, nsteps, sql, in->flags);
+            if (idx < run->stmt_skip) { /* committed by an earlier attempt */
+                idx++;
+                break;
+            }
+            bool ddl = vx_is_ddl(sql);
+            rc = exec_one(run, m, st, stepno, nsteps, sql, in->flags,
+                          run->tolerate_first && idx == run->stmt_skip && ddl);
+            idx++;
+            if (rc == VX_OK && run->stmt_progress && ddl) {
+                /* a DDL statement commits everything before it */
+                run->stmts_committed = idx;
+                if (idx < nexec) {
+                    char js[48];
+                    snprintf(js, sizeof js, "{\"stmts_done\":%" PRIu32 "}", idx);
+                    if (rt_state_step_set(run->c, run->cur_id, run->cur_k, RT_SS_RUNNING, js,
+                                          run->d)) {
+                        vx_set_fail(run, "the step's progress could not be recorded", "");
+                        return VX_FAILED;
+                    }
+                }
+            }
             break;
         }
         case VM_OP_GUARD:    /* at most one, first: anything else is ignored */

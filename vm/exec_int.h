@@ -33,9 +33,17 @@ typedef struct vx_run {
     /* pause and kill */
     double t0;
     double max_duration;
-    bool tolerate_done;      /* re-running an interrupted step on MySQL/MariaDB:
-                                "already exists / already gone" errors mean
-                                the statement ran before the interruption */
+    /* statement progress of the current step where DDL commits by itself
+       (MySQL/MariaDB): the step's first stmt_skip statements committed in
+       an earlier attempt and are not run again; when tolerate_first, the
+       first one that runs may have committed before a kill, so an
+       "already exists / already gone" error from it means done */
+    bool stmt_progress;      /* record {"stmts_done":N} after each DDL statement */
+    uint32_t stmt_skip;
+    bool tolerate_first;
+    uint32_t stmts_committed;/* statements of this attempt known committed */
+    const char *cur_id;      /* the migration and 0-based step of the body */
+    uint32_t cur_k;
     bool progressed;         /* a step or batch was completed in this run:
                                 --max-duration pauses only after one */
     volatile sig_atomic_t *interrupt;
@@ -84,6 +92,9 @@ typedef enum {
 } vx_body_mode;
 
 bool vx_step_has_guard(const vm_step *st);
+/* The statement is DDL (CREATE, ALTER, DROP, RENAME, TRUNCATE): on
+ * MySQL/MariaDB it commits by itself and everything before it. */
+bool vx_is_ddl(const char *sql);
 
 /*
  * Run a step's body: its guard (unless dry and the guard cannot be read),

@@ -342,6 +342,11 @@ static void test_guards(void **state)
     vt_case_guards(*state);
 }
 
+static void test_failed_half_step(void **state)
+{
+    vt_case_failed_half_step(*state);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -360,6 +365,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_ask_skip, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dialect_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guards, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_half_step, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill_matrix, setup, teardown),
     };

@@ -893,4 +893,50 @@ static void vt_case_guards(vt_env *e)
     vt_rm_mig(e, ID4);
 }
 
+/* A step of several statements that fails half way (on MySQL/MariaDB the
+ * first statement has committed): fix the cause, apply again, and the step
+ * completes (reference §10.2, path A). */
+static void vt_case_failed_half_step(vt_env *e)
+{
+    vt_fresh_db(e);
+    vt_history(e);
+    vt_mig(e, ID3, NULL,
+           "    with op.batch(\"items\") as b:\n"
+           "        b.rename_column(\"a\", \"a2\")\n"
+           "        b.create_index(\"ux_items_name\", [\"name\"], unique=True)\n");
+    vt_build x;
+    vt_compile(e, e->want, &x);
+    vm_apply_opts o;
+    vt_events ev;
+    vt_opts(&o, &ev);
+    o.target = ID2;
+    assert_int_equal(vt_apply(e, x.b, &o), 0);
+    rt_conn *c = vt_connect(e);
+    vt_exec(c, "INSERT INTO items (id, name) VALUES (1, 'dup')");
+    vt_exec(c, "INSERT INTO items (id, name) VALUES (2, 'dup')");
+    rt_close(c);
+    vt_opts(&o, &ev);
+    assert_int_equal(vt_apply(e, x.b, &o), 2);
+    c = vt_connect(e);
+    vt_assert_mig(c, ID3, "failed");
+    vt_assert_step(c, ID3, 0, "failed");
+    vt_exec(c, "DELETE FROM items WHERE id = 2");
+    rt_close(c);
+    vt_opts(&o, &ev);
+    jy_diags dg;
+    jy_diags_init(&dg);
+    int code = vt_apply_d(e, x.b, &o, &dg);
+    if (code)
+        jy_diags_print(&dg, stdout, false);
+    jy_diags_free(&dg);
+    assert_int_equal(code, 0);
+    c = vt_connect(e);
+    vt_assert_mig(c, ID3, "applied");
+    assert_true(vt_column_exists(c, "items", "a2"));
+    assert_false(vt_column_exists(c, "items", "a"));
+    rt_close(c);
+    vt_build_free(&x);
+    vt_rm_mig(e, ID3);
+}
+
 #endif /* JORYU_TEST_VM_COMMON_H */

@@ -65,6 +65,11 @@ static void test_guards(void **state)
     vt_case_guards(*state);
 }
 
+static void test_failed_half_step(void **state)
+{
+    vt_case_failed_half_step(*state);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -77,6 +82,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_backfill_pause, setup, teardown),
         cmocka_unit_test_setup_teardown(test_down, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guards, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_half_step, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill_matrix, setup, teardown),
     };
