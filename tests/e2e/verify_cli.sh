@@ -230,6 +230,66 @@ expect 1 "$JORYU" verify
 has err "migrations/20260401T000000_broken.py:7:8: error: "
 rm migrations/20260401T000000_broken.py
 
+# ------------------------------------------------------- PostgreSQL and MariaDB
+# The state tables as each driver reads them: a late arrival and an edited
+# applied migration, in a database of this run's own (dropped at exit).
+[[ -n ${JORYU_TEST_PG_URL:-} ]] ||
+    fail "JORYU_TEST_PG_URL is not set: run scripts/test.sh, or eval \"\$(scripts/dbservers.sh start DIR)\""
+[[ -n ${JORYU_TEST_MYSQL_URL:-} ]] ||
+    fail "JORYU_TEST_MYSQL_URL is not set: run scripts/test.sh, or eval \"\$(scripts/dbservers.sh start DIR)\""
+re='^([a-z]+)://([^:@/]+):([^@/]*)@([^:/]+):([0-9]+)/([^/?]+)$'
+dbname="joryu_verify_cli_$$"
+urls=()
+drops=()
+if [[ ${JORYU_TEST_PG_URL:-} =~ $re ]]; then
+    pg=(env PGPASSWORD="${BASH_REMATCH[3]}" psql -X -q -t -A -v ON_ERROR_STOP=1
+        -h "${BASH_REMATCH[4]}" -p "${BASH_REMATCH[5]}" -U "${BASH_REMATCH[2]}" -d "${BASH_REMATCH[6]}")
+    if "${pg[@]}" -c "CREATE DATABASE $dbname" >/dev/null; then
+        urls+=("${BASH_REMATCH[1]}://${BASH_REMATCH[2]}:${BASH_REMATCH[3]}@${BASH_REMATCH[4]}:${BASH_REMATCH[5]}/$dbname")
+        drops+=("${pg[*]@Q} -c 'DROP DATABASE IF EXISTS $dbname'")
+    else
+        fail "cannot create a PostgreSQL database"
+    fi
+fi
+if [[ ${JORYU_TEST_MYSQL_URL:-} =~ $re ]]; then
+    my=(env MYSQL_PWD="${BASH_REMATCH[3]}" mariadb --no-defaults --protocol=TCP -N -B
+        -h "${BASH_REMATCH[4]}" -P "${BASH_REMATCH[5]}" -u "${BASH_REMATCH[2]}")
+    if "${my[@]}" -e "CREATE DATABASE $dbname"; then
+        urls+=("${BASH_REMATCH[1]}://${BASH_REMATCH[2]}:${BASH_REMATCH[3]}@${BASH_REMATCH[4]}:${BASH_REMATCH[5]}/$dbname")
+        drops+=("${my[*]@Q} -e 'DROP DATABASE IF EXISTS $dbname'")
+    else
+        fail "cannot create a MariaDB database"
+    fi
+fi
+trap 'for d in "${drops[@]}"; do eval "$d" >/dev/null 2>&1 || true; done; rm -rf "$WORK"' EXIT
+mkdir -p "$WORK/srv/migrations"
+cd "$WORK/srv"
+printf '[joryu]\nmigrations_dir = "migrations"\n' >joryu.toml
+mig 20260101T000000_create_users \
+    'op.create_table("users", op.column("id", t.BigInt, primary_key=True), op.column("email", t.Text))'
+mig 20260301T000000_email_not_null 'op.alter_column("users", "email", nullable=False)'
+for url in "${urls[@]}"; do
+    name=${url%%:*}
+    pw=${url#*://*:}
+    pw=${pw%%@*}
+    expect 0 "$JORYU" apply --db "$url" --plain
+    expect 0 "$JORYU" verify --db "$url"
+    has out "(0 pending migrations in $name://"
+    mig 20260225T000000_rename_email 'op.rename_column("users", "email", "mail")'
+    expect 4 "$JORYU" verify --db "$url" --format=json
+    $PY -c 'import json,sys; r=json.load(sys.stdin); assert [c["kind"] for c in r["conflicts"]] == ["column_rename"], r' \
+        <"$WORK/out" || fail "$name: late rename: $(cat "$WORK/out")"
+    lacks out ":$pw@"
+    rm migrations/20260225T000000_rename_email.py
+    sed -i 's/t.Text))/t.Text, nullable=False))/' migrations/20260101T000000_create_users.py
+    expect 4 "$JORYU" verify --db "$url"
+    has out "error: migration 20260101T000000_create_users was applied to $name://"
+    lacks out ":$pw@"
+    sed -i 's/t.Text, nullable=False))/t.Text))/' migrations/20260101T000000_create_users.py
+    expect 0 "$JORYU" verify --db "$url"
+done
+cd "$P"
+
 # ------------------------------------------------------- the CI templates use what exists
 if [ -n "${JORYU_SRC:-}" ]; then
     CI="$JORYU_SRC/examples/ci"
