@@ -185,18 +185,58 @@ static bool pg_race_code(const char *code)
                     strcmp(code, "42710") == 0);
 }
 
+/* The connection's last error, kept across the statements that undo a
+ * failed step (they would overwrite it). */
+typedef struct saved_err {
+    char *msg, *code, *st;
+} saved_err;
+
+static saved_err err_save(const rt_conn *c)
+{
+    saved_err e = {c->err_message ? strdup(c->err_message) : NULL,
+                   c->err_code ? strdup(c->err_code) : NULL,
+                   c->err_statement ? strdup(c->err_statement) : NULL};
+    return e;
+}
+
+/* Make e the connection's last error again (with a diagnostic when d is
+ * not NULL) and free it.  Returns -1. */
+static int err_restore(rt_conn *c, saved_err *e, jy_diags *d)
+{
+    rt__sql_error(c, d, e->msg, e->code, e->st);
+    free(e->msg), free(e->code), free(e->st);
+    return -1;
+}
+
 /*
  * Run the DDL once, atomically where the database allows it: PostgreSQL
  * runs a multi-statement string as one transaction (or inside a savepoint
  * of the caller's); SQLite inside BEGIN IMMEDIATE (or a savepoint).  MySQL
- * commits DDL implicitly whatever we do.  Diagnostics go to d only when
- * `report` (a lost PostgreSQL race is retried quietly).
+ * commits DDL implicitly whatever we do; there CREATE TABLE IF NOT EXISTS
+ * does not add an index to a table that exists, so a missing status index
+ * is created on its own (a concurrent applier's is as good: error 1061).
+ * Diagnostics go to d only when `report` (a lost PostgreSQL race is
+ * retried quietly).
  */
 static int create_once(rt_conn *c, bool report, jy_diags *d)
 {
     jy_diags *dd = report ? d : NULL;
     switch (c->url.kind) {
-    case RT_DB_MYSQL: return rt_exec(c, ddl_mysql, dd);
+    case RT_DB_MYSQL: {
+        if (rt_exec(c, ddl_mysql, dd) != 0)
+            return -1;
+        int n = count_objects(c, true, NULL, NULL, dd);
+        if (n < 0)
+            return -1;
+        if (n >= 3)
+            return 0;
+        if (rt_exec(c, "CREATE INDEX idx_joryu_migrations_status ON joryu_migrations (status)",
+                    NULL) == 0 ||
+            (c->err_code && strncmp(c->err_code, "1061/", 5) == 0))
+            return 0;
+        saved_err e = err_save(c);
+        return err_restore(c, &e, dd);
+    }
     case RT_DB_POSTGRESQL:
         if (!c->in_tx)
             return rt_exec(c, ddl_pg, dd);
@@ -205,15 +245,10 @@ static int create_once(rt_conn *c, bool report, jy_diags *d)
         if (!c->in_tx) {
             if (rt_exec(c, "BEGIN IMMEDIATE", dd) != 0)
                 return -1;
-            if (rt_exec(c, ddl_sqlite, dd) != 0 || rt_exec(c, "COMMIT", dd) != 0) {
-                char *msg = c->err_message ? strdup(c->err_message) : NULL;
-                char *code = c->err_code ? strdup(c->err_code) : NULL;
-                char *st = c->err_statement ? strdup(c->err_statement) : NULL;
+            if (rt_exec(c, ddl_sqlite, NULL) != 0 || rt_exec(c, "COMMIT", NULL) != 0) {
+                saved_err e = err_save(c);
                 rt_exec(c, "ROLLBACK", NULL);
-                /* keep the first error as the connection's last error */
-                rt__sql_error(c, NULL, msg, code, st);
-                free(msg), free(code), free(st);
-                return -1;
+                return err_restore(c, &e, dd);
             }
             return 0;
         }
@@ -224,15 +259,11 @@ static int create_once(rt_conn *c, bool report, jy_diags *d)
     const char *sp = "joryu_state_ensure";
     if (rt_savepoint(c, sp, dd) != 0)
         return -1;
-    if (rt_exec(c, c->url.kind == RT_DB_SQLITE ? ddl_sqlite : ddl_pg, dd) != 0) {
-        char *msg = c->err_message ? strdup(c->err_message) : NULL;
-        char *code = c->err_code ? strdup(c->err_code) : NULL;
-        char *st = c->err_statement ? strdup(c->err_statement) : NULL;
+    if (rt_exec(c, c->url.kind == RT_DB_SQLITE ? ddl_sqlite : ddl_pg, NULL) != 0) {
+        saved_err e = err_save(c);
         rt_rollback_to(c, sp, NULL);
         rt_release(c, sp, NULL);
-        rt__sql_error(c, NULL, msg, code, st);
-        free(msg), free(code), free(st);
-        return -1;
+        return err_restore(c, &e, dd);
     }
     return rt_release(c, sp, dd);
 }

@@ -337,6 +337,31 @@ static void test_ensure(void **state)
     assert_int_equal(st.n, 1);
     assert_int_equal(st.migs[0].nsteps, 1);
     rt_state_free(&st);
+
+    /* a lost index comes back */
+    ok(c, f->kind == RT_DB_MYSQL ? "DROP INDEX idx_joryu_migrations_status ON joryu_migrations"
+                                 : "DROP INDEX idx_joryu_migrations_status");
+    v = value(c, q);
+    assert_string_equal(v, "0");
+    free(v);
+    MUST(rt_state_ensure(c, d));
+    v = value(c, q);
+    assert_string_equal(v, "1");
+    free(v);
+
+    /* half the pair (an applier killed between two CREATE TABLEs on
+     * MySQL): loading works, ensure completes it */
+    ok(c, "DROP TABLE joryu_migration_steps");
+    st = load(c);
+    assert_true(st.exists);
+    assert_int_equal(st.n, 1);
+    assert_int_equal(st.migs[0].nsteps, 0);
+    rt_state_free(&st);
+    MUST(rt_state_ensure(c, d));
+    MUST(rt_state_step_begin(c, "x", 2, "execute", "fp", d));
+    st = load(c);
+    assert_int_equal(st.migs[0].nsteps, 1);
+    rt_state_free(&st);
     rt_close(c);
 }
 
@@ -794,6 +819,45 @@ static void test_lock_process(void **state)
     rt_close(c);
 }
 
+/* Servers: the lock belongs to one database; two databases on one server
+ * do not block each other.  The second database's name is 60 characters
+ * long (MySQL: the lock's name then uses a hash of it). */
+static void test_lock_per_database(void **state)
+{
+    fixture *f = *state;
+    char other[160];
+    snprintf(other, sizeof other, "%s_%s", f->dbname,
+             "other_database_with_a_rather_long_name_xxxxxxxxxxxxxxxxxxxxx");
+    other[60] = 0;
+    char sql[256];
+    const char *q = f->kind == RT_DB_POSTGRESQL ? "\"" : "`";
+    rt_conn *admin = must_connect(f->admin_url);
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s%s%s", q, other, q);
+    ok(admin, sql);
+    char *url2 = with_db(f->admin_url, other);
+    rt_conn *a = must_connect(f->url);
+    rt_conn *b = must_connect(url2);
+    rt_conn *b2 = must_connect(url2);
+    char code[64], msg[512];
+    MUST(rt_lock_acquire(a, 0, d));
+    MUST(rt_lock_acquire(b, 0, d));
+    MUST_FAIL(rt_lock_acquire(b2, 0, d), code, msg);
+    assert_string_equal(code, "rt.lock-timeout");
+    assert_non_null(strstr(msg, other));
+    MUST(rt_lock_release(b, d));
+    MUST(rt_lock_acquire(b2, 0, d));
+    rt_close(b2);
+    rt_close(b);
+    rt_close(a);
+    free(url2);
+    snprintf(sql, sizeof sql,
+             f->kind == RT_DB_POSTGRESQL ? "DROP DATABASE \"%s\" WITH (FORCE)"
+                                         : "DROP DATABASE `%s`",
+             other);
+    ok(admin, sql);
+    rt_close(admin);
+}
+
 /* SQLite: the lock file sits beside the database; :memory: needs none. */
 static void test_lock_sqlite_file(void **state)
 {
@@ -836,8 +900,8 @@ int main(void)
 {
     const struct CMUnitTest plain[] = {cmocka_unit_test(test_status_names)};
     const struct CMUnitTest lite[] = {STATE_TESTS, cmocka_unit_test(test_lock_sqlite_file)};
-    const struct CMUnitTest pg[] = {STATE_TESTS};
-    const struct CMUnitTest my[] = {STATE_TESTS};
+    const struct CMUnitTest pg[] = {STATE_TESTS, cmocka_unit_test(test_lock_per_database)};
+    const struct CMUnitTest my[] = {STATE_TESTS, cmocka_unit_test(test_lock_per_database)};
     int fails = cmocka_run_group_tests_name("state", plain, NULL, NULL);
     fails += cmocka_run_group_tests_name("state.sqlite", lite, lite_setup, lite_teardown);
     fails += cmocka_run_group_tests_name("state.postgresql", pg, pg_setup, server_teardown);
