@@ -24,6 +24,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "vm.h"
 
 /* ------------------------------------------------------------ the format */
@@ -542,14 +544,30 @@ int vm_bundle_write(const vm_bundle *b, const char *path, jy_diags *d)
 
 /* ================================================================ loader */
 
+/* Where the input comes from: a file (read with pread in chunks) or
+ * memory.  Everything after the 128-byte header passes through src_read or
+ * src_drain, which feed the SHA-256. */
+typedef struct src {
+    int fd;                    /* >= 0: a file */
+    const unsigned char *mem;  /* else: memory */
+    uint64_t len;              /* input size (fstat or given) */
+    uint64_t pos;              /* next offset to fetch */
+    const unsigned char *cur, *end; /* the current window */
+    unsigned char *buf;        /* file: the chunk buffer */
+    EVP_MD_CTX *md;
+    int err;                   /* errno of a failed read */
+    bool changed;              /* the file ended early or grew while read */
+} src;
+
 typedef struct loader {
-    const unsigned char *p;
-    size_t len;
-    const char *name; /* the file, for messages */
+    const unsigned char *p; /* the header and the record sections (file offsets) */
+    size_t len;             /* the input's size */
+    const char *name;       /* the file, for messages */
     jy_diags *d;
     layout l;
-    /* validated string table: offsets into strdata */
-    const unsigned char *strdata;
+    ir_dmask want;          /* dialects whose code is kept */
+    const char **strs;      /* string i, or NULL when not kept (in arena) */
+    jy_arena *a;            /* the bundle's arena */
 } loader;
 
 static const char *const rebuild = "rebuild it with `joryuc build`";
@@ -637,8 +655,9 @@ static int check_str(loader *ld, uint32_t ix, const char *what, ...)
                   w, ix, ld->l.nstrings, rebuild);
 }
 
-/* magic, version, header, sizes, hash, section sizes */
-static int check_header(loader *ld)
+/* The prelude (bytes 0..63, checked field by field) of an input of ld->len
+ * bytes whose first min(len, 128) bytes are at ld->p. */
+static int check_prelude(loader *ld)
 {
     const unsigned char *p = ld->p;
     size_t len = ld->len;
@@ -693,24 +712,46 @@ static int check_header(loader *ld)
                       "the file is %zu bytes, the header says %llu: %llu bytes follow the "
                       "bundle; the file is damaged; %s",
                       len, (unsigned long long)want, (unsigned long long)(len - want), rebuild);
-    unsigned char sha[32];
-    char hex[65];
-    sha256_raw(p + H_HASHED, (size_t)(want - H_HASHED), sha, hex);
-    if (memcmp(sha, p + H_SHA, 32) != 0) {
-        char hhex[65];
-        static const char dig[] = "0123456789abcdef";
-        for (int i = 0; i < 32; i++) {
-            hhex[2 * i] = dig[p[H_SHA + i] >> 4];
-            hhex[2 * i + 1] = dig[p[H_SHA + i] & 15];
-        }
-        hhex[64] = 0;
-        return refuse(ld, "bundle.checksum",
-                      "the SHA-256 of the header's counts and the body is %.16s..., the header says %.16s...: the file is "
-                      "damaged; %s",
-                      hex, hhex, rebuild);
+    layout *l = &ld->l;
+    l->nstrings = rd32(p + H_NSTRINGS);
+    l->strdata = rd32(p + H_STRDATA);
+    l->nmigs = rd32(p + H_NMIGS);
+    l->nscripts = rd32(p + H_NSCRIPTS);
+    l->nsteps = rd32(p + H_NSTEPS);
+    l->nrefs = rd32(p + H_NREFS);
+    for (int i = 0; i < IR_D__COUNT; i++)
+        l->norder[i] = rd32(p + H_NORDER + 4 * i);
+    l->ncode = rd32(p + H_NCODE);
+    layout_compute(l);
+    return 0;
+}
+
+/* The hash computed over the input against the header's. */
+static int check_hash(loader *ld, const unsigned char sha[32])
+{
+    const unsigned char *p = ld->p;
+    if (memcmp(sha, p + H_SHA, 32) == 0)
+        return 0;
+    char hex[65], hhex[65];
+    static const char dig[] = "0123456789abcdef";
+    for (int i = 0; i < 32; i++) {
+        hex[2 * i] = dig[sha[i] >> 4];
+        hex[2 * i + 1] = dig[sha[i] & 15];
+        hhex[2 * i] = dig[p[H_SHA + i] >> 4];
+        hhex[2 * i + 1] = dig[p[H_SHA + i] & 15];
     }
-    /* from here on the bytes are as the writer wrote them, unless the
-     * writer (or someone recomputing the hash) was wrong: keep checking */
+    hex[64] = hhex[64] = 0;
+    return refuse(ld, "bundle.checksum",
+                  "the SHA-256 of the header's counts and the body is %.16s..., the header "
+                  "says %.16s...: the file is damaged; %s",
+                  hex, hhex, rebuild);
+}
+
+/* What the hash covers but the prelude does not: reserved bytes, flags,
+ * dialect mask, the section counts. */
+static int check_counts(loader *ld)
+{
+    const unsigned char *p = ld->p;
     for (int i = H_RESERVED; i < HDR_SIZE; i++)
         if (p[i])
             return refuse(ld, "bundle.header",
@@ -725,17 +766,8 @@ static int check_header(loader *ld)
     if (dm & ~IR_DMASK_ALL)
         return refuse(ld, "bundle.header",
                       "the header's dialect mask 0x%x names unknown dialects; %s", dm, rebuild);
-    layout *l = &ld->l;
-    l->nstrings = rd32(p + H_NSTRINGS);
-    l->strdata = rd32(p + H_STRDATA);
-    l->nmigs = rd32(p + H_NMIGS);
-    l->nscripts = rd32(p + H_NSCRIPTS);
-    l->nsteps = rd32(p + H_NSTEPS);
-    l->nrefs = rd32(p + H_NREFS);
-    for (int i = 0; i < IR_D__COUNT; i++)
-        l->norder[i] = rd32(p + H_NORDER + 4 * i);
-    l->ncode = rd32(p + H_NCODE);
-    layout_compute(l);
+    const layout *l = &ld->l;
+    uint64_t want = (uint64_t)HDR_SIZE + rd64(p + H_BODYSIZE);
     if (l->end != want)
         return refuse(ld, "bundle.sections",
                       "the section counts (%u strings, %u string bytes, %u migrations, %u "
@@ -751,36 +783,7 @@ static int check_header(loader *ld)
                           "for %s; %s",
                           ir_dialect_name((ir_dialect)i), l->norder[i],
                           ir_dialect_name((ir_dialect)i), rebuild);
-    ld->strdata = p + l->o_strdata;
     return 0;
-}
-
-static int check_strings(loader *ld)
-{
-    const layout *l = &ld->l;
-    for (uint32_t i = 0; i < l->nstrings; i++) {
-        const unsigned char *rec = ld->p + l->o_strings + (uint64_t)i * STR_REC;
-        uint32_t off = rd32(rec), n = rd32(rec + 4);
-        if ((uint64_t)off + n >= l->strdata)
-            return refuse(ld, "bundle.string",
-                          "string %u (bytes %u..%llu) lies outside the %u bytes of string "
-                          "data; the file is damaged; %s",
-                          i, off, (unsigned long long)off + n, l->strdata, rebuild);
-        const unsigned char *s = ld->strdata + off;
-        if (s[n] != 0)
-            return refuse(ld, "bundle.string",
-                          "string %u is not NUL-terminated; the file is damaged; %s", i,
-                          rebuild);
-        if (memchr(s, 0, n))
-            return refuse(ld, "bundle.string",
-                          "string %u holds a NUL byte; the file is damaged; %s", i, rebuild);
-        size_t bad = 0;
-        if (!utf8_valid(s, n, &bad))
-            return refuse(ld, "bundle.string",
-                          "string %u is not valid UTF-8 (byte %zu); the file is damaged; %s", i,
-                          bad, rebuild);
-    }
-    return check_str(ld, rd32(ld->p + H_VERSTR), "the header's compiler version");
 }
 
 static int check_code(loader *ld)
@@ -886,7 +889,7 @@ static int check_steps(loader *ld)
 /* The string at index ix (already checked). */
 static const char *lstr(const loader *ld, uint32_t ix)
 {
-    return (const char *)ld->strdata + rd32(ld->p + ld->l.o_strings + (uint64_t)ix * STR_REC);
+    return ld->strs[ix] ? ld->strs[ix] : "";
 }
 
 static const unsigned char *mrec(const loader *ld, uint32_t i)
@@ -1041,40 +1044,27 @@ static int check_orders(loader *ld)
     return rc;
 }
 
-/* Build the vm_bundle from checked input.  When `a` is not NULL the input
- * lives in it (a file read into the bundle's arena): the strings point into
- * the input; else a new arena gets a copy of the string data.  0, or -1
- * (out of memory; `a` is freed either way on failure). */
-static int build(loader *ld, jy_arena *a, vm_bundle **out)
+/* Build the vm_bundle from checked records (ld->p) and the kept strings
+ * (ld->strs, in ld->a, which the bundle takes over).  Scripts of dialects
+ * outside ld->want are left out.  0, or -1 (out of memory). */
+static int build(loader *ld, vm_bundle **out)
 {
     const layout *l = &ld->l;
-    bool in_place = a != NULL;
-    if (!a)
-        a = jy_arena_new();
-    if (!a)
-        return refuse(ld, "bundle.out-of-memory", "out of memory while loading the bundle");
+    jy_arena *a = ld->a;
     vm_bundle *b = jy_arena_alloc(a, sizeof *b);
-    const char *sdata = in_place ? (const char *)ld->strdata
-                                 : jy_arena_alloc(a, l->strdata ? l->strdata : 1);
-    const char **strs = jy_arena_calloc(a, l->nstrings ? l->nstrings : 1, sizeof *strs);
+    const char **strs = ld->strs;
     vm_insn *code = jy_arena_calloc(a, l->ncode ? l->ncode : 1, sizeof *code);
     vm_step *steps = jy_arena_calloc(a, l->nsteps ? l->nsteps : 1, sizeof *steps);
     const char **refs = jy_arena_calloc(a, l->nrefs ? l->nrefs : 1, sizeof *refs);
     vm_migration *migs = jy_arena_calloc(a, l->nmigs ? l->nmigs : 1, sizeof *migs);
     uint32_t *order = jy_arena_calloc(a, l->norder_total ? l->norder_total : 1, sizeof *order);
-    if (!b || !sdata || !strs || !code || !steps || !refs || !migs || !order) {
-        jy_arena_free(a);
+    if (!b || !code || !steps || !refs || !migs || !order)
         return refuse(ld, "bundle.out-of-memory", "out of memory while loading the bundle");
-    }
     b->arena = a;
-    if (!in_place)
-        memcpy((char *)sdata, ld->strdata, l->strdata);
-    for (uint32_t i = 0; i < l->nstrings; i++)
-        strs[i] = sdata + rd32(ld->p + l->o_strings + (uint64_t)i * STR_REC);
     b->strings = strs;
     b->nstrings = l->nstrings;
     b->flags = rd32(ld->p + H_FLAGS);
-    b->dialects = rd32(ld->p + H_DIALECTS);
+    b->dialects = rd32(ld->p + H_DIALECTS) & ld->want;
     b->joryu_version = strs[rd32(ld->p + H_VERSTR)];
     char hex[65];
     static const char dig[] = "0123456789abcdef";
@@ -1111,12 +1101,12 @@ static int build(loader *ld, jy_arena *a, vm_bundle **out)
         m->effects = m->neffects ? refs + rd32(r + M_EFF_FIRST) : NULL;
         m->tx_mode = (ir_tx_mode)r[M_TXMODE];
         m->on_mismatch = (ir_mismatch)r[M_MISMATCH];
-        m->dialects = r[M_DIALECTS];
+        m->dialects = r[M_DIALECTS] & ld->want;
         for (int d = 0; d < IR_D__COUNT; d++)
             for (int w = 0; w < 2; w++) {
                 uint32_t si = rd32(r + (w ? M_DOWN : M_UP) + 4 * d);
                 vm_script *s = w ? &m->down[d] : &m->up[d];
-                if (si == NONE32)
+                if (si == NONE32 || !(ld->want & IR_DMASK(d)))
                     continue;
                 const unsigned char *sr = ld->p + l->o_scripts + (uint64_t)si * SCRIPT_REC;
                 uint32_t fl = rd32(sr), reason = rd32(sr + 4);
@@ -1132,41 +1122,335 @@ static int build(loader *ld, jy_arena *a, vm_bundle **out)
     b->nmigs = l->nmigs;
     uint64_t at = 0;
     for (int d = 0; d < IR_D__COUNT; d++) {
-        for (uint32_t k = 0; k < l->norder[d]; k++)
+        bool keep = ld->want & IR_DMASK(d);
+        for (uint32_t k = 0; k < l->norder[d] && keep; k++)
             order[at + k] = rd32(ld->p + l->o_order + (at + k) * ORDER_REC);
-        b->order[d] = l->norder[d] ? order + at : NULL;
-        b->norder[d] = l->norder[d];
+        b->order[d] = keep && l->norder[d] ? order + at : NULL;
+        b->norder[d] = keep ? l->norder[d] : 0;
         at += l->norder[d];
     }
-    if (jy_arena_failed(a)) {
-        jy_arena_free(a);
+    if (jy_arena_failed(a))
         return refuse(ld, "bundle.out-of-memory", "out of memory while loading the bundle");
-    }
     *out = b;
+    ld->a = NULL; /* the bundle owns it now */
     return 0;
 }
 
 /* Check, then build.  `a` (or NULL): the arena data lives in, which the
  * bundle takes over; freed here on a refusal. */
-static int load(const unsigned char *data, size_t len, const char *name, jy_arena *a,
-                vm_bundle **out, jy_diags *d)
+
+/* ------------------------------------------------------ reading the input */
+
+#define SRC_CHUNK (256u * 1024u)
+
+/* Make the next bytes available in [cur, end) and hash them.  false at
+ * the end of the input (or on a read error: s->err). */
+static bool src_fill(src *s)
+{
+    if (s->pos >= s->len)
+        return false;
+    size_t want = s->len - s->pos < SRC_CHUNK ? (size_t)(s->len - s->pos) : SRC_CHUNK;
+    if (s->fd < 0) {
+        s->cur = s->mem + s->pos;
+        s->end = s->cur + (s->len - s->pos);
+        want = (size_t)(s->len - s->pos);
+    } else {
+        ssize_t r;
+        do
+            r = pread(s->fd, s->buf, want, (off_t)s->pos);
+        while (r < 0 && errno == EINTR);
+        if (r < 0) {
+            s->err = errno;
+            return false;
+        }
+        if (r == 0) { /* the file got shorter since fstat */
+            s->changed = true;
+            return false;
+        }
+        want = (size_t)r;
+        s->cur = s->buf;
+        s->end = s->buf + want;
+    }
+    s->pos += want;
+    EVP_DigestUpdate(s->md, s->cur, want);
+    return true;
+}
+
+/* Copy the next n bytes of the input to dst.  false when the input ends
+ * first (or a read fails). */
+static bool src_read(src *s, void *dst, size_t n)
+{
+    unsigned char *o = dst;
+    while (n) {
+        if (s->cur == s->end && !src_fill(s))
+            return false;
+        size_t k = (size_t)(s->end - s->cur) < n ? (size_t)(s->end - s->cur) : n;
+        memcpy(o, s->cur, k);
+        o += k;
+        s->cur += k;
+        n -= k;
+    }
+    return true;
+}
+
+/* Hash the rest of the input. */
+static void src_drain(src *s)
+{
+    while (src_fill(s))
+        s->cur = s->end;
+}
+
+/* The strings worth keeping for the dialects in ld->want: the header's
+ * version, every migration's id, file and checksums, every reference, and
+ * every string the kept dialects' scripts name.  The records are not
+ * checked yet: whatever is out of range is skipped here (and refused
+ * later).  keep[i] is set to 1. */
+static void mark_kept(const loader *ld, unsigned char *keep)
+{
+    const layout *l = &ld->l;
+    if ((ld->want & IR_DMASK_ALL) == IR_DMASK_ALL) {
+        memset(keep, 1, l->nstrings);
+        return;
+    }
+#define KEEP(ix)                                                                               \
+    do {                                                                                       \
+        uint32_t k_ = (ix);                                                                    \
+        if (k_ < l->nstrings)                                                                  \
+            keep[k_] = 1;                                                                      \
+    } while (0)
+    KEEP(rd32(ld->p + H_VERSTR));
+    for (uint32_t i = 0; i < l->nrefs; i++)
+        KEEP(rd32(ld->p + l->o_refs + (uint64_t)i * REF_REC));
+    for (uint32_t i = 0; i < l->nmigs; i++) {
+        const unsigned char *r = ld->p + l->o_migs + (uint64_t)i * MIG_REC;
+        for (int f = 0; f < 4; f++)
+            KEEP(rd32(r + 4 * f));
+        for (int d = 0; d < IR_D__COUNT; d++) {
+            if (!(ld->want & IR_DMASK(d)))
+                continue;
+            for (int w = 0; w < 2; w++) {
+                uint32_t si = rd32(r + (w ? M_DOWN : M_UP) + 4 * d);
+                if (si >= l->nscripts)
+                    continue;
+                const unsigned char *sr = ld->p + l->o_scripts + (uint64_t)si * SCRIPT_REC;
+                KEEP(rd32(sr + 4));
+                uint64_t first = rd32(sr + 8), n = rd32(sr + 12);
+                for (uint64_t k = first; k < first + n && k < l->nsteps; k++) {
+                    const unsigned char *tr = ld->p + l->o_steps + k * STEP_REC;
+                    KEEP(rd32(tr));
+                    KEEP(rd32(tr + 4));
+                    KEEP(rd32(tr + 8));
+                    uint64_t cf = rd32(tr + 20), cn = rd32(tr + 24);
+                    for (uint64_t c = cf; c < cf + cn && c < l->ncode; c++) {
+                        const unsigned char *ir = ld->p + l->o_code + c * INSN_REC;
+                        const vm_opcode_info *oi = vm_opcode_get(ir[0]);
+                        if (!oi)
+                            continue;
+                        if (oi->a == VM_OPND_STR)
+                            KEEP(rd32(ir + 4));
+                        if (oi->b == VM_OPND_STR)
+                            KEEP(rd32(ir + 8));
+                        if (oi->c == VM_OPND_STR)
+                            KEEP(rd32(ir + 12));
+                    }
+                }
+            }
+        }
+    }
+#undef KEEP
+}
+
+/* A refusal found while the strings stream by, reported once the hash
+ * says the bytes are the writer's. */
+typedef struct str_err {
+    bool set;
+    char msg[256];
+} str_err;
+
+static void str_fail(str_err *e, const char *fmt, ...) JY_PRINTF(2, 3);
+static void str_fail(str_err *e, const char *fmt, ...)
+{
+    if (e->set)
+        return;
+    e->set = true;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+}
+
+/*
+ * Read the string data: string i is the len_i bytes that follow string
+ * i - 1's NUL (offsets are stored, and must be exactly that), then a NUL;
+ * no NUL inside, valid UTF-8; the strings fill the string data exactly.
+ * Kept strings are copied into ld->a (ld->strs[i]); the others pass through
+ * a scratch buffer.  Problems go to *e.  false: out of memory.
+ */
+static bool read_strings(loader *ld, src *s, const unsigned char *keep, str_err *e)
+{
+    const layout *l = &ld->l;
+    unsigned char *scratch = NULL;
+    size_t scap = 0;
+    uint64_t off = 0;
+    bool ok = true;
+    for (uint32_t i = 0; i < l->nstrings && !e->set; i++) {
+        const unsigned char *rec = ld->p + l->o_strings + (uint64_t)i * STR_REC;
+        uint32_t at = rd32(rec), n = rd32(rec + 4);
+        if (at != off || (uint64_t)at + n >= l->strdata) {
+            str_fail(e,
+                     "string %u (bytes %u..%llu) is not where the format puts it: it must "
+                     "start at byte %llu of the %u bytes of string data, right after the "
+                     "string before it; the file is damaged; %s",
+                     i, at, (unsigned long long)at + n, (unsigned long long)off, l->strdata,
+                     rebuild);
+            break;
+        }
+        unsigned char *dst;
+        if (keep[i]) {
+            dst = jy_arena_alloc(ld->a, (size_t)n + 1);
+        } else {
+            if (scap < (size_t)n + 1) {
+                free(scratch);
+                scap = (size_t)n + 1 > 4096 ? (size_t)n + 1 : 4096;
+                scratch = malloc(scap);
+            }
+            dst = scratch;
+        }
+        if (!dst) {
+            ok = false;
+            break;
+        }
+        if (!src_read(s, dst, (size_t)n + 1))
+            break; /* the input changed under us: the caller reports it */
+        if (dst[n] != 0)
+            str_fail(e, "string %u is not NUL-terminated; the file is damaged; %s", i, rebuild);
+        else if (memchr(dst, 0, n))
+            str_fail(e, "string %u holds a NUL byte; the file is damaged; %s", i, rebuild);
+        size_t bad = 0;
+        if (!e->set && !utf8_valid(dst, n, &bad))
+            str_fail(e, "string %u is not valid UTF-8 (byte %zu); the file is damaged; %s", i,
+                     bad, rebuild);
+        if (keep[i])
+            ld->strs[i] = (const char *)dst;
+        off += (uint64_t)n + 1;
+    }
+    if (ok && !e->set && off != l->strdata)
+        str_fail(e,
+                 "the strings end at byte %llu of the %u bytes of string data; the file is "
+                 "damaged; %s",
+                 (unsigned long long)off, l->strdata, rebuild);
+    free(scratch);
+    return ok;
+}
+
+/*
+ * The loader: the prelude, then the records read whole (they are small),
+ * then the string data streamed string by string, every byte after the
+ * prelude hashed on the way; then, once the hash matches, every check of
+ * the records, then the bundle.  Only the strings of the dialects in want
+ * (and those every dialect shares) are kept.
+ */
+static int load(src *s, const char *name, ir_dmask want, vm_bundle **out, jy_diags *d)
 {
     *out = NULL;
-    loader ld = {.p = data, .len = len, .name = name, .d = d};
-    if (check_header(&ld) || check_strings(&ld) || check_code(&ld) || check_steps(&ld) ||
-        check_migrations(&ld) || check_orders(&ld)) {
-        jy_arena_free(a);
-        return -1;
+    unsigned char hdr[HDR_SIZE] = {0};
+    loader ld = {.p = hdr, .len = (size_t)s->len, .name = name, .d = d, .want = want};
+    size_t hn = s->len < HDR_SIZE ? (size_t)s->len : HDR_SIZE;
+    if (s->fd < 0) {
+        memcpy(hdr, s->mem, hn);
+    } else {
+        size_t got = 0;
+        while (got < hn) {
+            ssize_t r = pread(s->fd, hdr + got, hn - got, (off_t)got);
+            if (r < 0 && errno == EINTR)
+                continue;
+            if (r <= 0) {
+                jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.read", name,
+                              "cannot read %s: %s", name,
+                              r < 0 ? strerror(errno) : "it changed while it was read");
+                return -1;
+            }
+            got += (size_t)r;
+        }
     }
-    return build(&ld, a, out);
+    if (check_prelude(&ld))
+        return -1;
+    /* everything from byte 64 on is hashed: the counts, then the body */
+    s->md = EVP_MD_CTX_new();
+    if (!s->md || !EVP_DigestInit_ex(s->md, EVP_sha256(), NULL)) {
+        EVP_MD_CTX_free(s->md);
+        s->md = NULL;
+        return refuse(&ld, "bundle.out-of-memory", "out of memory while loading the bundle");
+    }
+    EVP_DigestUpdate(s->md, hdr + H_HASHED, HDR_SIZE - H_HASHED);
+    s->pos = HDR_SIZE;
+    const layout *l = &ld.l;
+    bool counts_ok = l->end == (uint64_t)s->len;
+    unsigned char *rec = NULL, *keep = NULL;
+    str_err serr = {0};
+    int rc = -1;
+    ld.a = jy_arena_new();
+    if (!ld.a)
+        goto oom;
+    if (counts_ok) {
+        rec = malloc((size_t)l->o_strdata);
+        keep = calloc(l->nstrings ? l->nstrings : 1, 1);
+        ld.strs = jy_arena_calloc(ld.a, l->nstrings ? l->nstrings : 1, sizeof *ld.strs);
+        if (!rec || !keep || !ld.strs)
+            goto oom;
+        memcpy(rec, hdr, HDR_SIZE);
+        ld.p = rec;
+        if (src_read(s, rec + HDR_SIZE, (size_t)(l->o_strdata - HDR_SIZE))) {
+            mark_kept(&ld, keep);
+            if (!read_strings(&ld, s, keep, &serr))
+                goto oom;
+        }
+    }
+    src_drain(s);
+    if (s->err) {
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.read", name, "cannot read %s: %s",
+                      name, strerror(s->err));
+        goto done;
+    }
+    if (s->changed || s->pos != s->len) {
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.read", name,
+                      "%s changed while it was read; read it again when nothing writes it",
+                      name);
+        goto done;
+    }
+    unsigned char sha[32];
+    unsigned int mdlen = 0;
+    if (!EVP_DigestFinal_ex(s->md, sha, &mdlen) || mdlen != 32)
+        goto oom;
+    if (check_hash(&ld, sha) || check_counts(&ld))
+        goto done;
+    if (serr.set) {
+        refuse(&ld, "bundle.string", "%s", serr.msg);
+        goto done;
+    }
+    if (check_str(&ld, rd32(ld.p + H_VERSTR), "the header's compiler version") ||
+        check_code(&ld) || check_steps(&ld) || check_migrations(&ld) || check_orders(&ld))
+        goto done;
+    rc = build(&ld, out);
+    goto done;
+oom:
+    refuse(&ld, "bundle.out-of-memory", "out of memory while loading the bundle");
+done:
+    EVP_MD_CTX_free(s->md);
+    s->md = NULL;
+    free(rec);
+    free(keep);
+    jy_arena_free(ld.a); /* NULL once the bundle took it */
+    return rc;
 }
 
 int vm_bundle_load_memory(const unsigned char *data, size_t len, vm_bundle **out, jy_diags *d)
 {
-    return load(data, len, "bundle", NULL, out, d);
+    src s = {.fd = -1, .mem = data, .len = len};
+    return load(&s, "bundle", IR_DMASK_ALL, out, d);
 }
 
-int vm_bundle_load(const char *path, vm_bundle **out, jy_diags *d)
+int vm_bundle_load_dialects(const char *path, ir_dmask dialects, vm_bundle **out, jy_diags *d)
 {
     *out = NULL;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -1192,34 +1476,23 @@ int vm_bundle_load(const char *path, vm_bundle **out, jy_diags *d)
                       (long long)st.st_size, (unsigned long long)BUNDLE_MAX_BYTES);
         return -1;
     }
-    /* read into the bundle's arena: its strings stay where they were read */
-    size_t n = (size_t)st.st_size;
-    jy_arena *a = jy_arena_new();
-    unsigned char *buf = a ? jy_arena_alloc(a, n ? n : 1) : NULL;
-    if (!buf) {
-        jy_arena_free(a);
+    src s = {.fd = fd, .len = (uint64_t)st.st_size};
+    s.buf = malloc(SRC_CHUNK);
+    if (!s.buf) {
         close(fd);
         jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.memory", path,
                       "out of memory reading %s", path);
         return -1;
     }
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(fd, buf + got, n - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0) {
-            int e = r < 0 ? errno : 0;
-            close(fd);
-            jy_arena_free(a);
-            jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "io.read", path,
-                          "cannot read %s: %s", path, e ? strerror(e) : "it shrank while read");
-            return -1;
-        }
-        got += (size_t)r;
-    }
+    int rc = load(&s, path, dialects & IR_DMASK_ALL, out, d);
+    free(s.buf);
     close(fd);
-    return load(buf, n, path, a, out, d);
+    return rc;
+}
+
+int vm_bundle_load(const char *path, vm_bundle **out, jy_diags *d)
+{
+    return vm_bundle_load_dialects(path, IR_DMASK_ALL, out, d);
 }
 
 void vm_bundle_free(vm_bundle *b)

@@ -152,6 +152,11 @@ int vm_bundle_serialize(const vm_bundle *b, unsigned char **data, size_t *len, j
  */
 int vm_bundle_load(const char *path, vm_bundle **out, jy_diags *d);
 int vm_bundle_load_memory(const unsigned char *data, size_t len, vm_bundle **out, jy_diags *d);
+/* The same checks, keeping only the code of `dialects` (the others are
+ * left out as if not compiled in; their strings are checked, not kept):
+ * joryu-run connecting to one server needs a third of the memory.  The file
+ * is streamed, never held whole.  vm_bundle_load is this with every dialect. */
+int vm_bundle_load_dialects(const char *path, ir_dmask dialects, vm_bundle **out, jy_diags *d);
 void vm_bundle_free(vm_bundle *b);
 
 const vm_migration *vm_bundle_find(const vm_bundle *b, const char *id);

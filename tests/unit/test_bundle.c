@@ -647,6 +647,16 @@ static void c_string_length(unsigned char *c, const sect *s)
 {
     p32(c + s->strings + 4, 0xFFFFFFFFu);
 }
+static void c_string_gap(unsigned char *c, const sect *s)
+{
+    /* string 1 starts one byte late (a gap after string 0) */
+    p32(c + s->strings + T_STR, g32(c + s->strings + T_STR) + 1);
+}
+static void c_string_overlap(unsigned char *c, const sect *s)
+{
+    /* string 2 shares string 1's bytes */
+    p32(c + s->strings + 2 * T_STR, g32(c + s->strings + T_STR));
+}
 static void c_string_unterminated(unsigned char *c, const sect *s)
 {
     /* string 0's length one short: its last byte is not a NUL */
@@ -782,8 +792,10 @@ static void test_refuse_crafted(void **state)
     craft(sm, c_mig_id_index, "bundle.string-index", "migration record 0's id");
     craft(sm, c_step_summary_index, "bundle.string-index", "summary");
     craft(sm, c_version_string, "bundle.string-index", "version");
-    craft(sm, c_string_offset, "bundle.string", "outside");
-    craft(sm, c_string_length, "bundle.string", "outside");
+    craft(sm, c_string_offset, "bundle.string", "must start at byte 0");
+    craft(sm, c_string_length, "bundle.string", "is not where the format puts it");
+    craft(sm, c_string_gap, "bundle.string", "must start at byte");
+    craft(sm, c_string_overlap, "bundle.string", "must start at byte");
     craft(sm, c_string_unterminated, "bundle.string", "NUL-terminated");
     craft(sm, c_string_utf8, "bundle.string", "UTF-8");
     craft(sm, c_count, "bundle.sections", "3 migrations");
@@ -832,6 +844,72 @@ static void test_load_file_errors(void **state)
     assert_string_equal(d.v[1].code, "io.open");
     assert_int_equal(vm_bundle_load("/tmp", &b, &d), -1);
     assert_string_equal(d.v[2].code, "io.not-regular");
+    jy_diags_free(&d);
+}
+
+/* vm_bundle_load_dialects keeps only the code of the dialects asked for;
+ * the rest of the bundle is the same as a full load. */
+static void test_load_one_dialect(void **state)
+{
+    small *sm = *state;
+    char path[] = "/tmp/joryu_bundle_dl_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, sm->data, sm->len), (ssize_t)sm->len);
+    close(fd);
+    jy_diags d;
+    jy_diags_init(&d);
+    vm_bundle *all = NULL, *lite = NULL, *none = NULL;
+    assert_int_equal(vm_bundle_load(path, &all, &d), 0);
+    assert_int_equal(vm_bundle_load_dialects(path, IR_DMASK(IR_D_SQLITE), &lite, &d), 0);
+    assert_int_equal(vm_bundle_load_dialects(path, IR_DMASK(IR_D_MYSQL), &none, &d), 0);
+    assert_int_equal(d.n, 0);
+    compare_bundles(sm->b, all);
+    assert_int_equal(lite->dialects, IR_DMASK(IR_D_SQLITE));
+    assert_int_equal(none->dialects, 0);
+    assert_int_equal(lite->norder[IR_D_POSTGRESQL], 0);
+    assert_int_equal(lite->norder[IR_D_SQLITE], all->norder[IR_D_SQLITE]);
+    assert_int_equal(lite->nmigs, all->nmigs);
+    size_t kept = 0, dropped = 0;
+    for (uint32_t i = 0; i < lite->nstrings; i++)
+        lite->strings[i] ? kept++ : dropped++;
+    assert_true(kept > 0 && dropped > 0);
+    for (uint32_t i = 0; i < all->nmigs; i++) {
+        const vm_migration *m = &all->migs[i], *n = &lite->migs[i];
+        assert_string_equal(m->id, n->id);
+        assert_string_equal(m->checksum, n->checksum);
+        assert_int_equal(m->ndepends, n->ndepends);
+        assert_int_equal(n->dialects, IR_DMASK(IR_D_SQLITE));
+        assert_false(n->up[IR_D_POSTGRESQL].present);
+        assert_false(n->down[IR_D_POSTGRESQL].present);
+        compare_scripts(&m->up[IR_D_SQLITE], &n->up[IR_D_SQLITE]);
+        compare_scripts(&m->down[IR_D_SQLITE], &n->down[IR_D_SQLITE]);
+        /* every string the SQLite code names is there */
+        for (uint32_t k = 0; k < n->up[IR_D_SQLITE].nsteps; k++) {
+            const vm_step *st = &n->up[IR_D_SQLITE].steps[k];
+            for (uint32_t j = 0; j < st->ncode; j++)
+                assert_non_null(lite->strings[st->code[j].a]);
+        }
+    }
+    char *t = vm_disassemble(lite);
+    assert_non_null(t);
+    assert_non_null(strstr(t, "; dialects: sqlite\n"));
+    assert_null(strstr(t, "== postgresql"));
+    free(t);
+    /* damage is refused whatever is kept */
+    FILE *f = fopen(path, "r+b");
+    assert_non_null(f);
+    fseek(f, (long)sm->len - 3, SEEK_SET);
+    fputc('~', f);
+    fclose(f);
+    vm_bundle *bad = NULL;
+    assert_int_equal(vm_bundle_load_dialects(path, IR_DMASK(IR_D_SQLITE), &bad, &d), -1);
+    assert_null(bad);
+    assert_string_equal(d.v[0].code, "bundle.checksum");
+    unlink(path);
+    vm_bundle_free(all);
+    vm_bundle_free(lite);
+    vm_bundle_free(none);
     jy_diags_free(&d);
 }
 
@@ -966,6 +1044,7 @@ int main(void)
         cmocka_unit_test(test_refuse_every_truncation),
         cmocka_unit_test(test_refuse_crafted),
         cmocka_unit_test(test_load_file_errors),
+        cmocka_unit_test(test_load_one_dialect),
         cmocka_unit_test(test_disassemble),
     };
     const struct CMUnitTest docs[] = {
