@@ -281,12 +281,15 @@ int rt_state_ensure(rt_conn *c, jy_diags *d)
         return -1;
     if (n == 3)
         return 0;
+    if (c->url.kind != RT_DB_POSTGRESQL)
+        return create_once(c, true, d);
     for (int attempt = 0;; attempt++) {
-        bool last = attempt >= 4;
-        if (create_once(c, c->url.kind != RT_DB_POSTGRESQL || last, d) == 0)
+        if (create_once(c, false, d) == 0)
             return 0;
-        if (c->url.kind != RT_DB_POSTGRESQL || last || !pg_race_code(c->err_code))
-            return -1;
+        if (attempt >= 4 || !pg_race_code(c->err_code)) {
+            saved_err e = err_save(c);
+            return err_restore(c, &e, d);
+        }
         /* the other applier's transaction has committed by now (we waited
          * on its catalog rows): re-check */
         n = count_objects(c, true, NULL, NULL, d);

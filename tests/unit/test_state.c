@@ -382,6 +382,30 @@ static void test_ensure_in_transaction(void **state)
     rt_close(c);
 }
 
+/* Ensure on a session that cannot create tables fails with the server's
+ * error as a diagnostic (PostgreSQL and SQLite: a read-only session). */
+static void test_ensure_error(void **state)
+{
+    fixture *f = *state;
+    rt_conn *c = fresh(f);
+    if (f->kind == RT_DB_SQLITE) {
+        rt_close(c);
+        char url[256];
+        snprintf(url, sizeof url, "%s?mode=ro", f->url);
+        c = must_connect(url);
+    } else {
+        MUST(rt_set_read_only(c, d));
+    }
+    char code[64], msg[512];
+    MUST_FAIL(rt_state_ensure(c, d), code, msg);
+    assert_string_equal(code, "rt.sql-error");
+    assert_non_null(strstr(msg, "CREATE TABLE"));
+    rt_state st = load(c);
+    assert_false(st.exists);
+    rt_state_free(&st);
+    rt_close(c);
+}
+
 /* Four processes ensure at once on a fresh database: all succeed. */
 static void test_ensure_race(void **state)
 {
@@ -899,8 +923,10 @@ static void test_lock_sqlite_file(void **state)
 int main(void)
 {
     const struct CMUnitTest plain[] = {cmocka_unit_test(test_status_names)};
-    const struct CMUnitTest lite[] = {STATE_TESTS, cmocka_unit_test(test_lock_sqlite_file)};
-    const struct CMUnitTest pg[] = {STATE_TESTS, cmocka_unit_test(test_lock_per_database)};
+    const struct CMUnitTest lite[] = {STATE_TESTS, cmocka_unit_test(test_ensure_error),
+                                      cmocka_unit_test(test_lock_sqlite_file)};
+    const struct CMUnitTest pg[] = {STATE_TESTS, cmocka_unit_test(test_ensure_error),
+                                    cmocka_unit_test(test_lock_per_database)};
     const struct CMUnitTest my[] = {STATE_TESTS, cmocka_unit_test(test_lock_per_database)};
     int fails = cmocka_run_group_tests_name("state", plain, NULL, NULL);
     fails += cmocka_run_group_tests_name("state.sqlite", lite, lite_setup, lite_teardown);
