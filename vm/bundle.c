@@ -1044,6 +1044,29 @@ static int check_orders(loader *ld)
     return rc;
 }
 
+/* The n steps from step record `first` with their code, in ld->a (records
+ * checked; NULL when out of memory: the arena remembers it). */
+static vm_step *build_steps(loader *ld, uint32_t first, uint32_t n)
+{
+    const layout *l = &ld->l;
+    const char **strs = ld->strs;
+    vm_step *steps = jy_arena_calloc(ld->a, n, sizeof *steps);
+    for (uint32_t k = 0; steps && k < n; k++) {
+        const unsigned char *r = ld->p + l->o_steps + ((uint64_t)first + k) * STEP_REC;
+        uint32_t cf = rd32(r + 20), cn = rd32(r + 24);
+        vm_insn *code = cn ? jy_arena_calloc(ld->a, cn, sizeof *code) : NULL;
+        for (uint32_t i = 0; code && i < cn; i++) {
+            const unsigned char *c = ld->p + l->o_code + ((uint64_t)cf + i) * INSN_REC;
+            code[i] = (vm_insn){.op = c[0], .flags = c[1], .aux = 0,
+                                .a = rd32(c + 4), .b = rd32(c + 8), .c = rd32(c + 12)};
+        }
+        steps[k] = (vm_step){.op_kind = strs[rd32(r)], .fingerprint = strs[rd32(r + 4)],
+                             .summary = strs[rd32(r + 8)], .line = rd32(r + 12),
+                             .flags = rd32(r + 16), .code = code, .ncode = code ? cn : 0};
+    }
+    return steps;
+}
+
 /* Build the vm_bundle from checked records (ld->p) and the kept strings
  * (ld->strs, in ld->a, which the bundle takes over).  Scripts of dialects
  * outside ld->want are left out.  0, or -1 (out of memory). */
@@ -1053,12 +1076,9 @@ static int build(loader *ld, vm_bundle **out)
     jy_arena *a = ld->a;
     vm_bundle *b = jy_arena_alloc(a, sizeof *b);
     const char **strs = ld->strs;
-    vm_insn *code = jy_arena_calloc(a, l->ncode ? l->ncode : 1, sizeof *code);
-    vm_step *steps = jy_arena_calloc(a, l->nsteps ? l->nsteps : 1, sizeof *steps);
     const char **refs = jy_arena_calloc(a, l->nrefs ? l->nrefs : 1, sizeof *refs);
     vm_migration *migs = jy_arena_calloc(a, l->nmigs ? l->nmigs : 1, sizeof *migs);
-    uint32_t *order = jy_arena_calloc(a, l->norder_total ? l->norder_total : 1, sizeof *order);
-    if (!b || !code || !steps || !refs || !migs || !order)
+    if (!b || !refs || !migs)
         return refuse(ld, "bundle.out-of-memory", "out of memory while loading the bundle");
     b->arena = a;
     b->strings = strs;
@@ -1074,18 +1094,6 @@ static int build(loader *ld, vm_bundle **out)
     }
     hex[64] = 0;
     memcpy(b->body_sha256, hex, sizeof b->body_sha256);
-    for (uint32_t i = 0; i < l->ncode; i++) {
-        const unsigned char *r = ld->p + l->o_code + (uint64_t)i * INSN_REC;
-        code[i] = (vm_insn){.op = r[0], .flags = r[1], .aux = 0,
-                            .a = rd32(r + 4), .b = rd32(r + 8), .c = rd32(r + 12)};
-    }
-    for (uint32_t i = 0; i < l->nsteps; i++) {
-        const unsigned char *r = ld->p + l->o_steps + (uint64_t)i * STEP_REC;
-        steps[i] = (vm_step){.op_kind = strs[rd32(r)], .fingerprint = strs[rd32(r + 4)],
-                             .summary = strs[rd32(r + 8)], .line = rd32(r + 12),
-                             .flags = rd32(r + 16), .code = code + rd32(r + 20),
-                             .ncode = rd32(r + 24)};
-    }
     for (uint32_t i = 0; i < l->nrefs; i++)
         refs[i] = strs[rd32(ld->p + l->o_refs + (uint64_t)i * REF_REC)];
     for (uint32_t i = 0; i < l->nmigs; i++) {
@@ -1115,18 +1123,19 @@ static int build(loader *ld, vm_bundle **out)
                 s->irreversible = fl & SC_IRREVERSIBLE;
                 s->reason = reason == NONE32 ? NULL : strs[reason];
                 s->nsteps = rd32(sr + 12);
-                s->steps = s->nsteps ? steps + rd32(sr + 8) : NULL;
+                s->steps = s->nsteps ? build_steps(ld, rd32(sr + 8), s->nsteps) : NULL;
             }
     }
     b->migs = migs;
     b->nmigs = l->nmigs;
     uint64_t at = 0;
     for (int d = 0; d < IR_D__COUNT; d++) {
-        bool keep = ld->want & IR_DMASK(d);
-        for (uint32_t k = 0; k < l->norder[d] && keep; k++)
-            order[at + k] = rd32(ld->p + l->o_order + (at + k) * ORDER_REC);
-        b->order[d] = keep && l->norder[d] ? order + at : NULL;
-        b->norder[d] = keep ? l->norder[d] : 0;
+        bool keep = (ld->want & IR_DMASK(d)) && l->norder[d];
+        uint32_t *order = keep ? jy_arena_calloc(a, l->norder[d], sizeof *order) : NULL;
+        for (uint32_t k = 0; order && k < l->norder[d]; k++)
+            order[k] = rd32(ld->p + l->o_order + (at + k) * ORDER_REC);
+        b->order[d] = order;
+        b->norder[d] = order ? l->norder[d] : 0;
         at += l->norder[d];
     }
     if (jy_arena_failed(a))
