@@ -164,7 +164,8 @@ static void emit_sql(vx_run *run, const vm_migration *m, const vm_step *st, uint
  * (or its object already gone): table exists, unknown table, unknown
  * column, duplicate column, duplicate key name, can't drop (check that it
  * exists), duplicate key on write (an FK name), no such table, multiple
- * primary keys, duplicate constraint name.  Only consulted for a step that
+ * primary keys, duplicate constraint name; and MariaDB's duplicate foreign
+ * key name (1005 with errno 121).  Only consulted for a step that
  * an interrupted run had started with the same statements.
  */
 static bool already_done_error(const rt_conn *c)
@@ -177,7 +178,10 @@ static bool already_done_error(const rt_conn *c)
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
         if (v == codes[i])
             return true;
-    return false;
+    /* MariaDB: a foreign key whose name exists is "Can't create table ...
+       (errno: 121 "Duplicate key on write or update")" */
+    const char *msg = rt_conn_error(c);
+    return v == 1005 && msg && strstr(msg, "errno: 121");
 }
 
 bool vx_is_ddl(const char *sql)

@@ -687,7 +687,11 @@ static void vt_case_kill_matrix(vt_env *e, uint32_t every)
        MySQL/MariaDB, where a kill between them leaves the step half done */
     vt_mig(e, ID4, NULL,
            "    op.create_table(\"tags\", op.column(\"id\", t.Int, primary_key=True),\n"
-           "        op.column(\"code\", t.String(8), nullable=False, unique=True))\n"
+           "        op.column(\"code\", t.String(8), nullable=False, unique=True),\n"
+           "        op.column(\"item_id\", t.BigInt))\n"
+           "    with op.batch(\"tags\") as b:\n"
+           "        b.create_index(\"ix_tags_item\", [\"item_id\"])\n"
+           "        b.create_foreign_key(\"fk_tags_item\", \"items\", [\"item_id\"], [\"id\"])\n"
            "    op.add_column(\"items\", \"k1\", t.String(20))\n"
            "    with op.batch(\"items\") as b:\n"
            "        b.alter_column(\"name\", type=t.String(80))\n"
@@ -745,7 +749,7 @@ static void vt_case_kill_matrix(vt_env *e, uint32_t every)
         rt_conn *c = vt_connect(e);
         assert_int_equal(vt_long(c, "SELECT COUNT(*) FROM joryu_migrations WHERE status = 'applied'"), 4);
         assert_int_equal(vt_long(c, "SELECT COUNT(*) FROM joryu_migration_steps WHERE status <> 'done'"), 0);
-        assert_int_equal(vt_long(c, "SELECT COUNT(*) FROM joryu_migration_steps"), 4 + 2 + 3 + 2);
+        assert_int_equal(vt_long(c, "SELECT COUNT(*) FROM joryu_migration_steps"), 4 + 2 + 3 + 4);
         assert_true(vt_column_exists(c, "items", "filled"));
         assert_false(vt_column_exists(c, "items", "after_fill"));
         assert_true(vt_column_exists(c, "tags", "code"));
