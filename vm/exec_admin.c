@@ -374,13 +374,15 @@ int vm_status_read(rt_conn *c, const vm_bundle *b, vm_status **out, jy_diags *d)
         }
         fill_steps(a, e, &m->up[cd], row);
     }
-    /* rows the bundle does not know (state rows are sorted by id) */
-    for (size_t i = 0; i < st.n; i++) {
+    /* rows the bundle does not know (for this dialect) */
+    bool *listed = jy_arena_calloc(a, b->nmigs ? b->nmigs : 1, sizeof *listed);
+    for (size_t k = 0; listed && k < n; k++)
+        if (b->order[cd][k] < b->nmigs)
+            listed[b->order[cd][k]] = true;
+    for (size_t i = 0; listed && i < st.n; i++) {
         const rt_mig_row *row = &st.migs[i];
-        bool known = false;
-        for (size_t k = 0; k < n && !known; k++)
-            known = b->order[cd][k] < b->nmigs && strcmp(b->migs[b->order[cd][k]].id, row->id) == 0;
-        if (known)
+        const vm_migration *km = vx_find(b, row->id);
+        if (km && listed[km - b->migs])
             continue;
         vm_status_entry *e = &s->e[s->n++];
         e->id = adup(a, row->id);
