@@ -236,6 +236,13 @@ expect 1 "$JORYU" verify
 has err "verify needs to know which migrations are concurrent"
 
 # ------------------------------------------------------------ clear errors (exit 1)
+# a file of the other branch that does not compile: its errors, at REF:path
+git checkout -qb broken main
+mig 20260401T000000_bad 'op.add_colum("users", "x", t.Text)'
+git add -A && git commit -qm "a typo"
+git checkout -q main
+expect 1 "$JORYU" verify --base broken
+has err "broken:migrations/20260401T000000_bad.py:7:8: error: op has no operation 'add_colum'"
 expect 1 "$JORYU" verify --base no-such-branch
 has err "unknown git ref 'no-such-branch'"
 has err "fetch-depth: 0"
