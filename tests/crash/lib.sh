@@ -8,8 +8,9 @@
 #                          is missing or unreachable
 #   fresh_db DIALECT TAG   create an empty database (PostgreSQL, MariaDB:
 #                          CREATE DATABASE through psql / mariadb with the
-#                          base URL's credentials; SQLite: a new file name)
-#                          and print its URL
+#                          base URL's credentials; SQLite: a new file name),
+#                          set DB_URL to its URL and remember it for
+#                          crash_cleanup (call it directly, not in $(...))
 #   drop_db DIALECT URL    drop it again (a file is removed)
 #   dbq DIALECT URL SQL    run SQL with the server's own client, print rows
 #                          tab-separated, one per line
@@ -70,11 +71,11 @@ crash_init() {
         fail "MariaDB at JORYU_TEST_MYSQL_URL is unreachable"
 }
 
-# Drop every database this run created (trap EXIT).
+# Drop every database this run created and still has (trap EXIT).
 crash_cleanup() {
     local x
     for x in "${CREATED_DBS[@]}"; do
-        drop_db "${x%% *}" "${x#* }" || true
+        drop_db "${x%% *}" "${x#* }" >/dev/null 2>&1 || true
     done
     CREATED_DBS=()
     [[ ${SQLDIR:-} == /dev/shm/joryu-crash.* ]] && rm -rf "$SQLDIR"
@@ -138,7 +139,7 @@ fresh_db() {
         ;;
     esac
     CREATED_DBS+=("$d $url")
-    echo "$url"
+    DB_URL=$url
 }
 
 drop_db() {

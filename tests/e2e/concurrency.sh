@@ -26,14 +26,14 @@ for d in $DIALECTS; do
 
     # the reference: one uninterrupted apply on its own database
     ref="$WORK/ref.$d"
-    url=$(fresh_db "$d" ref)
+    fresh_db "$d" ref; url=$DB_URL
     jy apply --db "$url" --quiet >/dev/null 2>"$WORK/log/$d.ref.err" ||
         fail "$dn: a lone apply failed: $(head -c 600 "$WORK/log/$d.ref.err")"
     save_reference "$d" "$url" "$ref"
     drop_db "$d" "$url"
 
     # four at once
-    url=$(fresh_db "$d" conc)
+    fresh_db "$d" conc; url=$DB_URL
     pids=()
     for i in $(seq 1 $NAPPLY); do
         timeout $TIMEOUT "$JORYU_BIN/joryu" apply --db "$url" --json \

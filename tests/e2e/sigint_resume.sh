@@ -123,21 +123,21 @@ max_duration() {
 for d in $DIALECTS; do
     dn=$(dialect_name "$d")
     cd "$WORK/project"
-    url=$(fresh_db "$d" ref)
+    fresh_db "$d" ref; url=$DB_URL
     jy apply --db "$url" --quiet >/dev/null 2>"$WORK/log/$d.ref.err" ||
         fail "$dn: an uninterrupted apply failed: $(head -c 600 "$WORK/log/$d.ref.err")"
     save_reference "$d" "$url" "$WORK/ref.$d"
     drop_db "$d" "$url"
 
-    url=$(fresh_db "$d" int)
+    fresh_db "$d" int; url=$DB_URL
     interrupt "$d" "$url" INT "$d.int"
     drop_db "$d" "$url"
 
-    url=$(fresh_db "$d" term)
+    fresh_db "$d" term; url=$DB_URL
     interrupt "$d" "$url" TERM "$d.term"
     drop_db "$d" "$url"
 
-    url=$(fresh_db "$d" maxd)
+    fresh_db "$d" maxd; url=$DB_URL
     max_duration "$d" "$url" "$d.maxd"
     drop_db "$d" "$url"
 done
