@@ -38,7 +38,8 @@ interrupt() {
     dn=$(dialect_name "$d")
     rm -f "$FIFO"
     mkfifo "$FIFO"
-    timeout $TIMEOUT "$JORYU_BIN/joryu" apply --db "$url" --json >"$FIFO" 2>"$WORK/log/$label.err" </dev/null &
+    # joryu itself is the background job: the signal must reach it
+    "$JORYU_BIN/joryu" apply --db "$url" --json >"$FIFO" 2>"$WORK/log/$label.err" </dev/null &
     local pid=$!
     # read the stream as it comes: the signal goes out right after the
     # second batch's event, while the backfill has 18 batches to go
