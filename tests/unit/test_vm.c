@@ -347,6 +347,54 @@ static void test_failed_half_step(void **state)
     vt_case_failed_half_step(*state);
 }
 
+/* The ask callback: restart from step 2 (step 1 stays done, its
+ * fingerprint checked; steps 2.. run again). */
+static int ask_restart2(void *ctx, const vm_migration *m, const rt_mig_row *row, uint32_t *from)
+{
+    (void)m;
+    (void)row;
+    (void)ctx;
+    *from = 2;
+    return VM_ONFAIL_RESTART;
+}
+
+static void test_ask_restart_from(void **state)
+{
+    vt_env *e = *state;
+    vt_fresh_db(e);
+    vt_history(e);
+    vt_mig(e, ID3, NULL,
+           "    op.add_column(\"items\", \"c1\", t.Text)\n"
+           "    op.add_column(\"items\", \"c2\", t.Text)\n"
+           "    op.execute(\"UPDATE items SET no_such = 1\")\n");
+    vt_build x;
+    vt_compile(e, IR_D_SQLITE, &x);
+    vm_apply_opts o;
+    vt_events ev;
+    vt_opts(&o, &ev);
+    assert_int_equal(vt_apply(e, x.b, &o), 2);
+    vt_build_free(&x);
+    vt_mig(e, ID3, NULL,
+           "    op.add_column(\"items\", \"c1\", t.Text)\n"
+           "    op.add_column(\"items\", \"c2\", t.Text)\n"
+           "    op.execute(\"UPDATE items SET c2 = c1\")\n");
+    vt_compile(e, IR_D_SQLITE, &x);
+    vt_opts(&o, &ev);
+    o.on_failure = VM_ONFAIL_ASK;
+    o.ask = ask_restart2;
+    assert_int_equal(vt_apply(e, x.b, &o), 0);
+    /* step 1 was done: not run again; step 2 restarted: its guard skipped
+       it (c2 exists); step 3 ran */
+    assert_int_equal(ev.n[VM_EV_STEP_START], 2);
+    assert_int_equal(ev.n[VM_EV_STEP_SKIP], 2);
+    rt_conn *c = vt_connect(e);
+    vt_assert_mig(c, ID3, "applied");
+    vt_assert_step(c, ID3, 2, "done");
+    rt_close(c);
+    vt_build_free(&x);
+    vt_rm_mig(e, ID3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -363,6 +411,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_mark, setup, teardown),
         cmocka_unit_test_setup_teardown(test_continue_past_failed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ask_skip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ask_restart_from, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dialect_missing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_guards, setup, teardown),
         cmocka_unit_test_setup_teardown(test_failed_half_step, setup, teardown),
