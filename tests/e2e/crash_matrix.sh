@@ -21,10 +21,11 @@
 #      twice), every op.execute ran once, all migrations applied, all steps
 #      done/skipped with the reference's op kinds and fingerprints, `joryu
 #      status` exits 0; and a further apply executes nothing.
-#   3. three real `kill -9` from outside at random moments, one in each
-#      third of the run (after a random event of the --json stream, plus a
-#      random 0-49 ms; the seed is printed and JORYU_CRASH_SEED repeats it),
-#      then the same recovery and checks.
+#   3. three real `kill -9` from outside in the middle of a statement: a
+#      random one of the reference's five slowest steps (seed, backfill, NOT
+#      NULL, index builds), a random 10-60% of its duration after its statement
+#      appears in the --json stream (the seed is printed and
+#      JORYU_CRASH_SEED repeats it), then the same recovery and checks.
 #
 # Environment: JORYU_BIN, JORYU_SRC, JORYU_TMP, JORYU_TEST_PG_URL,
 # JORYU_TEST_MYSQL_URL (unset or unreachable: FAIL, never skip).
@@ -271,21 +272,25 @@ for d in $DIALECTS; do
     done
 
     # ------------------------------------------- 4. real kill -9 from outside
-    # at a random moment: after a random number of the run's events, plus a
-    # random 0-49 ms.  Events are drawn from the start up to the last step
-    # that took 100 ms or more in the reference (what follows it runs too
-    # fast for a kill to land)
-    nev=$(awk '/"event":"step_start"/ { s = NR }
-        /"event":"step_done"/ && match($0, /"duration_ms":[0-9]+/) {
-            if (substr($0, RSTART + 14, RLENGTH - 14) + 0 >= 100) last = s
-        }
-        END { print (last > 30 ? last : NR) }' "$ref/apply.json")
+    # in the middle of a statement, which KILL_AT cannot reach: the five
+    # slowest steps of the reference (the seed, the backfill, the NOT NULL,
+    # index builds) are the candidates; each kill picks one of them at
+    # random, waits for its last statement's event in the --json stream and
+    # sends SIGKILL a random 10-60% of the reference step duration later
+    mapfile -t slow < <(awk '/"event":"step_sql"/ { l = NR }
+        /"event":"step_start"/ { l = 0 }
+        /"event":"step_done"/ && l && match($0, /"duration_ms":[0-9]+/) {
+            ms = substr($0, RSTART + 14, RLENGTH - 14) + 0
+            print l, ms
+        }' "$ref/apply.json" | sort -k2,2nr | head -5)
+    ((${#slow[@]} >= 3)) || fail "$dn: fewer than 3 steps with statements in the reference run"
     for part in 1 2 3; do
         runs=$((runs + 1))
-        # one moment in each third of that stretch
-        span=$((nev / 3))
-        at=$((span * (part - 1) + 1 + RANDOM % span))
-        extra=$((RANDOM % 50))
+        pickx=$((RANDOM % ${#slow[@]}))
+        read -r at stepms <<<"${slow[$pickx]}"
+        unset "slow[$pickx]"
+        slow=("${slow[@]}")
+        extra=$((stepms * (10 + RANDOM % 51) / 100))
         label="$d.ext$part"
         fresh_db "$d" "x$part"; url=$DB_URL
         fifo="$WORK/log/$label.fifo"
@@ -299,7 +304,7 @@ for d in $DIALECTS; do
             echo "$line" >>"$WORK/log/$label.kill.json"
             seen=$((seen + 1))
             if ((seen == at)); then
-                sleep "0.0$(printf '%02d' $extra)"
+                sleep "$(printf '%d.%03d' $((extra / 1000)) $((extra % 1000)))"
                 kill -9 "$pid" 2>/dev/null || true
             fi
         done <"$fifo"
@@ -313,14 +318,14 @@ for d in $DIALECTS; do
             result="FAIL: apply exited $rc before the kill: $(head -c 200 "$WORK/log/$label.kill.err" | tr '\n' ' ')"
         elif ! codes=$(recover "$d" "$url" "$label"); then
             result="FAIL: re-apply never exited 0 ($codes): $(tail -c 300 "$WORK/log/$label.resume4.err" | tr '\n' ' ')"
-        elif ! check_final "$d" "$url" "$ref" "$dn kill -9 after event $at + ${extra}ms"; then
+        elif ! check_final "$d" "$url" "$ref" "$dn kill -9 ${extra} ms after event $at"; then
             result="FAIL: final state differs (above)"
         elif ! nothing_left "$d" "$url" "$label"; then
             result="FAIL: a further apply was not a no-op"
         fi
         ((rc == 0)) && [[ $result == ok ]] && result="ok (finished before the kill)"
         if [[ $result == ok* ]]; then ok=$((ok + 1)); else FAILS=$((FAILS + 1)); fi
-        row "$dn" "kill -9" "external SIGKILL ${extra} ms after event $at (of the first $nev)" "$(short "$observed")" "$rc" "$codes" "$result"
+        row "$dn" "kill -9" "external SIGKILL ${extra} ms after event $at: $(sed -n "${at}p" "$ref/apply.json" | cut -c1-160 | sed 's/.*"id":"20260301T0000\([^"]*\)","step":\([0-9]*\),"sql":"\(.\{0,50\}\).*/\1 step \2: \3/')" "$(short "$observed")" "$rc" "$codes" "$result"
         drop_db "$d" "$url" || note "could not drop the database of $label"
     done
 
