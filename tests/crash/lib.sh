@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # lib.sh - helpers shared by tests/e2e/crash_matrix.sh, concurrency.sh and
 # sigint_resume.sh (sourced, not run).  They all apply the 20-migration
 # history of tests/crash/migrations/ to throwaway databases:
@@ -139,6 +140,7 @@ fresh_db() {
         ;;
     esac
     CREATED_DBS+=("$d $url")
+    # shellcheck disable=SC2034 # DB_URL is read by the sourcing test
     DB_URL=$url
 }
 
@@ -151,8 +153,7 @@ drop_db() {
         # a plain DROP waits for autovacuum workers (FORCE may not end
         # them: they are not ours); FORCE ends a backend that outlived its
         # killed client
-        local i
-        for i in 1 2 3 4 5 6; do
+        for _ in 1 2 3 4 5 6; do
             dbq pg "$(base_url pg)" "DROP DATABASE IF EXISTS \"$name\"" >/dev/null 2>&1 && return 0
             dbq pg "$(base_url pg)" "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null 2>&1 && return 0
             sleep 0.5

@@ -52,9 +52,9 @@ for d in $DIALECTS; do
     ((bad == 0)) || fail "$dn: not every concurrent apply exited 0"
 
     # every migration started exactly once over the four outputs
-    starts=$(cat "$WORK"/log/$d.a*.json | grep -o '"event":"migration_start","id":"[^"]*"' | sort | uniq -c |
+    starts=$(cat "$WORK/log/$d".a*.json | grep -o '"event":"migration_start","id":"[^"]*"' | sort | uniq -c |
         awk '{ print $1 }' | sort | uniq -c | awk '{ printf "%s x%s ", $1, $2 }')
-    nstart=$(cat "$WORK"/log/$d.a*.json | grep -c '"event":"migration_start"' || true)
+    nstart=$(cat "$WORK/log/$d".a*.json | grep -c '"event":"migration_start"' || true)
     [[ $nstart -eq $NMIGS ]] ||
         fail "$dn: $nstart migration starts over $NAPPLY appliers, want $NMIGS (migrations x times started: $starts)"
     # at most one applier did the work: the others found nothing to do
