@@ -382,8 +382,11 @@ static const char *execute_sql(ir_dialect d, const ir_value *v)
         return v->u.str.s;
     if (v->kind != IR_V_DICT)
         return NULL;
-    const char *keys[2] = {ir_dialect_name(d), "default"};
-    for (size_t k = 0; k < 2; k++)
+    /* MariaDB runs MySQL's code unless it has its own (docs/SPEC.md) */
+    const char *keys[3] = {ir_dialect_name(d),
+                           d == IR_D_MARIADB ? ir_dialect_name(IR_D_MYSQL) : "default",
+                           d == IR_D_MARIADB ? "default" : NULL};
+    for (size_t k = 0; k < 3; k++)
         for (size_t i = 0; keys[k] && i < v->u.dict.n; i++)
             if (v->u.dict.keys[i]->kind == IR_V_STR &&
                 strcmp(v->u.dict.keys[i]->u.str.s, keys[k]) == 0 &&
@@ -399,7 +402,8 @@ static void execute_op(be_out *o, const ir_value *v, const char *what)
         jy_diag *g = be_error(o, "be.execute-no-sql", "%s has no SQL for %s", what,
                               ir_dialect_name(o->d));
         if (g)
-            jy_diag_hint(g, "add a \"%s\" or a \"default\" key", ir_dialect_name(o->d));
+            jy_diag_hint(g, "add a \"%s\"%s or a \"default\" key", ir_dialect_name(o->d),
+                         o->d == IR_D_MARIADB ? ", a \"mysql\"" : "");
         return;
     }
     /* the statement ends without its own ';' (user SQL often has one) */

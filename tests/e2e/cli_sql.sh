@@ -104,4 +104,19 @@ err=$("$bin/joryu" check 2>&1); rc=$?
 set -e
 [ "$rc" = 1 ] || fail "check with a replay error exit $rc"
 grep -q "20260103T000000_drop_nick.py:8:" <<<"$err" || fail "replay error position: $err"
+
+# op.execute with a per-dialect dict: MariaDB runs the "mysql" key when it
+# has none of its own; a dialect with no key and no "default" is an error.
+mkdir -p "$work/exec/migrations"
+cat > "$work/exec/migrations/20260101T000000_raw.py" <<'PY'
+import joryu
+from joryu import op
+
+@joryu.migration(id="20260101T000000_raw")
+def upgrade():
+    op.execute({"mysql": "SELECT 'from mysql'", "postgresql": "SELECT 'from pg'"})
+PY
+out=$("$bin/joryuc" check --dialect=mariadb "$work/exec/migrations" 2>&1) || fail "mariadb should use the mysql key: $out"
+out=$("$bin/joryuc" check --dialect=sqlite "$work/exec/migrations" 2>&1) && fail "sqlite has no key: $out"
+grep -q 'has no SQL for sqlite' <<<"$out" || fail "no be.execute-no-sql message: $out"
 echo "cli_sql: ok"
