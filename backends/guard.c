@@ -824,13 +824,19 @@ const char *be_step_summary(be_out *o, const ir_op *op)
     }
 }
 
-/* Does any op of ops[0..i) of a block create column (table, name)? */
+/* Does any op of ops[0..i) of a block create column (table, name), by
+ * add_column or as the new name of a rename_column? */
 static bool added_earlier(ir_op *const *ops, size_t i, const char *table, const char *name)
 {
-    for (size_t k = 0; k < i; k++)
-        if (ops[k]->kind == IR_OP_add_column && strcmp(sarg(ops[k], 0), table) == 0 &&
-            strcmp(sarg(ops[k], 1), name) == 0)
+    for (size_t k = 0; k < i; k++) {
+        if (!sarg(ops[k], 0) || !sarg(ops[k], 1) || strcmp(sarg(ops[k], 0), table) != 0)
+            continue;
+        if (ops[k]->kind == IR_OP_add_column && strcmp(sarg(ops[k], 1), name) == 0)
             return true;
+        if (ops[k]->kind == IR_OP_rename_column && sarg(ops[k], 2) &&
+            strcmp(sarg(ops[k], 2), name) == 0)
+            return true;
+    }
     return false;
 }
 
