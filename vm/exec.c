@@ -715,6 +715,75 @@ static void finish(vx_run *run, int code)
     vx_emit(run, &ev);
 }
 
+
+/* Does m depend on dep, directly or through other migrations? */
+static bool depends_on_mig(const vm_bundle *b, const vm_migration *m, const char *dep,
+                           unsigned depth)
+{
+    if (depth > 64 || !m)
+        return false;
+    for (uint32_t k = 0; k < m->ndepends; k++)
+        if (strcmp(m->depends_on[k], dep) == 0 ||
+            depends_on_mig(b, vx_find(b, m->depends_on[k]), dep, depth + 1))
+            return true;
+    return false;
+}
+
+/*
+ * The out-of-order gate (issue 5, docs/SPEC.md "Apply-time safety"): every
+ * pending migration P before the last started one in apply order is checked
+ * against each started migration S after it that does not depend on it;
+ * one vm.out-of-order-conflict diagnostic (exit 4) per pair that does not
+ * commute.  Returns the number of conflicts.
+ */
+static size_t out_of_order_conflicts(const vm_bundle *b, const plan_item *plan, size_t n,
+                                     jy_diags *d)
+{
+    size_t last = n;
+    for (size_t i = 0; i < n; i++)
+        if (plan[i].m && plan[i].row && plan[i].row->status != RT_MS_PENDING)
+            last = i;
+    if (last == n)
+        return 0;
+    jy_arena *ea = NULL;
+    size_t conflicts = 0;
+    for (size_t i = 0; i < last; i++) {
+        const rt_mig_row *pr = plan[i].row;
+        if (!plan[i].m || (pr && pr->status != RT_MS_PENDING))
+            continue;
+        if (!ea && !(ea = jy_arena_new()))
+            return 0;
+        ir_effects *pe = ir_effects_from_strings(plan[i].m->effects, plan[i].m->neffects, ea);
+        if (!pe)
+            continue;
+        pe->migration = plan[i].m->id;
+        for (size_t j = i + 1; j <= last; j++) {
+            const rt_mig_row *sr = plan[j].row;
+            if (!plan[j].m || !sr || sr->status == RT_MS_PENDING ||
+                depends_on_mig(b, plan[j].m, plan[i].m->id, 0))
+                continue;
+            ir_effects *se = ir_effects_from_strings(plan[j].m->effects, plan[j].m->neffects, ea);
+            if (!se)
+                continue;
+            se->migration = plan[j].m->id;
+            ir_conflict k;
+            if (!ir_effects_conflict(pe, se, ea, &k))
+                continue;
+            jy_diag *g = jy_diag_where(
+                d, JY_SEV_ERROR, JY_EXIT_VERIFY, "vm.out-of-order-conflict", plan[i].m->id,
+                "%s is pending but comes before %s, which is already applied, and they do not "
+                "commute (%s): %s. %s",
+                plan[i].m->id, plan[j].m->id, ir_conflict_kind_name(k.kind),
+                k.message ? k.message : "", k.why ? k.why : "");
+            if (g && k.fix)
+                jy_diag_hint(g, "%s", k.fix);
+            conflicts++;
+        }
+    }
+    jy_arena_free(ea);
+    return conflicts;
+}
+
 static int apply_run(vx_run *run, const vm_apply_opts *o, rt_state *st)
 {
     const vm_bundle *b = run->b;
@@ -778,6 +847,13 @@ static int apply_run(vx_run *run, const vm_apply_opts *o, rt_state *st)
     }
     int rc = 0;
     if (mismatches) {
+        finish(run, JY_EXIT_VERIFY);
+        goto out;
+    }
+    /* 1b. out of order: a pending migration that comes before started ones
+     * runs only when it commutes with each of them (their effects travel in
+     * the bundle); otherwise nothing runs, exit 4, with verify's sentences */
+    if (out_of_order_conflicts(b, plan, n, d)) {
         finish(run, JY_EXIT_VERIFY);
         goto out;
     }

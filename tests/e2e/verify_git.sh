@@ -306,6 +306,13 @@ expect 4 "$JORYU" verify --db "sqlite:///$db"
 has out "migrations/20260205T000000_name_default_a.py:8:9: error: double_alter: "
 has out "is applied to sqlite:///$db already and cannot change"
 expect 0 "$JORYU" verify --db "sqlite:///$WORK/late-fresh.db"
+# apply refuses the late arrival the same way (exit 4, nothing run)
+expect 4 "$JORYU" apply --db "sqlite:///$db" --plain
+has err "20260205T000000_name_default_a"
+has err "double_alter"
+expect 0 "$JORYU" status --db "sqlite:///$db"
+grep -q "pending *20260205T000000_name_default_a" "$WORK/out" ||
+    fail "the refused migration ran: $(cat "$WORK/out")"
 git checkout -q main
 
 if [ "$fails" -ne 0 ]; then
