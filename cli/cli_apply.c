@@ -4,7 +4,7 @@
  * programs; they differ only in where the bundle comes from (cli_bundle_src:
  * a .jyb file here, or migrations/ compiled in memory by cmd_apply.c).
  *
- * What the user sees is documented in docs/parts/cli-apply.md: progress
+ * What the user sees is documented in docs/SPEC.md: progress
  * modes (§14.2 of the reference), the JSON event shape (§14.3), the recovery
  * prompt (§10.5), the production guard (§15), exit codes (§16.2).
  *

@@ -1,6 +1,6 @@
 /*
  * cmd_build.c - `joryuc build [DIR] -o FILE.jyb [--dialect=D ...]` and
- * `joryuc dis FILE.jyb` (docs/BUNDLE.md, docs/parts/bundle.md).
+ * `joryuc dis FILE.jyb` (docs/BUNDLE.md, docs/SPEC.md).
  *
  * build: the migrations folder (DIR, else joryu.toml's migrations_dir)
  * compiled for every target dialect (--dialect, else joryu.toml's

@@ -1,7 +1,7 @@
 /*
  * cmd_verify.c - `joryu verify` and `joryuc verify`: which migrations are
  * concurrent, whether each concurrent pair commutes, and the checksum gates
- * (docs/parts/verify.md has the rules with examples).
+ * (docs/SPEC.md has the rules with examples).
  *
  *   --db URL    the migrations not applied in that database against the
  *               applied ones later in apply order (the only pairs whose

@@ -6,7 +6,7 @@
 # (one crash_log row each, one migration_start event in all four outputs
 # together); the others waited for the apply lock and found nothing to do;
 # the state tables say applied/done; the data is right (hits = 1 on every
-# row: the backfill ran once).  docs/parts/crash.md.
+# row: the backfill ran once).  docs/SPEC.md.
 #
 # Environment: JORYU_BIN, JORYU_SRC, JORYU_TMP, JORYU_TEST_PG_URL,
 # JORYU_TEST_MYSQL_URL (unset or unreachable: FAIL, never skip).

@@ -3,7 +3,7 @@
 # 20-migration history (tests/crash/migrations: DDL of every kind, a
 # 200,000-row seed, a 20-batch backfill, a NOT NULL after it) on PostgreSQL,
 # MariaDB and SQLite, apply again, and check that the result is exactly what
-# an uninterrupted apply gives.  docs/parts/crash.md describes the matrix.
+# an uninterrupted apply gives.  docs/SPEC.md describes the matrix.
 #
 # Per dialect:
 #   1. reference: a fresh database, one uninterrupted `apply --json`; its
