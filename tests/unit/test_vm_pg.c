@@ -30,6 +30,16 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     vt_env *e = *state;
+    /* leave no schema behind: introspection of the database lists schemas,
+     * so another suite would see it */
+    jy_diags d;
+    jy_diags_init(&d);
+    rt_conn *c = rt_connect(e->url, &d);
+    if (c) {
+        rt_exec(c, "DROP SCHEMA IF EXISTS jy_vm_test CASCADE", &d);
+        rt_close(c);
+    }
+    jy_diags_free(&d);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", e->dir);
     if (system(cmd) != 0)

@@ -5,4 +5,4 @@
 -- replay hint: runs nothing
 
 -- step 2: undo op.execute (line 8)
-ALTER TABLE audit_events RENAME TO audit_log;
+RENAME TABLE audit_events TO audit_log;
