@@ -8,12 +8,15 @@
 # about time.
 #
 #   bench/run_apply.sh [--sizes "100 1000"] [--runs 3] [--build DIR] [--pg]
+#                      [--dbs "sqlite postgresql"]   (--pg = both)
 #
 # DIR (default <repo>/build-applybench) must hold a Release build
 # (bin/joryu, bin/joryuc, bin/joryu-run); it is configured and built when
-# missing.  --pg needs PGHOST/PGPORT/PGUSER in the environment (e.g. from
-# scripts/dbservers.sh) and uses database applybench (dropped and recreated
-# for every run).  Alembic is Debian's: /usr/bin/python3 -m alembic.
+# missing.  --pg needs a PostgreSQL URL in APPLYBENCH_PG_URL or
+# JORYU_TEST_PG_URL (scripts/dbservers.sh prints the latter); its schema
+# public is dropped and recreated before every run, so never point it at a
+# database you care about.  Alembic is Debian's (/usr/bin/python3 -m
+# alembic; python3-psycopg2 for PostgreSQL).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,13 +24,15 @@ SIZES="100 1000"
 RUNS=3
 BUILD="$ROOT/build-applybench"
 PG=0
+DBS="sqlite"
 while [ $# -gt 0 ]; do
     case "$1" in
     --sizes) SIZES=$2; shift 2 ;;
     --runs) RUNS=$2; shift 2 ;;
     --build) BUILD=$2; shift 2 ;;
-    --pg) PG=1; shift ;;
-    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+    --pg) PG=1; DBS="sqlite postgresql"; shift ;;
+    --dbs) DBS=$2; shift 2; case " $DBS " in *" postgresql "*) PG=1 ;; esac ;;
+    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "run_apply.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -65,10 +70,13 @@ median() {
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f×", a/b; else print "—" }'; }
 
-# pgreset: drop and recreate the benchmark database
+PGURL=${APPLYBENCH_PG_URL:-${JORYU_TEST_PG_URL:-}}
+if [ "$PG" = 1 ] && [ -z "$PGURL" ]; then
+    log "--pg needs APPLYBENCH_PG_URL or JORYU_TEST_PG_URL"; exit 2
+fi
+# pgreset: empty the benchmark database (drop and recreate schema public)
 pgreset() {
-    psql -q -d postgres -c "DROP DATABASE IF EXISTS applybench" >/dev/null 2>&1
-    psql -q -d postgres -c "CREATE DATABASE applybench" >/dev/null
+    psql -q -X "$PGURL" -c "DROP SCHEMA public CASCADE; CREATE SCHEMA public;" >/dev/null 2>&1
 }
 
 ROWS=()
@@ -77,8 +85,6 @@ for N in $SIZES; do
     $PY "$ROOT/bench/genapply.py" "$N" "$G"
     (cd "$G/joryu" && "$J" check) || { log "joryu check failed for N=$N"; exit 1; }
     "$JC" build "$G/joryu/migrations" -o "$G/h.jyb" --dialect=sqlite >/dev/null
-    DBS="sqlite"
-    [ "$PG" = 1 ] && DBS="sqlite postgresql"
     for D in $DBS; do
         P="$D-$N"
         log "N=$N on $D: $RUNS runs"
@@ -90,24 +96,29 @@ for N in $SIZES; do
                 measure "$P-raw-fresh" sh -c "sqlite3 '$G/raw.db' < '$G/raw.sql'"
             else
                 pgreset
-                URL="postgresql://${PGUSER}@${PGHOST}:${PGPORT}/applybench"
-                measure "$P-raw-fresh" psql -q -X -v ON_ERROR_STOP=1 -d applybench -1 -f "$G/raw.sql"
+                URL="$PGURL"
+                AURL="postgresql+psycopg2://${PGURL#postgresql://}"
+                measure "$P-raw-fresh" psql -q -X -v ON_ERROR_STOP=1 "$PGURL" -1 -f "$G/raw.sql"
                 pgreset
             fi
             cd "$G/joryu"
             measure "$P-joryu-fresh" "$J" apply --db "$URL" --quiet
             measure "$P-joryu-noop" "$J" apply --db "$URL" --quiet
             measure "$P-joryu-status" "$J" status --db "$URL"
+            if [ "$D" = postgresql ]; then
+                pgreset
+            fi
+            cd "$G/alembic"
+            export APPLYBENCH_URL="$AURL"
+            measure "$P-alembic-fresh" $PY -m alembic upgrade head
+            measure "$P-alembic-noop" $PY -m alembic upgrade head
+            measure "$P-alembic-status" $PY -m alembic current
+            cd "$G/joryu"
             if [ "$D" = sqlite ]; then
                 rm -f "$G/r.db"
                 measure "$P-run-fresh" "$JR" apply "$G/h.jyb" --db "sqlite:///$G/r.db" --quiet
                 measure "$P-run-noop" "$JR" apply "$G/h.jyb" --db "sqlite:///$G/r.db" --quiet
                 measure "$P-run-status" "$JR" status "$G/h.jyb" --db "sqlite:///$G/r.db"
-                cd "$G/alembic"
-                export APPLYBENCH_URL="$AURL"
-                measure "$P-alembic-fresh" $PY -m alembic upgrade head
-                measure "$P-alembic-noop" $PY -m alembic upgrade head
-                measure "$P-alembic-status" $PY -m alembic current
             fi
             cd "$ROOT"
         done
@@ -115,17 +126,17 @@ for N in $SIZES; do
         read -r jf jfr < <(median "$P-joryu-fresh")
         read -r jn jnr < <(median "$P-joryu-noop")
         read -r js jsr < <(median "$P-joryu-status")
+        read -r af afr < <(median "$P-alembic-fresh")
+        read -r an anr < <(median "$P-alembic-noop")
+        read -r as asr < <(median "$P-alembic-status")
         if [ "$D" = sqlite ]; then
-            read -r af afr < <(median "$P-alembic-fresh")
-            read -r an anr < <(median "$P-alembic-noop")
-            read -r as asr < <(median "$P-alembic-status")
             read -r xf xfr < <(median "$P-run-fresh")
             read -r xn xnr < <(median "$P-run-noop")
             read -r xs xsr < <(median "$P-run-status")
         else
-            af=-; an=-; as=-; afr=-; xf=-; xfr=-; xn=-; xs=-; xsr=-
+            xf=-; xfr=-; xn=-; xs=-
         fi
-        ROWS+=("| $D | $N | ${rf} s | ${jf} s | $(ratio "$jf" "$rf") | ${af} s | $( [ "$af" = - ] && echo — || ratio "$af" "$jf") | ${jn} s | ${an} s | ${js} s | ${as} s | ${jfr} MiB | ${afr} MiB | ${xf} s / ${xn} s / ${xs} s | ${xfr} MiB |")
+        ROWS+=("| $D | $N | ${rf} s | ${jf} s | $(ratio "$jf" "$rf") | ${af} s | $(ratio "$af" "$jf") | ${jn} s | ${an} s | ${js} s | ${as} s | ${jfr} MiB | ${afr} MiB | $( [ "$xf" = - ] && echo "— | —" || echo "${xf} s / ${xn} s / ${xs} s | ${xfr} MiB") |")
     done
 done
 
