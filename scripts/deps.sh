@@ -21,7 +21,7 @@ PACKAGES=(
     # the databases the tests start, and their clients
     sqlite3 postgresql postgresql-client mariadb-server mariadb-client
     # benchmarks: /usr/bin/time -v, Alembic for side-by-side numbers
-    time python3-alembic
+    time python3-alembic python3-psycopg2
     # pgrep (scripts/test.sh stops a stage's process tree); not in minimal images
     procps
 )
