@@ -13,19 +13,10 @@
 /* mark and repair wait this long for an apply that holds the lock. */
 #define VX_ADMIN_LOCK_SECONDS 10.0
 
-static vm_event ev_of(vm_event_kind k, const vm_migration *m)
-{
-    vm_event ev;
-    memset(&ev, 0, sizeof ev);
-    ev.kind = k;
-    ev.mig = m;
-    return ev;
-}
-
 static void finish(vx_run *run, int code)
 {
     run->r->exit_code = code;
-    vm_event ev = ev_of(VM_EV_FINISH, NULL);
+    vm_event ev = vx_ev(VM_EV_FINISH, NULL);
     ev.exit_code = code;
     vx_emit(run, &ev);
 }
@@ -43,14 +34,14 @@ static vx_status down_one(vx_run *run, const vm_migration *m)
 {
     const vm_script *sc = &m->down[run->cd];
     bool tx = run->txddl && m->tx_mode != IR_TX_NONE && !run->dry;
-    vm_event ev = ev_of(VM_EV_MIGRATION_START, m);
+    vm_event ev = vx_ev(VM_EV_MIGRATION_START, m);
     ev.nsteps = sc->nsteps;
     vx_emit(run, &ev);
     if (tx && vx_grp_begin(run))
         return VX_ERROR;
     for (uint32_t k = 0; k < sc->nsteps; k++) {
         const vm_step *st = &sc->steps[k];
-        vm_event e = ev_of(VM_EV_STEP_START, m);
+        vm_event e = vx_ev(VM_EV_STEP_START, m);
         e.st = st;
         e.step = k + 1;
         e.nsteps = sc->nsteps;
@@ -92,7 +83,7 @@ static vx_status down_one(vx_run *run, const vm_migration *m)
                                              "before the failure is committed on MySQL/MariaDB; "
                                              "fix the cause and run down again (guards skip "
                                              "what is already undone)");
-            vm_event f = ev_of(VM_EV_MIGRATION_FAILED, m);
+            vm_event f = vx_ev(VM_EV_MIGRATION_FAILED, m);
             f.st = st;
             f.step = k + 1;
             f.nsteps = sc->nsteps;
@@ -117,7 +108,7 @@ static vx_status down_one(vx_run *run, const vm_migration *m)
         if (vx_grp_commit(run))
             return VX_ERROR;
     }
-    ev = ev_of(VM_EV_MIGRATION_DONE, m);
+    ev = vx_ev(VM_EV_MIGRATION_DONE, m);
     ev.nsteps = sc->nsteps;
     vx_emit(run, &ev);
     run->r->applied++;
@@ -206,7 +197,7 @@ static int down_run(vx_run *run, const vm_down_opts *o, const rt_state *st)
         finish(run, JY_EXIT_FAILED);
         return 0;
     }
-    vm_event pe = ev_of(VM_EV_PLAN, NULL);
+    vm_event pe = vx_ev(VM_EV_PLAN, NULL);
     pe.n = nt;
     vx_emit(run, &pe);
     int code = JY_EXIT_OK, rc = 0;
@@ -214,7 +205,7 @@ static int down_run(vx_run *run, const vm_down_opts *o, const rt_state *st)
         char buf[96];
         const char *why = run->dry ? NULL : vx_pause_reason(run, buf);
         if (why) {
-            vm_event p = ev_of(VM_EV_PAUSED, todo[i]);
+            vm_event p = vx_ev(VM_EV_PAUSED, todo[i]);
             p.message = why;
             vx_emit(run, &p);
             code = JY_EXIT_PAUSED;

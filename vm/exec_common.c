@@ -13,6 +13,15 @@
 
 #include "exec_int.h"
 
+vm_event vx_ev(vm_event_kind k, const vm_migration *m)
+{
+    vm_event ev;
+    memset(&ev, 0, sizeof ev);
+    ev.kind = k;
+    ev.mig = m;
+    return ev;
+}
+
 double vx_now(void)
 {
     struct timespec ts;

@@ -56,6 +56,20 @@ typedef struct vx_run {
     bool fail_drift;         /* the failure is the guard's drift verdict */
 } vx_run;
 
+/* An event of kind k about m (NULL for run-wide events), the rest zero. */
+vm_event vx_ev(vm_event_kind k, const vm_migration *m);
+/* Record a failed step (exec.c): its row failed, the migration failed
+ * with last_error, a vm.step-failed / vm.drift diagnostic (exit 2) and the
+ * MIGRATION_FAILED event.  VX_FAILED, or VX_ERROR when the state could not
+ * be written. */
+vx_status vx_record_failure(vx_run *run, const vm_migration *m, const vm_step *st, uint32_t k,
+                            uint32_t nsteps, bool drift);
+/* Pause m at a boundary (exec.c): commit what is done, record paused. */
+vx_status vx_pause_migration(vx_run *run, const vm_migration *m, const char *reason);
+/* Run an op.backfill step (exec_backfill.c); srow is its state row or NULL. */
+vx_status vx_run_backfill(vx_run *run, const vm_migration *m, const vm_step *st, uint32_t k,
+                          uint32_t nsteps, const rt_step_row *srow);
+
 /* Seconds on a monotonic clock. */
 double vx_now(void);
 /* Emit an event (no-op without a callback). */
