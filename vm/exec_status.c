@@ -1,0 +1,155 @@
+/*
+ * exec_status.c - vm_status_read: the bundle's migrations beside the state
+ * tables' rows, per migration and step (reference §10.1).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec_int.h"
+
+/* ------------------------------------------------------------ status */
+
+static const char *adup(jy_arena *a, const char *s)
+{
+    return s ? jy_arena_strdup(a, s) : NULL;
+}
+
+static void fill_steps(jy_arena *a, vm_status_entry *e, const vm_script *sc, const rt_mig_row *row)
+{
+    uint32_t n = sc ? sc->nsteps : 0;
+    for (size_t i = 0; row && i < row->nsteps; i++)
+        if (row->steps[i].step_index + 1 > n)
+            n = row->steps[i].step_index + 1;
+    e->nsteps = n;
+    e->steps = n ? jy_arena_calloc(a, n, sizeof *e->steps) : NULL;
+    if (!e->steps) {
+        e->nsteps = 0;
+        return;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        vm_status_step *s = &e->steps[k];
+        s->step = k + 1;
+        s->status = "pending";
+        if (sc && k < sc->nsteps) {
+            s->op_kind = sc->steps[k].op_kind;
+            s->summary = sc->steps[k].summary;
+        }
+    }
+    for (size_t i = 0; row && i < row->nsteps; i++) {
+        const rt_step_row *r = &row->steps[i];
+        vm_status_step *s = &e->steps[r->step_index];
+        if (!s->op_kind)
+            s->op_kind = adup(a, r->op_kind);
+        if (!s->summary)
+            s->summary = "";
+        s->status = rt_step_status_name(r->status);
+        s->progress = adup(a, r->progress);
+        s->started_at = adup(a, r->started_at);
+        s->finished_at = adup(a, r->finished_at);
+    }
+}
+
+static const char *mig_status_text(const rt_mig_row *row)
+{
+    if (!row)
+        return "pending";
+    if (row->status == RT_MS_PENDING)
+        return "marked-pending";
+    return rt_mig_status_name(row->status);
+}
+
+int vm_status_read(rt_conn *c, const vm_bundle *b, vm_status **out, jy_diags *d)
+{
+    *out = NULL;
+    ir_dialect cd;
+    if (vx_code_dialect(b, rt_conn_dialect(c), &cd, d))
+        return -1;
+    rt_state st;
+    memset(&st, 0, sizeof st);
+    if (rt_state_load(c, &st, d)) {
+        rt_state_free(&st);
+        return -1;
+    }
+    vm_status *s = calloc(1, sizeof *s);
+    jy_arena *a = jy_arena_new();
+    size_t n = b->norder[cd];
+    size_t cap = n + st.n;
+    if (!s || !a || !(s->e = jy_arena_calloc(a, cap ? cap : 1, sizeof *s->e))) {
+        free(s);
+        jy_arena_free(a);
+        rt_state_free(&st);
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "vm.out-of-memory", NULL, "out of memory");
+        return -1;
+    }
+    s->arena = a;
+    s->dialect = rt_conn_dialect(c);
+    for (size_t i = 0; i < n; i++) {
+        if (b->order[cd][i] >= b->nmigs)
+            continue;
+        const vm_migration *m = &b->migs[b->order[cd][i]];
+        const rt_mig_row *row = rt_state_find(&st, m->id);
+        vm_status_entry *e = &s->e[s->n++];
+        e->id = m->id;
+        e->mig = m;
+        e->status = mig_status_text(row);
+        if (row) {
+            e->checksum_mismatch = row->status == RT_MS_APPLIED && row->checksum &&
+                                   strcmp(row->checksum, m->checksum) != 0;
+            e->last_error = adup(a, row->last_error);
+            e->pause_reason = adup(a, row->pause_reason);
+            e->started_at = adup(a, row->started_at);
+            e->finished_at = adup(a, row->finished_at);
+        }
+        fill_steps(a, e, &m->up[cd], row);
+    }
+    /* rows the bundle does not know (for this dialect) */
+    bool *listed = jy_arena_calloc(a, b->nmigs ? b->nmigs : 1, sizeof *listed);
+    for (size_t k = 0; listed && k < n; k++)
+        if (b->order[cd][k] < b->nmigs)
+            listed[b->order[cd][k]] = true;
+    for (size_t i = 0; listed && i < st.n; i++) {
+        const rt_mig_row *row = &st.migs[i];
+        const vm_migration *km = vx_find(b, row->id);
+        if (km && listed[km - b->migs])
+            continue;
+        vm_status_entry *e = &s->e[s->n++];
+        e->id = adup(a, row->id);
+        e->mig = NULL;
+        e->status = mig_status_text(row);
+        e->last_error = adup(a, row->last_error);
+        e->pause_reason = adup(a, row->pause_reason);
+        e->started_at = adup(a, row->started_at);
+        e->finished_at = adup(a, row->finished_at);
+        fill_steps(a, e, NULL, row);
+    }
+    for (size_t i = 0; i < s->n; i++) {
+        const char *x = s->e[i].status;
+        if (!strcmp(x, "applied"))
+            s->napplied++;
+        else if (!strcmp(x, "failed"))
+            s->nfailed++;
+        else if (!strcmp(x, "paused") || !strcmp(x, "running"))
+            s->npaused++;
+        else
+            s->npending++;
+    }
+    rt_state_free(&st);
+    if (jy_arena_failed(a)) {
+        vm_status_free(s);
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "vm.out-of-memory", NULL, "out of memory");
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+void vm_status_free(vm_status *s)
+{
+    if (!s)
+        return;
+    jy_arena_free(s->arena);
+    free(s);
+}
+
