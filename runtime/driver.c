@@ -4,10 +4,127 @@
 #include "driver_int.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ------------------------------------------------------------ errors */
+
+/*
+ * Scrubbing a message of the connection's password (runtime.h: "Passwords
+ * never appear in messages").  The password is replaced by *** where it
+ * stands as the password, and only there, so that a short password does not
+ * mangle unrelated words (password "joryu", table "joryu_migrations"):
+ *
+ *   - the user info of a URL:         scheme://user:PW@host  -> :***@
+ *   - a keyword/value or query item:  password=PW, passwd=, pwd=, pass=
+ *                                      (quoted values too)    -> password=***
+ *   - a whole token: PW not preceded or followed by an identifier character
+ *     ([A-Za-z0-9_$]) where its own first / last character is one (a
+ *     password with punctuation at its end needs no boundary there);
+ *   - anywhere, when the password is long (RT_SCRUB_ANYWHERE_MIN bytes or
+ *     more): an unrelated word does not contain a long password by chance,
+ *     and a server that quotes it glued to other text must not leak it.
+ *
+ * The same for the password's percent-encoded form (as written in the URL).
+ * Whitespace runs fold into one space (one-line messages).
+ */
+
+#define RT_SCRUB_ANYWHERE_MIN 8
+
+static bool ident_char(unsigned char ch)
+{
+    return isalnum(ch) || ch == '_' || ch == '$' || ch >= 0x80;
+}
+
+/* Does the password pw (n bytes) stand at p as the password? */
+static bool pw_at(const char *start, const char *p, const char *pw, size_t n)
+{
+    if (!pw || !n || strncmp(p, pw, n) != 0)
+        return false;
+    if (n >= RT_SCRUB_ANYWHERE_MIN)
+        return true;
+    if (ident_char((unsigned char)pw[0]) && p > start && ident_char((unsigned char)p[-1]))
+        return false;
+    if (ident_char((unsigned char)pw[n - 1]) && ident_char((unsigned char)p[n]))
+        return false;
+    return true;
+}
+
+/* The user info of a URL at p ("://user:secret@"): the length up to the '@'
+ * (the part from the ':' is replaced), or 0. *colon is set. */
+static size_t url_userinfo(const char *p, size_t *colon)
+{
+    if (strncmp(p, "://", 3) != 0)
+        return 0;
+    const char *auth = p + 3;
+    size_t n = strcspn(auth, "/?# \t\r\n\"'<>");
+    const char *at = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (auth[i] == '@')
+            at = auth + i;
+    const char *col = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+    if (!col)
+        return 0;
+    *colon = (size_t)(col - p);
+    return (size_t)(at - p);
+}
+
+/* A password keyword at p ("password=", "passwd=", "pwd=", "pass=", any
+ * case, not inside a longer word): its length with the '=', or 0. */
+static size_t pw_keyword(const char *start, const char *p)
+{
+    static const char *const keys[] = {"password=", "passwd=", "pwd=", "pass="};
+    if (p > start && ident_char((unsigned char)p[-1]))
+        return 0;
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        size_t kl = strlen(keys[k]);
+        if (strncasecmp(p, keys[k], kl) == 0)
+            return kl;
+    }
+    return 0;
+}
+
+/* The length of the value after a password keyword: a quoted value with its
+ * quotes, or up to a separator. */
+static size_t kw_value(const char *v)
+{
+    if (*v == '\'' || *v == '"') {
+        const char *e = v + 1;
+        while (*e && *e != *v)
+            e += (*e == '\\' && e[1]) ? 2 : 1;
+        return (size_t)(e - v) + (*e ? 1 : 0);
+    }
+    return strcspn(v, " \t\r\n&;#,)");
+}
+
+/* pw percent-encoded as a URL user info would carry it (malloc'd), or NULL
+ * when that is pw itself. */
+static char *pct_encoded(const char *pw)
+{
+    size_t n = strlen(pw), k = 0;
+    char *o = malloc(3 * n + 1);
+    if (!o)
+        return NULL;
+    bool changed = false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)pw[i];
+        if (isalnum(ch) || ch == '-' || ch == '.' || ch == '_' || ch == '~') {
+            o[k++] = (char)ch;
+        } else {
+            snprintf(o + k, 4, "%%%02X", ch);
+            k += 3;
+            changed = true;
+        }
+    }
+    o[k] = 0;
+    if (!changed) {
+        free(o);
+        return NULL;
+    }
+    return o;
+}
 
 char *rt__scrub(const rt_conn *c, const char *message)
 {
@@ -15,15 +132,14 @@ char *rt__scrub(const rt_conn *c, const char *message)
     jy_buf_init(&b);
     const char *pw = c && c->url.password && *c->url.password ? c->url.password : NULL;
     size_t pwn = pw ? strlen(pw) : 0;
+    char *enc = pw ? pct_encoded(pw) : NULL;
+    size_t encn = enc ? strlen(enc) : 0;
+    const char *start = message ? message : "";
     bool space = false;
-    for (const char *p = message ? message : ""; *p;) {
-        if (pw && strncmp(p, pw, pwn) == 0) {
-            jy_buf_puts(&b, "***");
-            p += pwn;
-            space = false;
-            continue;
-        }
-        if (isspace((unsigned char)*p)) {
+    for (const char *p = start; *p;) {
+        size_t colon = 0, n = 0, kw = 0;
+        bool pw_here = pw_at(start, p, pw, pwn) || pw_at(start, p, enc, encn);
+        if (!pw_here && isspace((unsigned char)*p)) {
             space = true;
             p++;
             continue;
@@ -31,8 +147,29 @@ char *rt__scrub(const rt_conn *c, const char *message)
         if (space && b.len)
             jy_buf_putc(&b, ' ');
         space = false;
-        jy_buf_putc(&b, *p++);
+        if ((n = url_userinfo(p, &colon)) != 0) {
+            jy_buf_append(&b, p, colon + 1);
+            jy_buf_puts(&b, "***");
+            p += n;
+        } else if ((kw = pw_keyword(start, p)) != 0) {
+            jy_buf_append(&b, p, kw);
+            p += kw;
+            /* the password itself, whatever separators it holds */
+            size_t v = pw && strncmp(p, pw, pwn) == 0     ? pwn
+                       : enc && strncmp(p, enc, encn) == 0 ? encn
+                                                           : kw_value(p);
+            if (v) {
+                jy_buf_puts(&b, "***");
+                p += v;
+            }
+        } else if (pw_here) {
+            jy_buf_puts(&b, "***");
+            p += pw_at(start, p, pw, pwn) ? pwn : encn;
+        } else {
+            jy_buf_putc(&b, *p++);
+        }
     }
+    free(enc);
     jy_buf_putc(&b, 0);
     return jy_buf_take(&b);
 }
