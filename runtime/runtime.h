@@ -313,6 +313,10 @@ int rt_state_step_set(rt_conn *c, const char *id, uint32_t step_index, rt_step_s
                       const char *progress, jy_diags *d);
 /* Delete the step rows of id with step_index >= from (restart). */
 int rt_state_steps_delete(rt_conn *c, const char *id, uint32_t from, jy_diags *d);
+/* Set a step row's op_kind and op_fingerprint, nothing else (repair:
+ * runtime/state_admin.c).  -1 with rt.state-missing-row when absent. */
+int rt_state_step_set_code(rt_conn *c, const char *id, uint32_t step_index, const char *op_kind,
+                           const char *fingerprint, jy_diags *d);
 
 /*
  * The database-wide apply lock (brief: PostgreSQL session advisory lock,

@@ -448,6 +448,81 @@ int vm_mark(rt_conn *c, const vm_bundle *b, const char *id, uint32_t step, const
     return rc;
 }
 
+/* The step row of a migration row with this 0-based index, or NULL. */
+static const rt_step_row *step_row(const rt_mig_row *row, uint32_t k)
+{
+    for (size_t i = 0; i < row->nsteps; i++)
+        if (row->steps[i].step_index == k)
+            return &row->steps[i];
+    return NULL;
+}
+
+/* A note of what repair changed (printed before the CLI's summary). */
+static void repair_note(jy_diags *d, const char *id, const char *fmt, uint32_t k, const char *a,
+                        const char *b)
+{
+    jy_diag_where(d, JY_SEV_NOTE, 0, "vm.repair-step", id, fmt, k, a, b);
+}
+
+/*
+ * Bring the step rows of an applied migration in line with the bundle's
+ * code for it (reference §9.2: op_fingerprint detects edits at resume; after
+ * repair the recorded steps are the new code's, so a later resume or mark
+ * agrees with it).  Only when the migration has step rows at all (a
+ * migration marked applied without running has none: nothing to disagree
+ * with).  Per step: a row whose op_kind or op_fingerprint differs gets the
+ * new ones (status, times and progress kept); a step the migration did not
+ * have when it ran gets a `skipped` row (it never ran); rows past the new
+ * last step are deleted.  Each change is a vm.repair-step note.  *changed
+ * counts them.
+ */
+static int repair_steps(rt_conn *c, const vm_migration *m, const vm_script *sc,
+                        const rt_mig_row *row, size_t *changed, jy_diags *d)
+{
+    if (row->nsteps == 0)
+        return 0;
+    for (uint32_t k = 0; k < sc->nsteps; k++) {
+        const vm_step *st = &sc->steps[k];
+        const rt_step_row *sr = step_row(row, k);
+        if (!sr) {
+            if (rt_state_step_begin(c, m->id, k, st->op_kind, st->fingerprint, d) ||
+                rt_state_step_set(c, m->id, k, RT_SS_SKIPPED, NULL, d))
+                return -1;
+            repair_note(d, m->id,
+                        "step %" PRIu32 " (%s) is new: it never ran, recorded skipped%s", k + 1,
+                        st->op_kind, "");
+            (*changed)++;
+            continue;
+        }
+        bool kind_same = sr->op_kind && strcmp(sr->op_kind, st->op_kind) == 0;
+        bool fp_same = sr->op_fingerprint && strcmp(sr->op_fingerprint, st->fingerprint) == 0;
+        if (kind_same && fp_same)
+            continue;
+        if (rt_state_step_set_code(c, m->id, k, st->op_kind, st->fingerprint, d))
+            return -1;
+        if (kind_same)
+            repair_note(d, m->id, "step %" PRIu32 " (%s): recorded the new fingerprint%s", k + 1,
+                        st->op_kind, "");
+        else
+            repair_note(d, m->id, "step %" PRIu32 " is now %s (was %s): recorded its fingerprint",
+                        k + 1, st->op_kind, sr->op_kind ? sr->op_kind : "?");
+        (*changed)++;
+    }
+    for (size_t i = 0; i < row->nsteps; i++) {
+        const rt_step_row *sr = &row->steps[i];
+        if (sr->step_index < sc->nsteps)
+            continue;
+        repair_note(d, m->id, "step %" PRIu32 " (%s) is gone from the migration: its record is "
+                              "removed%s",
+                    sr->step_index + 1, sr->op_kind ? sr->op_kind : "?", "");
+        (*changed)++;
+    }
+    if (row->nsteps && row->steps[row->nsteps - 1].step_index >= sc->nsteps &&
+        rt_state_steps_delete(c, m->id, sc->nsteps, d))
+        return -1;
+    return 0;
+}
+
 int vm_repair(rt_conn *c, const vm_bundle *b, const char *id, jy_diags *d)
 {
     const vm_migration *m = vx_find(b, id);
@@ -458,6 +533,9 @@ int vm_repair(rt_conn *c, const vm_bundle *b, const char *id, jy_diags *d)
             jy_diag_hint(g, "repair records the checksum the bundle has for it");
         return -1;
     }
+    ir_dialect cd;
+    if (vx_code_dialect(b, rt_conn_dialect(c), &cd, d))
+        return -1;
     rt_state st;
     if (admin_open(c, &st, d))
         return -1;
@@ -471,8 +549,18 @@ int vm_repair(rt_conn *c, const vm_bundle *b, const char *id, jy_diags *d)
         if (g)
             jy_diag_hint(g, "a failed or paused migration may change freely: run apply");
         rc = -1;
-    } else if (!row->checksum || strcmp(row->checksum, m->checksum) != 0) {
-        rc = rt_state_mig_set_checksum(c, id, m->checksum, d);
+    } else if (rt_begin(c, d)) {
+        rc = -1;
+    } else {
+        size_t changed = 0;
+        if (!row->checksum || strcmp(row->checksum, m->checksum) != 0)
+            rc = rt_state_mig_set_checksum(c, id, m->checksum, d);
+        if (rc == 0)
+            rc = repair_steps(c, m, &m->up[cd], row, &changed, d);
+        if (rc == 0)
+            rc = rt_commit(c, d);
+        else
+            rt_rollback(c, NULL);
     }
     rt_state_free(&st);
     if (rt_lock_release(c, rc ? NULL : d))
