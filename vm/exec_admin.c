@@ -23,14 +23,70 @@ static void finish(vx_run *run, int code)
 
 /* ------------------------------------------------------------ down */
 
+/* The last_error of a migration whose downgrade stopped half way (below):
+ * "downgrade stopped after undoing M of N steps: ...".  Parsed back by
+ * down_resume_point; the wording is documented (docs/SPEC.md, "down"). */
+#define VX_DOWN_PREFIX "downgrade stopped after undoing "
+
+/* A failed migration whose downgrade stopped half way: true, with *undone
+ * the number of down steps that are undone and committed. */
+static bool down_resume_point(const rt_mig_row *row, uint32_t *undone)
+{
+    if (!row || row->status != RT_MS_FAILED || !row->last_error ||
+        strncmp(row->last_error, VX_DOWN_PREFIX, strlen(VX_DOWN_PREFIX)) != 0)
+        return false;
+    unsigned m = 0, n = 0;
+    if (sscanf(row->last_error + strlen(VX_DOWN_PREFIX), "%u of %u steps", &m, &n) != 2 ||
+        m == 0 || m > n)
+        return false;
+    *undone = m;
+    return true;
+}
+
+/*
+ * A downgrade failed at 0-based step k after its first `undone` steps were
+ * committed (they ran outside a transaction, or before one that had to):
+ * the database is no longer what "applied" says.  Record the truth in one
+ * transaction: the migration `failed` with last_error VX_DOWN_PREFIX..., its
+ * step rows deleted (the upgrade's `done` rows no longer hold: a later
+ * apply redoes every step with its guard).  down resumes at step undone+1.
+ */
+static vx_status record_down_failure(vx_run *run, const vm_migration *m, const vm_step *st,
+                                     uint32_t k, uint32_t nsteps, uint32_t undone)
+{
+    const char *msg = run->fail_msg ? run->fail_msg : "unknown error";
+    jy_buf le;
+    jy_buf_init(&le);
+    jy_buf_printf(&le, VX_DOWN_PREFIX "%" PRIu32 " of %" PRIu32 " steps: step %" PRIu32
+                       " (%s): %s",
+                  undone, nsteps, k + 1, st->op_kind, msg);
+    if (run->fail_sql && *run->fail_sql)
+        jy_buf_printf(&le, "\nstatement: %s", run->fail_sql);
+    int rc = le.failed ? -1 : rt_begin(run->c, run->d);
+    if (rc == 0) {
+        rc = rt_state_steps_delete(run->c, m->id, 0, run->d);
+        if (rc == 0)
+            rc = rt_state_mig_set(run->c, m->id, RT_MS_FAILED, le.data, NULL, run->d);
+        if (rc == 0)
+            rc = rt_commit(run->c, run->d);
+        else
+            rt_rollback(run->c, NULL);
+    }
+    jy_buf_free(&le);
+    return rc ? VX_ERROR : VX_FAILED;
+}
+
 /*
  * Undo one migration: its downgrade steps (guards, statements), then its
  * state rows.  Where DDL is transactional and the migration is not
  * transaction_mode=none, all of it is one transaction (a step that must run
- * outside one splits it).  VX_OK, VX_FAILED (diagnostic vm.down-failed), or
- * VX_ERROR.
+ * outside one splits it).  Steps before `from` (0-based) were undone and
+ * committed by an earlier down that stopped half way: they are passed over.
+ * A failure after some steps committed is recorded (record_down_failure);
+ * one with nothing committed leaves the migration applied.  VX_OK,
+ * VX_FAILED (diagnostic vm.down-failed), or VX_ERROR.
  */
-static vx_status down_one(vx_run *run, const vm_migration *m)
+static vx_status down_one(vx_run *run, const vm_migration *m, uint32_t from)
 {
     const vm_script *sc = &m->down[run->cd];
     bool tx = run->txddl && m->tx_mode != IR_TX_NONE && !run->dry;
@@ -39,16 +95,29 @@ static vx_status down_one(vx_run *run, const vm_migration *m)
     vx_emit(run, &ev);
     if (tx && vx_grp_begin(run))
         return VX_ERROR;
+    uint32_t durable = from; /* down steps whose effects are committed */
     for (uint32_t k = 0; k < sc->nsteps; k++) {
         const vm_step *st = &sc->steps[k];
+        if (k < from) {
+            vm_event e = vx_ev(VM_EV_STEP_SKIP, m);
+            e.st = st;
+            e.step = k + 1;
+            e.nsteps = sc->nsteps;
+            e.message = "undone in an earlier run";
+            vx_emit(run, &e);
+            continue;
+        }
         vm_event e = vx_ev(VM_EV_STEP_START, m);
         e.st = st;
         e.step = k + 1;
         e.nsteps = sc->nsteps;
         vx_emit(run, &e);
         bool notx = (st->flags & VM_STEP_NO_TX) != 0;
-        if (tx && notx && vx_grp_commit(run))
-            return VX_ERROR;
+        if (tx && notx) {
+            if (vx_grp_commit(run))
+                return VX_ERROR;
+            durable = k;
+        }
         bool own = !run->txddl && !run->dry && m->tx_mode != IR_TX_NONE && !notx;
         if (own && rt_begin(run->c, run->d))
             return VX_ERROR;
@@ -76,13 +145,23 @@ static vx_status down_one(vx_run *run, const vm_migration *m)
                 g = jy_diag_where(run->d, JY_SEV_ERROR, JY_EXIT_FAILED, "vm.down-failed", m->id,
                                   "downgrade of migration %s, step %" PRIu32 " (%s): %s", m->id,
                                   k + 1, st->op_kind, msg);
-            if (g)
+            bool half = durable > 0 && !run->dry;
+            if (g && half)
+                jy_diag_hint(g, "the downgrade stopped half way: step%s 1%s%" PRIu32 " %s undone "
+                                "and committed (%s), so the migration is recorded failed; fix "
+                                "the cause and run down again (it continues at step %" PRIu32
+                                "), or run apply to redo the migration",
+                             durable == 1 ? "" : "s", durable == 1 ? "" : "-",
+                             durable == 1 ? (uint32_t)1 : durable, durable == 1 ? "is" : "are",
+                             run->txddl ? "a step ran outside a transaction"
+                                        : "DDL commits by itself on MySQL/MariaDB",
+                             durable + 1);
+            else if (g)
                 jy_diag_hint(g, run->txddl ? "the migration stays applied (its downgrade was "
                                              "rolled back); fix the cause and run down again"
-                                           : "the migration stays applied, but DDL that ran "
-                                             "before the failure is committed on MySQL/MariaDB; "
-                                             "fix the cause and run down again (guards skip "
-                                             "what is already undone)");
+                                           : "the migration stays applied (no step of its "
+                                             "downgrade completed); fix the cause and run down "
+                                             "again (guards skip what is already undone)");
             vm_event f = vx_ev(VM_EV_MIGRATION_FAILED, m);
             f.st = st;
             f.step = k + 1;
@@ -91,10 +170,14 @@ static vx_status down_one(vx_run *run, const vm_migration *m)
             f.sql = run->fail_sql;
             vx_emit(run, &f);
             run->r->failed++;
+            if (half)
+                return record_down_failure(run, m, st, k, sc->nsteps, durable);
             return VX_FAILED;
         }
         if (own && rt_commit(run->c, run->d))
             return VX_ERROR;
+        if (!tx || notx)
+            durable = k + 1; /* committed: its own transaction, or none */
         if (tx && notx && vx_grp_begin(run))
             return VX_ERROR;
         if (skipped)
@@ -121,27 +204,6 @@ static int down_run(vx_run *run, const vm_down_opts *o, const rt_state *st)
     jy_diags *d = run->d;
     const uint32_t *order = b->order[run->cd];
     size_t n = b->norder[run->cd];
-    /* a failed, paused or interrupted migration is settled first */
-    bool halted_failed = false, halted = false;
-    for (size_t i = 0; i < st->n; i++) {
-        rt_mig_status s = st->migs[i].status;
-        if (s != RT_MS_FAILED && s != RT_MS_PAUSED && s != RT_MS_RUNNING)
-            continue;
-        jy_diag *g = jy_diag_where(d, JY_SEV_ERROR, s == RT_MS_FAILED ? JY_EXIT_FAILED : JY_EXIT_PAUSED,
-                                   "vm.down-halted", st->migs[i].id,
-                                   "migration %s is %s: nothing was undone", st->migs[i].id,
-                                   rt_mig_status_name(s));
-        if (g)
-            jy_diag_hint(g, "finish it with apply, or settle it with `joryu mark %s --as=...`, "
-                            "then run down",
-                         st->migs[i].id);
-        halted = true;
-        halted_failed |= s == RT_MS_FAILED;
-    }
-    if (halted) {
-        finish(run, halted_failed ? JY_EXIT_FAILED : JY_EXIT_PAUSED);
-        return 0;
-    }
     size_t stop = 0; /* undo order positions >= stop */
     if (o->to) {
         size_t t = n;
@@ -159,10 +221,15 @@ static int down_run(vx_run *run, const vm_down_opts *o, const rt_state *st)
         stop = t + 1;
     }
     const vm_migration **todo = calloc(n ? n : 1, sizeof *todo);
-    if (!todo) {
+    uint32_t *from = calloc(n ? n : 1, sizeof *from);
+    if (!todo || !from) {
+        free(todo);
+        free(from);
         jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "vm.out-of-memory", NULL, "out of memory");
         return -1;
     }
+    /* what to undo: applied migrations, and one whose downgrade stopped half
+       way (it continues where it stopped) */
     size_t nt = 0;
     uint32_t want = o->steps ? o->steps : 1;
     for (size_t i = n; i-- > stop;) {
@@ -170,11 +237,49 @@ static int down_run(vx_run *run, const vm_down_opts *o, const rt_state *st)
             continue;
         const vm_migration *m = &b->migs[order[i]];
         const rt_mig_row *row = rt_state_find(st, m->id);
-        if (!row || row->status != RT_MS_APPLIED)
+        uint32_t undone = 0;
+        bool resume = down_resume_point(row, &undone);
+        if (!row || (row->status != RT_MS_APPLIED && !resume))
             continue;
         if (!o->to && nt >= want)
             break;
+        const vm_script *sc = &m->down[run->cd];
+        from[nt] = resume ? (undone < sc->nsteps ? undone : sc->nsteps) : 0;
         todo[nt++] = m;
+    }
+    /* any other failed, paused or interrupted migration is settled first */
+    bool halted_failed = false, halted = false;
+    for (size_t i = 0; i < st->n; i++) {
+        rt_mig_status s = st->migs[i].status;
+        if (s != RT_MS_FAILED && s != RT_MS_PAUSED && s != RT_MS_RUNNING)
+            continue;
+        bool selected = false;
+        for (size_t k = 0; k < nt && !selected; k++)
+            selected = strcmp(todo[k]->id, st->migs[i].id) == 0;
+        if (selected)
+            continue;
+        uint32_t undone;
+        bool half = down_resume_point(&st->migs[i], &undone);
+        jy_diag *g = jy_diag_where(d, JY_SEV_ERROR, s == RT_MS_FAILED ? JY_EXIT_FAILED : JY_EXIT_PAUSED,
+                                   "vm.down-halted", st->migs[i].id,
+                                   "migration %s is %s%s: nothing was undone", st->migs[i].id,
+                                   rt_mig_status_name(s),
+                                   half ? " (its downgrade stopped half way)" : "");
+        if (g && half)
+            jy_diag_hint(g, "include it in what down undoes (it continues where it stopped), "
+                            "or redo it with apply");
+        else if (g)
+            jy_diag_hint(g, "finish it with apply, or settle it with `joryu mark %s --as=...`, "
+                            "then run down",
+                         st->migs[i].id);
+        halted = true;
+        halted_failed |= s == RT_MS_FAILED;
+    }
+    if (halted) {
+        free(todo);
+        free(from);
+        finish(run, halted_failed ? JY_EXIT_FAILED : JY_EXIT_PAUSED);
+        return 0;
     }
     /* refuse before undoing anything when one of them cannot be undone */
     bool irr = false;
@@ -194,6 +299,7 @@ static int down_run(vx_run *run, const vm_down_opts *o, const rt_state *st)
     }
     if (irr) {
         free(todo);
+        free(from);
         finish(run, JY_EXIT_FAILED);
         return 0;
     }
@@ -211,7 +317,7 @@ static int down_run(vx_run *run, const vm_down_opts *o, const rt_state *st)
             code = JY_EXIT_PAUSED;
             break;
         }
-        vx_status s = down_one(run, todo[i]);
+        vx_status s = down_one(run, todo[i], from[i]);
         if (s == VX_ERROR) {
             vx_grp_rollback(run);
             rc = -1;
@@ -223,6 +329,7 @@ static int down_run(vx_run *run, const vm_down_opts *o, const rt_state *st)
         }
     }
     free(todo);
+    free(from);
     if (rc == 0)
         finish(run, code);
     return rc;
