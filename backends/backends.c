@@ -314,8 +314,27 @@ const char *be_check_clause(be_out *o, const ir_check *k)
     return jy_arena_printf(o->a, "CHECK (%s)", k->expr);
 }
 
+/* MySQL/MariaDB: the foreign keys that index x of t (just created, or
+ * about to be dropped) alone serves; see be_my_fks_served_only_by. */
+enum { FK_MAX = 16 };
+
 void be_create_index(be_out *o, const ir_table *t, const ir_index *x, bool concurrent)
 {
+    const ir_fkey *fks[FK_MAX];
+    size_t nfk = be_is_mysql(o->d) ? be_my_fks_served_only_by(t, x->name, false, fks, FK_MAX) : 0;
+    if (nfk) {
+        /* InnoDB kept an index named after each of these keys (made for it,
+         * or by our drop below): the new index serves the key now, drop
+         * that one in the same statement (a made one would go silently, one
+         * we added would stay) */
+        be_alter(o, t->name, "ADD %sINDEX %s (%s)%s", x->unique ? "UNIQUE " : "",
+                 be_qi(o, x->name), index_cols(o, t, x->columns, x->ncolumns),
+                 x->method ? (strcmp(x->method, "hash") == 0 ? " USING HASH" : " USING BTREE")
+                           : "");
+        for (size_t i = 0; i < nfk; i++)
+            be_alter(o, t->name, "DROP INDEX %s", be_qi(o, fks[i]->name));
+        return;
+    }
     jy_buf b;
     jy_buf_init(&b);
     jy_buf_printf(&b, "CREATE %sINDEX %s%s ON %s", x->unique ? "UNIQUE " : "",
@@ -335,6 +354,18 @@ void be_create_index(be_out *o, const ir_table *t, const ir_index *x, bool concu
 
 void be_drop_index(be_out *o, const ir_table *t, const char *name)
 {
+    const ir_fkey *fks[FK_MAX];
+    size_t nfk = be_is_mysql(o->d) ? be_my_fks_served_only_by(t, name, false, fks, FK_MAX) : 0;
+    if (nfk) {
+        /* a foreign key needs an index: InnoDB refuses to drop its last
+         * one ("needed in a foreign key constraint"); give the key its own
+         * index, named after it, in the same statement */
+        for (size_t i = 0; i < nfk; i++)
+            be_alter(o, t->name, "ADD INDEX %s (%s)", be_qi(o, fks[i]->name),
+                     index_cols(o, t, fks[i]->columns, fks[i]->ncolumns));
+        be_alter(o, t->name, "DROP INDEX %s", be_qi(o, name));
+        return;
+    }
     if (be_is_mysql(o->d))
         be_sql(o, "DROP INDEX %s ON %s", be_qi(o, name), be_qi(o, t->name));
     else

@@ -49,6 +49,15 @@ void be_pg_type(jy_buf *b, const ir_type *t);
 void be_my_type(jy_buf *b, const ir_type *t);
 void be_lite_type(jy_buf *b, const ir_type *t);
 
+/* MySQL/MariaDB (mysql.c): the named foreign keys of t that the index
+ * `name` (or, with unique_constraint, the unique constraint `name`) alone
+ * serves: its columns begin with theirs and no other index, unique
+ * constraint or the primary key of t does.  InnoDB keeps an index named
+ * after such a key while nothing else serves it (docs/SPEC.md, "MySQL and
+ * MariaDB").  Up to cap of them in out; returns how many. */
+size_t be_my_fks_served_only_by(const ir_table *t, const char *name, bool unique_constraint,
+                                const ir_fkey **out, size_t cap);
+
 /* A column definition (name, type, modifiers) for CREATE TABLE / ADD
  * COLUMN; inline_pk puts PRIMARY KEY on the column (SQLite rowid). */
 const char *be_column_def(be_out *o, const ir_table *t, const ir_column *c, bool inline_pk);

@@ -251,8 +251,15 @@ static void drop_constraint_sql(be_out *o, const ir_table *t, const char *name)
         if (k && !fk_covered(t, k))
             be_alter(o, t->name, "DROP INDEX %s", be_qi(o, name));
     }
-    else if (!strcmp(kind, "unique"))
+    else if (!strcmp(kind, "unique")) {
+        /* a foreign key the constraint alone served keeps an index */
+        const ir_fkey *fks[16];
+        size_t nfk = be_is_mysql(o->d) ? be_my_fks_served_only_by(t, name, true, fks, 16) : 0;
+        for (size_t i = 0; i < nfk; i++)
+            be_alter(o, t->name, "ADD INDEX %s (%s)", be_qi(o, fks[i]->name),
+                     be_qlist(o, fks[i]->columns, fks[i]->ncolumns));
         be_alter(o, t->name, "DROP INDEX %s", be_qi(o, name));
+    }
     else if (!strcmp(kind, "check"))
         be_alter(o, t->name, o->d == IR_D_MARIADB ? "DROP CONSTRAINT %s" : "DROP CHECK %s",
                  be_qi(o, name));
@@ -264,8 +271,15 @@ static void drop_constraint_sql(be_out *o, const ir_table *t, const char *name)
 static void add_constraint_sql(be_out *o, const ir_table *t, const char *name)
 {
     for (size_t i = 0; i < t->nuniques; i++)
-        if (streq(t->uniques[i]->name, name))
+        if (streq(t->uniques[i]->name, name)) {
             be_alter(o, t->name, "ADD %s", be_unique_clause(o, t, t->uniques[i]));
+            /* MySQL: the index InnoDB kept for a foreign key that the
+             * constraint now serves goes (see be_create_index) */
+            const ir_fkey *fks[16];
+            size_t nfk = be_is_mysql(o->d) && name ? be_my_fks_served_only_by(t, name, true, fks, 16) : 0;
+            for (size_t j = 0; j < nfk; j++)
+                be_alter(o, t->name, "DROP INDEX %s", be_qi(o, fks[j]->name));
+        }
     for (size_t i = 0; i < t->nfkeys; i++)
         if (streq(t->fkeys[i]->name, name))
             be_alter(o, t->name, "ADD %s", be_fkey_clause(o, t->fkeys[i]));

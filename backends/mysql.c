@@ -5,6 +5,8 @@
  */
 #include "be_int.h"
 
+#include <string.h>
+
 void be_my_type(jy_buf *b, const ir_type *t)
 {
     switch (t->id) {
@@ -43,4 +45,57 @@ void be_my_type(jy_buf *b, const ir_type *t)
     case IR_T_DIALECT: jy_buf_puts(b, t->dialect_type ? t->dialect_type : "LONGTEXT"); return;
     default: jy_buf_puts(b, "LONGTEXT"); return;
     }
+}
+
+/* ------------------------------------------------------------ foreign key indexes */
+
+/* Do the columns of foreign key k begin cols[0..n)? */
+static bool fk_prefix(const ir_fkey *k, const char *const *cols, size_t n)
+{
+    if (k->ncolumns == 0 || k->ncolumns > n)
+        return false;
+    for (size_t i = 0; i < k->ncolumns; i++)
+        if (strcmp(k->columns[i], cols[i]) != 0)
+            return false;
+    return true;
+}
+
+size_t be_my_fks_served_only_by(const ir_table *t, const char *name, bool unique_constraint,
+                                const ir_fkey **out, size_t cap)
+{
+    const char *const *cols = NULL;
+    size_t ncols = 0;
+    if (unique_constraint) {
+        for (size_t i = 0; i < t->nuniques; i++)
+            if (t->uniques[i]->name && strcmp(t->uniques[i]->name, name) == 0) {
+                cols = t->uniques[i]->columns;
+                ncols = t->uniques[i]->ncolumns;
+            }
+    } else {
+        const ir_index *x = ir_table_index(t, name);
+        /* an expression index serves no foreign key (its "columns" are SQL) */
+        if (x && !x->where) {
+            cols = x->columns;
+            ncols = x->ncolumns;
+        }
+    }
+    if (!cols)
+        return 0;
+    size_t n = 0;
+    for (size_t i = 0; i < t->nfkeys; i++) {
+        const ir_fkey *k = t->fkeys[i];
+        if (!k->name || !fk_prefix(k, cols, ncols))
+            continue;
+        bool other = fk_prefix(k, t->pk, t->npk);
+        for (size_t j = 0; !other && j < t->nuniques; j++)
+            other = !(unique_constraint && t->uniques[j]->name &&
+                      strcmp(t->uniques[j]->name, name) == 0) &&
+                    fk_prefix(k, t->uniques[j]->columns, t->uniques[j]->ncolumns);
+        for (size_t j = 0; !other && j < t->nindexes; j++)
+            other = !(!unique_constraint && strcmp(t->indexes[j]->name, name) == 0) &&
+                    fk_prefix(k, t->indexes[j]->columns, t->indexes[j]->ncolumns);
+        if (!other && n < cap)
+            out[n++] = k;
+    }
+    return n;
 }

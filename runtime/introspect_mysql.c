@@ -5,9 +5,13 @@
  *
  * Quirks handled: MariaDB quotes string defaults ('abc') and writes NULL /
  * current_timestamp() as text, MySQL gives the raw value; MariaDB keeps
- * JSON as LONGTEXT with a CHECK (json_valid(col)) named after the column,
- * read back as t.Json without that check; MySQL adds an index named after
- * a foreign key for its columns, which is left out. */
+ * JSON as LONGTEXT with a CHECK (json_valid(col)) named after the column
+ * (the name stays when the column is renamed, the expression follows it),
+ * read back as t.Json without that check; index prefix lengths (SUB_PART)
+ * other than the backend's (255 on TEXT/BLOB) show as "col(N)"; MySQL
+ * adds an index named after a foreign key for its columns (and joryu adds
+ * one when it drops the last index that served the key), which is left
+ * out. */
 #include "driver_int.h"
 
 #include <stdlib.h>
@@ -79,12 +83,25 @@ static int tables_and_columns(rt_conn *c, ir_schema *s, const char *table, bool 
     return 0;
 }
 
+/* An index part: the column, with its prefix length "col(N)" unless it is
+ * the one the backend writes (255 for TEXT and BLOB columns, none for the
+ * others), so an index made elsewhere with another prefix shows. */
+static const char *index_part(jy_arena *a, const ir_table *t, const char *col,
+                              const char *sub_part)
+{
+    const ir_column *c = ir_table_column(t, col);
+    bool blob = c && (c->type.id == IR_T_TEXT || (c->type.id == IR_T_BINARY && c->type.length < 0));
+    if (!sub_part || !*sub_part || (blob && strcmp(sub_part, "255") == 0))
+        return jy_arena_strdup(a, col);
+    return jy_arena_printf(a, "%s(%s)", col, sub_part);
+}
+
 static int indexes(rt_conn *c, ir_schema *s, const char *table, jy_diags *d)
 {
     jy_arena *a = s->arena;
     rt_rows *r = NULL;
     if (rt__query_for_table(c,
-          "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, INDEX_TYPE "
+          "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, INDEX_TYPE, SUB_PART "
           "FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND " NOT_STATE(
               "TABLE_NAME") " ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
           "TABLE_NAME", table, &r, d) < 0)
@@ -100,7 +117,7 @@ static int indexes(rt_conn *c, ir_schema *s, const char *table, jy_diags *d)
         if (t && cols) {
             for (size_t k = i; k < j; k++) {
                 const char *cn = rt_rows_cell(r, k, 3);
-                cols[k - i] = jy_arena_strdup(a, cn ? cn : "?");
+                cols[k - i] = index_part(a, t, cn ? cn : "?", rt_rows_cell(r, k, 5));
             }
             bool unique = strcmp(rt_rows_cell(r, i, 2), "0") == 0;
             const char *method = rt_rows_cell(r, i, 4);
@@ -166,17 +183,57 @@ static int fkeys(rt_conn *c, ir_schema *s, const char *table, jy_diags *d)
     return 0;
 }
 
-/* "json_valid(`col`)" in any spelling the servers use. */
-static bool is_json_valid_of(const char *expr, const char *col)
+/* The column of "json_valid(`col`)" (in any spelling the servers use:
+ * backquoted with `` for a backquote, or bare), malloc'd; NULL when the
+ * expression is something else. */
+static char *json_valid_column(const char *expr)
 {
-    char *sq = ir_sql_squash(expr);
-    if (!sq)
-        return false;
-    bool yes = false;
-    if (strncmp(sq, "json_valid", 10) == 0)
-        yes = strcmp(sq + 10, col) == 0;
-    free(sq);
-    return yes;
+    const char *p = expr;
+    while (*p == ' ' || *p == '(')
+        p++;
+    if (strncasecmp(p, "json_valid", 10) != 0)
+        return NULL;
+    p += 10;
+    while (*p == ' ')
+        p++;
+    if (*p++ != '(')
+        return NULL;
+    while (*p == ' ')
+        p++;
+    size_t n = strlen(p);
+    char *col = malloc(n + 1), *w = col;
+    if (!col)
+        return NULL;
+    if (*p == '`') {
+        for (p++; *p; p++) {
+            if (*p == '`' && p[1] == '`')
+                p++;
+            else if (*p == '`')
+                break;
+            *w++ = *p;
+        }
+        if (*p++ != '`') {
+            free(col);
+            return NULL;
+        }
+    } else {
+        while (*p && *p != ')' && *p != ' ')
+            *w++ = *p++;
+    }
+    *w = '\0';
+    while (*p == ' ')
+        p++;
+    if (*p++ != ')' || w == col) {
+        free(col);
+        return NULL;
+    }
+    while (*p == ' ' || *p == ')')
+        p++;
+    if (*p) {
+        free(col);
+        return NULL;
+    }
+    return col;
 }
 
 static int checks(rt_conn *c, ir_schema *s, const char *table, bool maria, jy_diags *d)
@@ -200,9 +257,14 @@ static int checks(rt_conn *c, ir_schema *s, const char *table, bool maria, jy_di
         if (!t)
             continue;
         const char *name = rt_rows_get(r, 1, NULL), *expr = rt_rows_get(r, 2, NULL);
-        ir_column *col = ir_table_column(t, name);
-        if (maria && col && col->type.id == IR_T_TEXT && is_json_valid_of(expr, name)) {
-            col->type.id = IR_T_JSON; /* MariaDB's JSON */
+        /* MariaDB's JSON: the check is named after the column when made
+         * and keeps that name when the column is renamed (its expression
+         * follows the column), so the expression names the column */
+        char *jc = maria && expr ? json_valid_column(expr) : NULL;
+        ir_column *col = jc ? ir_table_column(t, jc) : NULL;
+        free(jc);
+        if (col && col->type.id == IR_T_TEXT) {
+            col->type.id = IR_T_JSON;
             continue;
         }
         ir_table_add_check(s, t, name, expr);

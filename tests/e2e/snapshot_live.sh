@@ -3,9 +3,10 @@
 # on SQLite, PostgreSQL and MariaDB (issue 3): after each migration is
 # applied, `joryu schema-snapshot --db` equals `joryu schema-snapshot` (the
 # schema replayed from the files up to it); after its downgrade, the
-# snapshot equals the one before it (SQLite and PostgreSQL; on MariaDB the
-# downgrades are not run here: dropping an index that MariaDB adopted for a
-# foreign key fails, a known gap of the MySQL backend noted in issue 3).
+# snapshot equals the one before it, and applied again it gives the same
+# schema, on every database; on MariaDB each migration goes down and up a
+# second time (the index InnoDB keeps for a foreign key, docs/SPEC.md
+# "MySQL and MariaDB": after a downgrade it is ours, not InnoDB's).
 # Fresh databases, dropped at the end;
 # fails when JORYU_TEST_PG_URL / JORYU_TEST_MYSQL_URL are unset.
 set -euo pipefail
@@ -53,7 +54,7 @@ for target in "sqlite:sqlite:///$work/h.db" "postgresql:$pgbase/$name" "mariadb:
         cmp -s live.json replay.json ||
             fail "$dl: after $id the live schema differs from the replayed one: $(diff replay.json live.json | head -20)"
         # not for this dialect (dialects=), or no downgrade: nothing to undo
-        if [ "$dl" = mariadb ] || ! "$bin/joryu" status --db "$db" | grep -q "applied *$id" ||
+        if ! "$bin/joryu" status --db "$db" | grep -q "applied *$id" ||
             "$bin/joryu" sql "$id" --backward --dialect="$dl" 2>/dev/null | grep -q "irreversible"; then
             cp live.json before.json
             continue
@@ -63,6 +64,19 @@ for target in "sqlite:sqlite:///$work/h.db" "postgresql:$pgbase/$name" "mariadb:
         cmp -s down.json before.json ||
             fail "$dl: the downgrade of $id does not restore the schema: $(diff before.json down.json | head -20)"
         "$bin/joryu" apply --db "$db" --quiet || fail "$dl: apply $id again"
+        "$bin/joryu" schema-snapshot --db "$db" > again.json
+        cmp -s again.json live.json ||
+            fail "$dl: $id applied again gives another schema: $(diff live.json again.json | head -20)"
+        # MariaDB: after a downgrade that gave a foreign key its own index
+        # the database is not byte for byte as before (InnoDB made the first
+        # index, we made this one); a second round must work as well
+        if [ "$dl" = mariadb ]; then
+            "$bin/joryu" down --steps=1 --db "$db" --quiet --allow-prod || fail "$dl: down $id again"
+            "$bin/joryu" schema-snapshot --db "$db" > down.json
+            cmp -s down.json before.json ||
+                fail "$dl: the second downgrade of $id does not restore the schema: $(diff before.json down.json | head -20)"
+            "$bin/joryu" apply --db "$db" --quiet || fail "$dl: apply $id a third time"
+        fi
         cp live.json before.json
     done
     cd "$work"

@@ -1,4 +1,5 @@
 -- 20260101T000013_projects_partial_index upgrade (mariadb)
 
 -- step 1: op.create_index (line 9)
-CREATE INDEX `ix_projects_active` ON `projects` (`team_id`, `status`);
+ALTER TABLE `projects` ADD INDEX `ix_projects_active` (`team_id`, `status`),
+  DROP INDEX `fk_projects_team`;

@@ -2,4 +2,5 @@
 -- synthesized from the replayed schema
 
 -- step 1: undo op.create_index (line 9)
-DROP INDEX `ix_projects_active` ON `projects`;
+ALTER TABLE `projects` ADD INDEX `fk_projects_team` (`team_id`),
+  DROP INDEX `ix_projects_active`;
