@@ -20,8 +20,9 @@ PACKAGES=(
     libcmocka-dev libjansson-dev libssl-dev libsqlite3-dev libpq-dev libmariadb-dev
     # the databases the tests start, and their clients
     sqlite3 postgresql postgresql-client mariadb-server mariadb-client
-    # benchmarks: /usr/bin/time -v, Alembic for side-by-side numbers
-    time python3-alembic python3-psycopg2
+    # benchmarks: /usr/bin/time -v, Alembic for side-by-side numbers (its
+    # drivers: psycopg2 for PostgreSQL, PyMySQL for MariaDB)
+    time python3-alembic python3-psycopg2 python3-pymysql
     # pgrep (scripts/test.sh stops a stage's process tree); not in minimal images
     procps
 )

@@ -1,0 +1,116 @@
+# dbclients.sh - sourced by bench/run_apply.sh and bench/run_backfill.sh:
+# one database under test per name (sqlite, postgresql, mariadb), reached
+# through its own command-line client.
+#
+#   db_init D WORK       check the URL (PostgreSQL: APPLYBENCH_PG_URL or
+#                        JORYU_TEST_PG_URL; MariaDB: APPLYBENCH_MYSQL_URL or
+#                        JORYU_TEST_MYSQL_URL), write client settings to WORK
+#   db_url D             the URL joryu and joryu-run are given
+#   db_alembic_url D     the SQLAlchemy URL for Alembic (psycopg2, PyMySQL)
+#   db_dialect D         the dialect name for `joryuc build --dialect`
+#   db_reset D           empty the database (SQLite: delete the file;
+#                        PostgreSQL: drop and create schema public; MariaDB:
+#                        drop and create the database)
+#   db_sql D SQL         run one statement (autocommit), print its rows bare
+#   db_script D FILE     run a script file, stopping at the first error
+#                        (psql without -1: the file's own BEGIN/COMMIT count)
+#   db_versions "D..."   a phrase naming the servers' versions
+# shellcheck shell=bash
+
+_DB_WORK=
+_PGURL=
+_MY_DB=
+_MY_CNF=
+_MY_URL=
+
+db_init() {
+    local d=$1
+    _DB_WORK=$2
+    case $d in
+    sqlite) ;;
+    postgresql)
+        _PGURL=${APPLYBENCH_PG_URL:-${JORYU_TEST_PG_URL:-}}
+        [ -n "$_PGURL" ] || { echo "bench: postgresql needs APPLYBENCH_PG_URL or JORYU_TEST_PG_URL" >&2; return 1; }
+        ;;
+    mariadb)
+        _MY_URL=${APPLYBENCH_MYSQL_URL:-${JORYU_TEST_MYSQL_URL:-}}
+        [ -n "$_MY_URL" ] || { echo "bench: mariadb needs APPLYBENCH_MYSQL_URL or JORYU_TEST_MYSQL_URL" >&2; return 1; }
+        # mysql://user:password@host:port/database
+        local rest=${_MY_URL#*://} user pass host port
+        local cred=${rest%%@*} hp=${rest#*@}
+        user=${cred%%:*}; pass=${cred#*:}
+        _MY_DB=${hp#*/}; _MY_DB=${_MY_DB%%\?*}; hp=${hp%%/*}
+        host=${hp%%:*}; port=${hp#*:}; [ "$port" = "$hp" ] && port=3306
+        _MY_CNF="$_DB_WORK/my.cnf"
+        printf '[client]\nuser=%s\npassword=%s\nhost=%s\nport=%s\nprotocol=tcp\n' \
+            "$user" "$pass" "$host" "$port" >"$_MY_CNF"
+        chmod 600 "$_MY_CNF"
+        ;;
+    *) echo "bench: unknown database $d (sqlite, postgresql, mariadb)" >&2; return 1 ;;
+    esac
+}
+
+db_url() {
+    case $1 in
+    sqlite) echo "sqlite:///$_DB_WORK/bench.db" ;;
+    postgresql) echo "$_PGURL" ;;
+    mariadb) echo "$_MY_URL" ;;
+    esac
+}
+
+db_alembic_url() {
+    case $1 in
+    sqlite) echo "sqlite:///$_DB_WORK/alembic.db" ;;
+    postgresql) echo "postgresql+psycopg2://${_PGURL#*://}" ;;
+    mariadb) echo "mysql+pymysql://${_MY_URL#*://}" ;;
+    esac
+}
+
+db_dialect() {
+    case $1 in
+    sqlite) echo sqlite ;;
+    postgresql) echo postgresql ;;
+    mariadb) echo mysql ;;
+    esac
+}
+
+db_reset() {
+    case $1 in
+    sqlite) rm -f "$_DB_WORK/bench.db" "$_DB_WORK/bench.db-journal" "$_DB_WORK/bench.db-wal" \
+                  "$_DB_WORK/alembic.db" ;;
+    postgresql) psql -q -X -v ON_ERROR_STOP=1 "$_PGURL" \
+                    -c "DROP SCHEMA public CASCADE" -c "CREATE SCHEMA public" >/dev/null 2>&1 ;;
+    mariadb) mariadb --defaults-file="$_MY_CNF" \
+                 -e "DROP DATABASE IF EXISTS \`$_MY_DB\`; CREATE DATABASE \`$_MY_DB\`" ;;
+    esac
+}
+
+db_sql() {
+    case $1 in
+    sqlite) sqlite3 -bail "$_DB_WORK/bench.db" "$2" ;;
+    postgresql) psql -q -X -A -t -v ON_ERROR_STOP=1 "$_PGURL" -c "$2" ;;
+    mariadb) mariadb --defaults-file="$_MY_CNF" -N -B "$_MY_DB" -e "$2" ;;
+    esac
+}
+
+db_script() {
+    case $1 in
+    sqlite) sqlite3 -bail "$_DB_WORK/bench.db" <"$2" ;;
+    postgresql) psql -q -X -v ON_ERROR_STOP=1 "$_PGURL" -f "$2" ;;
+    mariadb) mariadb --defaults-file="$_MY_CNF" "$_MY_DB" <"$2" ;;
+    esac
+}
+
+db_versions() {
+    local out=() d
+    for d in $1; do
+        case $d in
+        sqlite) out+=("SQLite $(sqlite3 -version | cut -d' ' -f1)") ;;
+        postgresql) out+=("PostgreSQL $(psql -X -A -t "$_PGURL" -c 'SHOW server_version' | cut -d' ' -f1)") ;;
+        mariadb) out+=("MariaDB $(mariadb --defaults-file="$_MY_CNF" -N -B -e 'SELECT VERSION()' | cut -d- -f1)") ;;
+        esac
+    done
+    local s
+    s=$(printf '%s, ' "${out[@]}")
+    echo "${s%, }"
+}
