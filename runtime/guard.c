@@ -305,6 +305,46 @@ typedef struct live {
     ir_schema *s;
 } live;
 
+/*
+ * Index names are schema-wide on PostgreSQL and SQLite (per table on
+ * MySQL): the table that has an index named `name` in the database when it
+ * is not `table`, malloc'd; NULL when none, on MySQL, or when the catalog
+ * cannot say (the step then meets the database's own error).
+ */
+static char *index_elsewhere(live *L, const char *name, const char *table)
+{
+    const char *sql;
+    switch (L->c->url.kind) {
+    case RT_DB_POSTGRESQL:
+        sql = "SELECT t.relname FROM pg_index i "
+              "JOIN pg_class x ON x.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid "
+              "JOIN pg_namespace n ON n.oid = x.relnamespace "
+              "WHERE n.nspname = current_schema() AND x.relname = $1";
+        break;
+    case RT_DB_SQLITE:
+        sql = "SELECT tbl_name FROM sqlite_schema WHERE type = 'index' AND name = ?";
+        break;
+    default:
+        return NULL;
+    }
+    jy_diags quiet;
+    jy_diags_init(&quiet);
+    rt_rows *r = NULL;
+    const char *params[1] = {name};
+    char *other = NULL;
+    if (rt_query(L->c, sql, params, 1, &r, &quiet) == 0 && rt_rows_next(r)) {
+        const char *tn = rt_rows_get(r, 0, NULL);
+        if (tn && strcmp(tn, table) != 0) {
+            size_t n = strlen(tn) + 1;
+            if ((other = malloc(n)))
+                memcpy(other, tn, n);
+        }
+    }
+    rt_rows_free(r);
+    jy_diags_free(&quiet);
+    return other;
+}
+
 /* The live table's normalized JSON (new reference) or NULL when absent. */
 static json_t *live_table(live *L, const char *name, const ir_table **t)
 {
@@ -401,7 +441,21 @@ static state eval_check(live *L, json_t *ck, jy_buf *msg, json_t *rec, bool *can
                 cur_list = lists[i];
     }
     const char *what = !strcmp(kind, "column") ? "" : !strcmp(kind, "index") ? "index " : "constraint ";
-    if (!cur) {
+    /* an index wanted on this table whose name another table holds */
+    char *elsewhere = !cur && !absent && !shape && !strcmp(kind, "index") && name
+                          ? index_elsewhere(L, name, table)
+                          : NULL;
+    if (elsewhere) {
+        jy_buf_printf(msg, "index %s is on table %s in the database (index names are "
+                           "schema-wide on %s); the migration %s on %s",
+                      name, elsewhere, ir_dialect_name(L->dl),
+                      op[0] == 'd' ? "restores it" : "creates it", table);
+        free(elsewhere);
+        *can_reconcile = false;
+        if (!why->len)
+            jy_buf_puts(why, "the index belongs to another table");
+        st = ST_DIFF;
+    } else if (!cur) {
         if (shape && !json_is_true(json_object_get(ck, "missing_ok"))) {
             jy_buf_printf(msg, "%s%s.%s does not exist in the database; op.%s changes an "
                           "existing column", what, table, name ? name : "?", op);
