@@ -19,10 +19,12 @@
 #
 #   bench/run_backfill.sh [--dbs "sqlite postgresql mariadb"]
 #                         [--rows "100000 1000000"] [--batch 10000]
-#                         [--runs 3] [--build DIR]
+#                         [--runs 3] [--build DIR] [--rev REF]
 #
 # DIR (default <repo>/build-applybench) must hold a Release build (bin/joryu,
 # bin/joryuc, bin/joryu-run); it is configured and built when missing.
+# --rev REF measures commit REF instead (`git archive` into
+# ${TMPDIR:-/tmp}/joryu-bench-SHA, built Release there).
 # PostgreSQL: URL from APPLYBENCH_PG_URL or JORYU_TEST_PG_URL (schema public
 # is dropped and recreated before every run); MariaDB: URL from
 # APPLYBENCH_MYSQL_URL or JORYU_TEST_MYSQL_URL (its database is dropped and
@@ -36,6 +38,7 @@ ROWSET="100000 1000000"
 BATCH=10000
 RUNS=3
 BUILD="$ROOT/build-applybench"
+REV=
 while [ $# -gt 0 ]; do
     case "$1" in
     --dbs) DBS=$2; shift 2 ;;
@@ -43,26 +46,20 @@ while [ $# -gt 0 ]; do
     --batch) BATCH=$2; shift 2 ;;
     --runs) RUNS=$2; shift 2 ;;
     --build) BUILD=$2; shift 2 ;;
-    -h | --help) sed -n '2,30p' "$0"; exit 0 ;;
+    --rev) REV=$2; shift 2 ;;
+    -h | --help) sed -n '2,32p' "$0"; exit 0 ;;
     *) echo "run_backfill.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
+# shellcheck source=bench/benchlib.sh
+. "$ROOT/bench/benchlib.sh"
 log() { echo "run_backfill.sh: $*" >&2; }
 
-if [ ! -x "$BUILD/bin/joryu" ]; then
-    cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DJORYU_TESTS=OFF >&2
-    cmake --build "$BUILD" >&2
-fi
-BUILD=$(cd "$BUILD" && pwd)
-J="$BUILD/bin/joryu"
-JC="$BUILD/bin/joryuc"
-JR="$BUILD/bin/joryu-run"
 
+bench_build "$ROOT" "$BUILD" "$REV" || exit 1
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/joryu-backfill-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 
-# shellcheck source=bench/dbclients.sh
-. "$ROOT/bench/dbclients.sh"
 
 # measure NAME CMD... : run CMD once, append "wall_us rss_kb" to
 # $WORK/NAME.txt; fail loudly when CMD fails.
@@ -203,4 +200,4 @@ echo "| database | rows | batches | one UPDATE | raw batched loop | joryu apply 
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for D in $DBS; do printf '%s' "${TABLES[$D]}"; done
 echo
-echo "Measured $(date -u +%Y-%m-%dT%H:%MZ) at commit $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet HEAD -- vm runtime || echo ' (with uncommitted changes in vm/ or runtime/)') (binaries built $(date -u -r "$J" +%Y-%m-%dT%H:%MZ)) on $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(. /etc/os-release; echo "$PRETTY_NAME"); $(db_versions "$DBS"); batch size $BATCH; medians of $RUNS runs; load average before: $LOAD0, after: $(cut -d' ' -f1-3 /proc/loadavg)."
+echo "Measured $(date -u +%Y-%m-%dT%H:%MZ), $BENCH_CODE, on $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(. /etc/os-release; echo "$PRETTY_NAME"); $(db_versions "$DBS"); batch size $BATCH; medians of $RUNS runs; load average before: $LOAD0, after: $(cut -d' ' -f1-3 /proc/loadavg)."

@@ -190,6 +190,11 @@ struct rt_conn {
  *   rt.connect-failed  anything else (the driver's message)
  */
 rt_conn *rt_connect(const char *url, jy_diags *d);
+/* The same, read-only from the start (dry runs, status): the session can
+ * write nothing (rt_set_read_only).  SQLite opens the file read-only
+ * (?mode=ro) and never creates it: a file that does not exist reads as an
+ * empty database. */
+rt_conn *rt_connect_read_only(const char *url, jy_diags *d);
 void rt_close(rt_conn *c);
 int rt_exec(rt_conn *c, const char *sql, jy_diags *d);
 int rt_query(rt_conn *c, const char *sql, const char *const *params, size_t nparams,

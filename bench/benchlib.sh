@@ -1,6 +1,17 @@
-# dbclients.sh - sourced by bench/run_apply.sh and bench/run_backfill.sh:
-# one database under test per name (sqlite, postgresql, mariadb), reached
-# through its own command-line client.
+# benchlib.sh - sourced by bench/run_apply.sh and bench/run_backfill.sh.
+#
+#   bench_build ROOT BUILD REV   set J, JC, JR (joryu, joryuc, joryu-run) and
+#                        BENCH_CODE (what was measured: "commit X" and how it
+#                        was built).  REV empty: the Release build in BUILD
+#                        (configured and built from the working tree when
+#                        missing; the working tree may hold uncommitted
+#                        changes, which BENCH_CODE then says).  REV a commit:
+#                        `git archive REV` into ${TMPDIR:-/tmp}/joryu-bench-SHA
+#                        built Release there once (nothing in the working
+#                        tree is touched), so the numbers belong to REV.
+#
+# One database under test per name (sqlite, postgresql, mariadb), reached
+# through its own command-line client:
 #
 #   db_init D WORK       check the URL (PostgreSQL: APPLYBENCH_PG_URL or
 #                        JORYU_TEST_PG_URL; MariaDB: APPLYBENCH_MYSQL_URL or
@@ -16,6 +27,38 @@
 #                        (psql without -1: the file's own BEGIN/COMMIT count)
 #   db_versions "D..."   a phrase naming the servers' versions
 # shellcheck shell=bash
+
+bench_build() {
+    local root=$1 build=$2 rev=$3 src sha
+    if [ -n "$rev" ]; then
+        sha=$(git -C "$root" rev-parse --short "$rev^{commit}") || return 1
+        src="${TMPDIR:-/tmp}/joryu-bench-$sha"
+        if [ ! -x "$src/build/bin/joryu" ]; then
+            rm -rf "$src" && mkdir -p "$src"
+            git -C "$root" archive "$sha" | tar -x -C "$src"
+            cmake -S "$src" -B "$src/build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DJORYU_TESTS=OFF >&2
+            cmake --build "$src/build" -j2 >&2
+        fi
+        build="$src/build"
+        BENCH_CODE="commit $sha (built Release from git archive)"
+    else
+        if [ ! -x "$build/bin/joryu" ]; then
+            cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DJORYU_TESTS=OFF >&2
+            cmake --build "$build" -j2 >&2
+        fi
+        build=$(cd "$build" && pwd)
+        BENCH_CODE="the working tree at commit $(git -C "$root" rev-parse --short HEAD)"
+        git -C "$root" diff --quiet HEAD -- cli vm runtime frontend ir backends grammar ||
+            BENCH_CODE+=" with uncommitted changes in the sources"
+        BENCH_CODE+=" (binaries in $build built $(date -u -r "$build/bin/joryu" +%Y-%m-%dT%H:%MZ))"
+    fi
+    # shellcheck disable=SC2034 # used by the scripts that source this file
+    J="$build/bin/joryu"
+    # shellcheck disable=SC2034
+    JC="$build/bin/joryuc"
+    # shellcheck disable=SC2034
+    JR="$build/bin/joryu-run"
+}
 
 _DB_WORK=
 _PGURL=
