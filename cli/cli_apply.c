@@ -275,7 +275,10 @@ static int session_connect(session *s)
 {
     jy_diags d;
     jy_diags_init(&d);
-    s->conn = rt_connect(s->url, &d);
+    /* a dry run and status write nothing: read-only from the start (a
+       SQLite file that does not exist is not created) */
+    bool ro = cli_has(s->a, "dry-run") || strcmp(s->c->cmd->name, "status") == 0;
+    s->conn = ro ? rt_connect_read_only(s->url, &d) : rt_connect(s->url, &d);
     cli_print_diags(s->c, &d);
     jy_diags_free(&d);
     if (!s->conn)

@@ -4,6 +4,8 @@
 #include "driver_int.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -342,7 +344,33 @@ void rt_rows_free(rt_rows *r)
 
 /* -------------------------------------------------------- connections */
 
-rt_conn *rt_connect(const char *url, jy_diags *d)
+/* Add ?mode=ro to a parsed SQLite URL (unless it has a mode already). */
+static int url_read_only(rt_url *u)
+{
+    if (rt_url_param_get(u, "mode"))
+        return 0;
+    rt_url_param *p = realloc(u->params, (u->nparams + 1) * sizeof *p);
+    if (!p)
+        return -1;
+    u->params = p;
+    p[u->nparams].key = strdup("mode");
+    p[u->nparams].value = strdup("ro");
+    if (!p[u->nparams].key || !p[u->nparams].value) {
+        free(p[u->nparams].key);
+        free(p[u->nparams].value);
+        return -1;
+    }
+    u->nparams++;
+    return 0;
+}
+
+/*
+ * Connect; read_only: the session can write nothing (dry runs, status).
+ * SQLite then opens the file read-only and never creates it: a file that
+ * does not exist is read as an empty database (an in-memory one; the URL
+ * and messages still name the file).
+ */
+static rt_conn *connect_url(const char *url, bool read_only, jy_diags *d)
 {
     rt_conn *c = calloc(1, sizeof *c);
     if (!c) {
@@ -360,12 +388,37 @@ rt_conn *rt_connect(const char *url, jy_diags *d)
     default: c->drv = &rt_driver_mysql; break;
     }
     c->dialect = rt_url_dialect(&c->url);
+    if (read_only && c->url.kind == RT_DB_SQLITE && !c->url.memory) {
+        struct stat sb;
+        if (c->url.path && stat(c->url.path, &sb) != 0 && errno == ENOENT)
+            c->url.memory = true; /* nothing to read: an empty database */
+        else if (url_read_only(&c->url)) {
+            jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.connect-failed", NULL,
+                          "out of memory");
+            rt_close(c);
+            return NULL;
+        }
+    }
     if (c->drv->connect(c, &c->url, d) < 0) {
+        rt_close(c);
+        return NULL;
+    }
+    if (read_only && rt_set_read_only(c, d) < 0) {
         rt_close(c);
         return NULL;
     }
     rt__clear_error(c);
     return c;
+}
+
+rt_conn *rt_connect(const char *url, jy_diags *d)
+{
+    return connect_url(url, false, d);
+}
+
+rt_conn *rt_connect_read_only(const char *url, jy_diags *d)
+{
+    return connect_url(url, true, d);
 }
 
 void rt_close(rt_conn *c)
