@@ -5,6 +5,7 @@
  * (cli_apply.c).  Built into joryu only: it calls the frontend.
  */
 #include "compile_cmds.h"
+#include "compile_cache.h"
 
 #include "backends.h"
 #include "frontend.h"
@@ -22,11 +23,21 @@ static ir_dialect first_target(const rt_config *cfg)
     return IR_D_SQLITE;
 }
 
+/* JORYU_CACHE=verbose: one line on stderr saying where the bundle came from. */
+static void cache_note(cli_ctx *c, const cc_cache *k, const char *what)
+{
+    if (k->mode == CC_CACHE_VERBOSE)
+        fprintf(c->err ? c->err : stderr, "%s %s: note: compile cache: %s\n", c->prog->name,
+                c->cmd->name, what);
+}
+
 /*
  * The cli_bundle_src of joryu: compile cfg->migrations_dir for dl (the
  * connected database's dialect) and assemble a bundle in memory.  Compile
  * errors are printed (with their source lines) and nothing touches the
- * database: the brief's "compile first".
+ * database: the brief's "compile first".  An unchanged history comes from
+ * the compile cache (.joryu/cache, cmd_cache.c) instead of being compiled
+ * again; a clean compile (no diagnostic at all) is stored there.
  */
 static int compile_open(cli_ctx *c, const cli_args *a, const rt_config *cfg, ir_dialect dl,
                         vm_bundle **out)
@@ -44,6 +55,16 @@ static int compile_open(cli_ctx *c, const cli_args *a, const rt_config *cfg, ir_
                     "migrations_dir in joryu.toml");
         return JY_EXIT_ERROR;
     }
+    cc_cache k;
+    cc_cache_init(&k, cc_cache_mode_get(), dir, dl);
+    if (k.mode != CC_CACHE_OFF && cc_cache_lookup(&k, out) == 0) {
+        char what[320];
+        snprintf(what, sizeof what, "hit (%s)", k.path);
+        cache_note(c, &k, what);
+        cc_cache_free(&k);
+        return JY_EXIT_OK;
+    }
+    cc_cache_begin(&k);
     fe_options opt;
     fe_options_init(&opt);
     opt.targets = IR_DMASK(dl);
@@ -64,6 +85,19 @@ static int compile_open(cli_ctx *c, const cli_args *a, const rt_config *cfg, ir_
             rc = d.exit_code ? d.exit_code : JY_EXIT_ERROR;
         }
     }
+    /* only a compile that said nothing at all is cached: a hit would not
+     * repeat its warnings */
+    if (rc == JY_EXIT_OK && d.n == 0 && k.mode != CC_CACHE_OFF) {
+        char what[480];
+        bool stored = cc_cache_store(&k, *out);
+        snprintf(what, sizeof what, "miss (%s): compiled, %s", k.why,
+                 stored ? "stored" : "not stored");
+        cache_note(c, &k, what);
+    } else if (k.mode == CC_CACHE_VERBOSE) {
+        cache_note(c, &k, rc == JY_EXIT_OK ? "miss: compiled with diagnostics, not stored"
+                                          : "miss: the compile failed, nothing stored");
+    }
+    cc_cache_free(&k);
     cli_print_diags(c, &d); /* before the program goes: they point into its sources */
     if (rc != JY_EXIT_OK)
         cli_hint(c, "nothing was run: fix the migration%s above for %s, then run `%s %s` again",
