@@ -1726,7 +1726,7 @@ int cli_history(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
     return JY_EXIT_OK;
 }
 
-/* Heads: migrations that no other migration names in depends_on. */
+/* Heads: the migrations nothing comes after (docs/SPEC.md "history, heads"). */
 int cli_heads(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
 {
     session s;
@@ -1748,6 +1748,15 @@ int cli_heads(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
             const vm_migration *t = vm_bundle_find(b, b->migs[i].depends_on[k]);
             if (t)
                 dep[t - b->migs] = true;
+        }
+    /* an empty depends_on means timestamp order (reference §3.2): such a
+       migration comes after every migration with a smaller id (migs is
+       sorted by id), so an id-ordered history has one head, its last */
+    for (uint32_t i = b->nmigs; i-- > 0;)
+        if (b->migs[i].ndepends == 0) {
+            for (uint32_t k = 0; k < i; k++)
+                dep[k] = true;
+            break;
         }
     json_t *arr = cli_has(a, "json") ? json_array() : NULL;
     for (uint32_t i = 0; i < b->nmigs; i++) {

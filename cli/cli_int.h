@@ -193,6 +193,6 @@ int cli_heads(cli_ctx *c, const cli_args *a, const cli_bundle_src *src);
     "After an applied migration's file was changed on purpose (apply and verify\n"              \
     "report exit 4), records its new checksum.  Nothing is executed."
 #define CLI_HISTORY_SUMMARY "list the bundle's migrations with their checksums"
-#define CLI_HEADS_SUMMARY "list the migrations nothing depends on"
+#define CLI_HEADS_SUMMARY "list the migrations the history ends with"
 
 #endif /* JORYU_CLI_INT_H */

@@ -535,8 +535,9 @@ static const cli_cmd joryu_cmds[] = {
      import_flags, NULL, "The Alembic importer arrives in a later release."},
     CC_HISTORY_CMD,
     {"heads", "", 0, 0, CLI_HEADS_SUMMARY,
-     "Compiles the migrations folder and prints the ids of the migrations that no other\n"
-     "migration names in depends_on.  No database is read.",
+     "Compiles the migrations folder and prints the ids of the migrations that nothing\n"
+     "comes after: no other migration names them in depends_on, and none with an empty\n"
+     "depends_on (which means timestamp order) has a larger id.  No database is read.",
      cli_heads_flags, cmd_heads, NULL},
     {"sql", "[ID]", 0, 1, "print the SQL a migration runs, without a database",
      "ID (or a unique prefix of it) names one migration; without ID every migration\n"

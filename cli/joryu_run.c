@@ -60,8 +60,9 @@ static const cli_cmd run_cmds[] = {
      "depends_on.  No database is read.",
      cli_history_flags, run_history, NULL},
     {"heads", "BUNDLE", 1, 1, CLI_HEADS_SUMMARY,
-     "Prints the ids of the bundle's migrations that no other migration names in\n"
-     "depends_on.  No database is read.",
+     "Prints the ids of the bundle's migrations that nothing comes after: no other\n"
+     "migration names them in depends_on, and none with an empty depends_on (which\n"
+     "means timestamp order) has a larger id.  No database is read.",
      cli_heads_flags, run_heads, NULL},
 };
 
