@@ -293,11 +293,40 @@ static int session_connect(session *s)
  * compiled for the dialect the server reports, so after.  `guard` runs
  * between resolving the URL and connecting (the production guard).
  */
+/*
+ * The dialect the URL names, before connecting, without a word on failure
+ * (session_url reports problems in its turn): lets a bundle file be read
+ * with the code of that dialect only (vm_bundle_load_dialects).  MySQL URLs
+ * say IR_D_MYSQL: the server tells MariaDB apart, so the reader keeps both.
+ * IR_D__COUNT when it is not known.
+ */
+static ir_dialect url_dialect(session *s)
+{
+    if (!cli_str(s->a, "db") && !getenv("JORYU_DATABASE_URL") && !s->cfg.database_url)
+        return IR_D__COUNT; /* history, heads, or no URL at all */
+    jy_diags d;
+    jy_diags_init(&d);
+    char *url = NULL;
+    rt_url_origin origin;
+    ir_dialect dl = IR_D__COUNT;
+    rt_url u;
+    memset(&u, 0, sizeof u);
+    if (rt_config_database_url(&s->cfg, cli_str(s->a, "db"), &url, &origin, &d) == 0 &&
+        rt_url_parse(url, &u, &d) == 0)
+        dl = u.kind == RT_DB_SQLITE       ? IR_D_SQLITE
+             : u.kind == RT_DB_POSTGRESQL ? IR_D_POSTGRESQL
+                                          : IR_D_MYSQL;
+    rt_url_free(&u);
+    free(url);
+    jy_diags_free(&d);
+    return dl;
+}
+
 static int session_open(session *s, int (*guard)(session *s))
 {
     int rc = session_config(s);
     if (rc == 0 && !s->src->needs_dialect)
-        rc = open_bundle(s, IR_D__COUNT);
+        rc = open_bundle(s, url_dialect(s));
     if (rc == 0)
         rc = session_url(s);
     if (rc == 0 && guard)
@@ -1779,14 +1808,40 @@ int cli_heads(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
 
 /* ------------------------------------------------------- the bundle file */
 
+unsigned cli_code_for(const cli_ctx *c)
+{
+    const char *cmd = c->cmd ? c->cmd->name : "";
+    if (!strcmp(cmd, "apply"))
+        return VM_KEEP_UP_CODE;
+    if (!strcmp(cmd, "down"))
+        return VM_KEEP_DOWN_CODE;
+    if (!strcmp(cmd, "status") || !strcmp(cmd, "mark") || !strcmp(cmd, "repair") ||
+        !strcmp(cmd, "history") || !strcmp(cmd, "heads"))
+        return 0;
+    return VM_KEEP_ALL_CODE;
+}
+
 static int file_open(cli_ctx *c, const cli_args *a, const rt_config *cfg, ir_dialect dl,
                      vm_bundle **out)
 {
     (void)cfg;
-    (void)dl;
     jy_diags d;
     jy_diags_init(&d);
-    int rc = vm_bundle_load(a->pos[0], out, &d);
+    /* the code of the URL's dialect only (MySQL and MariaDB together): a
+     * third of the memory of a bundle built for three dialects */
+    ir_dmask want = dl == IR_D_MYSQL || dl == IR_D_MARIADB
+                        ? IR_DMASK(IR_D_MYSQL) | IR_DMASK(IR_D_MARIADB)
+                    : dl < IR_D__COUNT ? IR_DMASK(dl)
+                                       : IR_DMASK_ALL;
+    /* and the statements of what the command may run (cli_code_for) */
+    int rc = vm_bundle_load_code(a->pos[0], want, cli_code_for(c), out, &d);
+    if (rc == 0 && want != IR_DMASK_ALL && !(*out)->dialects) {
+        /* no code for that dialect: load it whole, so that the VM's
+         * vm.dialect-missing says what it was built for */
+        vm_bundle_free(*out);
+        *out = NULL;
+        rc = vm_bundle_load(a->pos[0], out, &d);
+    }
     bool hinted = diags_hinted(&d);
     cli_print_diags(c, &d);
     jy_diags_free(&d);

@@ -139,6 +139,11 @@ typedef struct cli_bundle_src {
                 vm_bundle **out);
 } cli_bundle_src;
 
+/* The code a database command may run, for vm_bundle_load_code: apply the
+ * upgrades, down the downgrades; status, mark, repair, history and heads
+ * run no SQL of the bundle (dropping it is most of a bundle's memory). */
+unsigned cli_code_for(const cli_ctx *c);
+
 /* joryu-run's source: a/pos[0] names a .jyb file (vm_bundle_load). */
 extern const cli_bundle_src cli_bundle_file;
 

@@ -56,7 +56,7 @@ static int compile_open(cli_ctx *c, const cli_args *a, const rt_config *cfg, ir_
         return JY_EXIT_ERROR;
     }
     cc_cache k;
-    cc_cache_init(&k, cc_cache_mode_get(), dir, dl);
+    cc_cache_init(&k, cc_cache_mode_get(), dir, dl, cli_code_for(c));
     if (k.mode != CC_CACHE_OFF && cc_cache_lookup(&k, out) == 0) {
         char what[320];
         snprintf(what, sizeof what, "hit (%s)", k.path);

@@ -2,7 +2,9 @@
  * cmd_cache.c - joryu's compile cache (compile_cache.h; docs/SPEC.md "The
  * compile cache").
  *
- * A cache file is a text manifest followed by a bundle in the .jyb format:
+ * Two files per dialect in .joryu/cache: <dialect>.jyb, the bundle in the
+ * .jyb format, and <dialect>.key, a text manifest of what it was compiled
+ * from:
  *
  *   joryu-compile-cache 1
  *   joryu 0.1.0 bundle-format 1
@@ -13,18 +15,20 @@
  *   built <ns>                                  when the compile started
  *   f <size> <mtime_ns> <ctime_ns> <inode> <sha256 | -> <path>   per file
  *   end
- *   <the bundle>
+ *   bundle <SHA-256 of the bundle's body, as in its header>
  *
- * The key is the manifest text: the cache is used only when the manifest
- * computed now is byte for byte the stored one, and the bundle after it
- * passes every check of the loader (vm_bundle_load_memory: magic, SHA-256
- * of the body, every record).  A file whose mtime or ctime lies less than
- * RACY_NS before `built` may have been changed again within the
- * filesystem's timestamp granularity without its stat changing; its
- * content hash is part of its line, and it is hashed again on every lookup
- * ("racy git" in git's index).  Files are listed by fe_list_dir, the very
- * function fe_compile uses, so the manifest names exactly what the compile
- * reads.
+ * The cache is used only when the manifest computed now is byte for byte
+ * the stored one (everything up to "end"), and the bundle passes every
+ * check of the loader (vm_bundle_load_code: magic, SHA-256 of the body,
+ * every record) and is the one the key names.  The bundle is written first,
+ * then the key, each to a temporary file renamed into place: two runs
+ * writing at once leave a key and a bundle that match, or that are refused.
+ * A file whose mtime or ctime lies less than RACY_NS before `built` may have
+ * been changed again within the filesystem's timestamp granularity without
+ * its stat changing; its content hash is part of its line, and it is hashed
+ * again on every lookup ("racy git" in git's index).  Files are listed by
+ * fe_list_dir, the very function fe_compile uses, so the manifest names
+ * exactly what the compile reads.
  */
 #include "compile_cache.h"
 
@@ -41,10 +45,9 @@
 
 #define CACHE_MAGIC "joryu-compile-cache 1\n"
 #define CACHE_END "\nend\n"
+#define KEY_MAX_BYTES (256u * 1024u * 1024u)
 /* Timestamps this close before the compile started are not trusted alone. */
 #define RACY_NS 2000000000LL
-/* Larger cache files are not read (a bundle is limited to 1 GiB). */
-#define CACHE_MAX_BYTES (1100ull * 1024u * 1024u)
 
 cc_cache_mode cc_cache_mode_get(void)
 {
@@ -58,13 +61,16 @@ cc_cache_mode cc_cache_mode_get(void)
     return CC_CACHE_ON;
 }
 
-void cc_cache_init(cc_cache *k, cc_cache_mode mode, const char *dir, ir_dialect dl)
+void cc_cache_init(cc_cache *k, cc_cache_mode mode, const char *dir, ir_dialect dl,
+                   unsigned code)
 {
     memset(k, 0, sizeof *k);
     k->mode = mode;
     k->dir = dir;
     k->dl = dl;
-    snprintf(k->path, sizeof k->path, "%s/%s.jyc", CC_CACHE_DIR, ir_dialect_name(dl));
+    k->code = code;
+    snprintf(k->path, sizeof k->path, "%s/%s.jyb", CC_CACHE_DIR, ir_dialect_name(dl));
+    snprintf(k->keypath, sizeof k->keypath, "%s/%s.key", CC_CACHE_DIR, ir_dialect_name(dl));
 }
 
 void cc_cache_free(cc_cache *k)
@@ -181,20 +187,18 @@ int cc_cache_lookup(cc_cache *k, vm_bundle **out)
 {
     *out = NULL;
     size_t len = 0;
-    unsigned char *p = read_all(k->path, CACHE_MAX_BYTES, &len);
+    errno = 0;
+    unsigned char *p = read_all(k->keypath, KEY_MAX_BYTES, &len);
     if (!p) {
-        miss(k, errno == ENOENT ? "no cache yet" : "the cache file cannot be read");
+        miss(k, errno == ENOENT ? "no cache yet" : "the cache cannot be read");
         return -1;
     }
     int rc = -1;
     const char *text = (const char *)p;
     size_t ml = strlen(CACHE_MAGIC);
     const char *end = NULL, *built_at = NULL;
-    if (len > ml && memcmp(p, CACHE_MAGIC, ml) == 0) {
-        /* the manifest holds no NUL: search within it only */
-        const unsigned char *nul = memchr(p, 0, len);
-        size_t tl = nul ? (size_t)(nul - p) : len;
-        for (size_t i = ml; i + 5 <= tl; i++)
+    if (len > ml && memcmp(p, CACHE_MAGIC, ml) == 0 && !memchr(p, 0, len)) {
+        for (size_t i = ml; i + 5 <= len; i++)
             if (p[i] == '\n' && memcmp(p + i, CACHE_END, 5) == 0) {
                 end = text + i + 5;
                 break;
@@ -207,14 +211,17 @@ int cc_cache_lookup(cc_cache *k, vm_bundle **out)
     }
     char *stop = NULL;
     long long built = built_at ? strtoll(built_at, &stop, 10) : 0;
-    if (!end || !built_at || !stop || *stop != '\n') {
-        miss(k, "the cache file is damaged");
+    /* after "end": "bundle <64 hex>\n" and nothing else */
+    size_t stored = end ? (size_t)(end - text) : 0;
+    bool tail_ok = end && len - stored == 7 + 64 + 1 && memcmp(end, "bundle ", 7) == 0 &&
+                   end[7 + 64] == '\n';
+    if (!tail_ok || !built_at || !stop || *stop != '\n') {
+        miss(k, "the cache is damaged");
         goto done;
     }
     jy_buf m;
     jy_buf_init(&m);
     bool have = manifest(k, (int64_t)built, &m);
-    size_t stored = (size_t)(end - text);
     if (!have) {
         miss(k, "the migrations folder cannot be listed");
     } else if (m.len != stored || memcmp(m.data, text, stored) != 0) {
@@ -222,10 +229,15 @@ int cc_cache_lookup(cc_cache *k, vm_bundle **out)
     } else {
         jy_diags d;
         jy_diags_init(&d);
-        if (vm_bundle_load_memory(p + stored, len - stored, out, &d) == 0)
-            rc = 0;
-        else
+        if (vm_bundle_load_code(k->path, IR_DMASK(k->dl), k->code, out, &d) != 0) {
             miss(k, "the cached bundle is damaged");
+        } else if (memcmp((*out)->body_sha256, end + 7, 64) != 0) {
+            vm_bundle_free(*out);
+            *out = NULL;
+            miss(k, "the cached bundle is not the one its key names");
+        } else {
+            rc = 0;
+        }
         jy_diags_free(&d);
     }
     jy_buf_free(&m);
@@ -283,6 +295,25 @@ static bool make_dirs(void)
     return mkdir(CC_CACHE_DIR, 0777) == 0 || errno == EEXIST;
 }
 
+/* Write data to path through a temporary file in the same folder, renamed
+ * into place (mode 0600 from mkstemp: the cache holds the project's SQL). */
+static bool write_file(const char *path, const void *data, size_t len)
+{
+    char tmp[300];
+    const char *slash = strrchr(path, '/');
+    snprintf(tmp, sizeof tmp, "%.*s/.%s.XXXXXX", slash ? (int)(slash - path) : 1,
+             slash ? path : ".", slash ? slash + 1 : path);
+    int fd = mkstemp(tmp);
+    if (fd < 0)
+        return false;
+    bool ok = write_all(fd, data, len);
+    ok = close(fd) == 0 && ok;
+    ok = ok && rename(tmp, path) == 0;
+    if (!ok)
+        unlink(tmp);
+    return ok;
+}
+
 bool cc_cache_store(cc_cache *k, const vm_bundle *b)
 {
     if (k->mode == CC_CACHE_OFF || !k->manifest)
@@ -292,31 +323,29 @@ bool cc_cache_store(cc_cache *k, const vm_bundle *b)
     /* a file that changed while it was compiled: the bundle may hold either
      * version, so it is not stored */
     bool same = manifest(k, k->built_ns, &m) && strcmp(m.data, k->manifest) == 0;
-    jy_buf_free(&m);
-    if (!same)
+    if (!same) {
+        jy_buf_free(&m);
         return false;
+    }
     unsigned char *data = NULL;
     size_t len = 0;
     jy_diags d;
     jy_diags_init(&d);
     int src = vm_bundle_serialize(b, &data, &len, &d);
     jy_diags_free(&d);
-    if (src != 0 || !make_dirs()) {
-        free(data);
-        return false;
-    }
-    char tmp[300];
-    snprintf(tmp, sizeof tmp, "%s/.%s.jyc.XXXXXX", CC_CACHE_DIR, ir_dialect_name(k->dl));
-    int fd = mkstemp(tmp);
-    bool ok = fd >= 0;
+    bool ok = src == 0 && len >= 64 && make_dirs();
     if (ok) {
-        /* mode 0600 from mkstemp: the cache holds the project's SQL */
-        ok = write_all(fd, k->manifest, strlen(k->manifest)) && write_all(fd, data, len);
-        ok = close(fd) == 0 && ok;
-        ok = ok && rename(tmp, k->path) == 0;
-        if (!ok)
-            unlink(tmp);
+        /* the key names the bundle by the SHA-256 in its header (bytes 32..63) */
+        static const char dig[] = "0123456789abcdef";
+        jy_buf_puts(&m, "bundle ");
+        for (int i = 0; i < 32; i++) {
+            jy_buf_putc(&m, dig[data[32 + i] >> 4]);
+            jy_buf_putc(&m, dig[data[32 + i] & 15]);
+        }
+        jy_buf_putc(&m, '\n');
+        ok = !m.failed && write_file(k->path, data, len) && write_file(k->keypath, m.data, m.len);
     }
     free(data);
+    jy_buf_free(&m);
     return ok;
 }

@@ -1,8 +1,8 @@
 /*
  * compile_cache.h - joryu's compile cache (cmd_cache.c): the bundle that
  * `joryu apply|status|down|mark|repair|heads` compiles from the migrations
- * folder, kept in .joryu/cache/<dialect>.jyc with a manifest of everything
- * the compile read, so that a run over an unchanged history does not
+ * folder, kept in .joryu/cache/<dialect>.jyb with a manifest of everything
+ * the compile read (<dialect>.key), so that a run over an unchanged history does not
  * compile it again.  docs/SPEC.md, "The compile cache", is the user's view.
  *
  * Built into joryu only (it calls fe_list_dir).
@@ -29,13 +29,17 @@ typedef struct cc_cache {
     cc_cache_mode mode;
     ir_dialect dl;
     const char *dir;     /* the migrations folder */
-    char path[256];      /* .joryu/cache/<dialect>.jyc */
+    char path[256];      /* .joryu/cache/<dialect>.jyb: the bundle */
+    char keypath[256];   /* .joryu/cache/<dialect>.key: the manifest */
+    unsigned code;       /* VM_KEEP_*: the code a hit loads (vm_bundle_load_code) */
     int64_t built_ns;    /* when the compile started (CLOCK_REALTIME) */
     char *manifest;      /* malloc'd: the key computed before compiling, or NULL */
     char why[160];       /* why the lookup missed (for JORYU_CACHE=verbose) */
 } cc_cache;
 
-void cc_cache_init(cc_cache *k, cc_cache_mode mode, const char *dir, ir_dialect dl);
+/* code: what the command runs (VM_KEEP_UP_CODE for apply, ...). */
+void cc_cache_init(cc_cache *k, cc_cache_mode mode, const char *dir, ir_dialect dl,
+                   unsigned code);
 void cc_cache_free(cc_cache *k);
 
 /*

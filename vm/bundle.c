@@ -566,6 +566,7 @@ typedef struct loader {
     jy_diags *d;
     layout l;
     ir_dmask want;          /* dialects whose code is kept */
+    unsigned code;          /* VM_KEEP_UP_CODE | VM_KEEP_DOWN_CODE: whose statements */
     const char **strs;      /* string i, or NULL when not kept (in arena) */
     jy_arena *a;            /* the bundle's arena */
 } loader;
@@ -1217,7 +1218,7 @@ static void src_drain(src *s)
 static void mark_kept(const loader *ld, unsigned char *keep)
 {
     const layout *l = &ld->l;
-    if ((ld->want & IR_DMASK_ALL) == IR_DMASK_ALL) {
+    if ((ld->want & IR_DMASK_ALL) == IR_DMASK_ALL && ld->code == VM_KEEP_ALL_CODE) {
         memset(keep, 1, l->nstrings);
         return;
     }
@@ -1249,6 +1250,8 @@ static void mark_kept(const loader *ld, unsigned char *keep)
                     KEEP(rd32(tr));
                     KEEP(rd32(tr + 4));
                     KEEP(rd32(tr + 8));
+                    if (!(ld->code & (w ? VM_KEEP_DOWN_CODE : VM_KEEP_UP_CODE)))
+                        continue; /* the operands of this code are not wanted */
                     uint64_t cf = rd32(tr + 20), cn = rd32(tr + 24);
                     for (uint64_t c = cf; c < cf + cn && c < l->ncode; c++) {
                         const unsigned char *ir = ld->p + l->o_code + c * INSN_REC;
@@ -1359,11 +1362,13 @@ static bool read_strings(loader *ld, src *s, const unsigned char *keep, str_err 
  * the records, then the bundle.  Only the strings of the dialects in want
  * (and those every dialect shares) are kept.
  */
-static int load(src *s, const char *name, ir_dmask want, vm_bundle **out, jy_diags *d)
+static int load(src *s, const char *name, ir_dmask want, unsigned code, vm_bundle **out,
+                jy_diags *d)
 {
     *out = NULL;
     unsigned char hdr[HDR_SIZE] = {0};
-    loader ld = {.p = hdr, .len = (size_t)s->len, .name = name, .d = d, .want = want};
+    loader ld = {.p = hdr, .len = (size_t)s->len, .name = name, .d = d, .want = want,
+                 .code = code & VM_KEEP_ALL_CODE};
     size_t hn = s->len < HDR_SIZE ? (size_t)s->len : HDR_SIZE;
     if (s->fd < 0) {
         memcpy(hdr, s->mem, hn);
@@ -1456,10 +1461,16 @@ done:
 int vm_bundle_load_memory(const unsigned char *data, size_t len, vm_bundle **out, jy_diags *d)
 {
     src s = {.fd = -1, .mem = data, .len = len};
-    return load(&s, "bundle", IR_DMASK_ALL, out, d);
+    return load(&s, "bundle", IR_DMASK_ALL, VM_KEEP_ALL_CODE, out, d);
 }
 
 int vm_bundle_load_dialects(const char *path, ir_dmask dialects, vm_bundle **out, jy_diags *d)
+{
+    return vm_bundle_load_code(path, dialects, VM_KEEP_ALL_CODE, out, d);
+}
+
+int vm_bundle_load_code(const char *path, ir_dmask dialects, unsigned code, vm_bundle **out,
+                        jy_diags *d)
 {
     *out = NULL;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -1493,7 +1504,7 @@ int vm_bundle_load_dialects(const char *path, ir_dmask dialects, vm_bundle **out
                       "out of memory reading %s", path);
         return -1;
     }
-    int rc = load(&s, path, dialects & IR_DMASK_ALL, out, d);
+    int rc = load(&s, path, dialects & IR_DMASK_ALL, code, out, d);
     free(s.buf);
     close(fd);
     return rc;

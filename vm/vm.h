@@ -157,6 +157,22 @@ int vm_bundle_load_memory(const unsigned char *data, size_t len, vm_bundle **out
  * joryu-run connecting to one server needs a third of the memory.  The file
  * is streamed, never held whole.  vm_bundle_load is this with every dialect. */
 int vm_bundle_load_dialects(const char *path, ir_dmask dialects, vm_bundle **out, jy_diags *d);
+/* Whose statements vm_bundle_load_code keeps (every string is still
+ * checked and hashed; the strings only code names are dropped otherwise). */
+enum {
+    VM_KEEP_UP_CODE = 1u << 0,   /* the operands of upgrade steps (apply) */
+    VM_KEEP_DOWN_CODE = 1u << 1, /* the operands of downgrade steps (down) */
+    VM_KEEP_ALL_CODE = VM_KEEP_UP_CODE | VM_KEEP_DOWN_CODE
+};
+/* vm_bundle_load_dialects keeping the instruction operands (SQL, guards,
+ * backfill statements) of the scripts in `code` only.  An operand that was
+ * not kept reads as NULL in b->strings, which the VM refuses to run
+ * ("a statement is missing"): load with the code of what will run, e.g.
+ * VM_KEEP_UP_CODE for apply, 0 for status, mark and repair.  Everything
+ * else (ids, checksums, effects, steps' kinds, fingerprints and summaries)
+ * is kept. */
+int vm_bundle_load_code(const char *path, ir_dmask dialects, unsigned code, vm_bundle **out,
+                        jy_diags *d);
 void vm_bundle_free(vm_bundle *b);
 
 const vm_migration *vm_bundle_find(const vm_bundle *b, const char *id);

@@ -35,7 +35,8 @@ nmig=$(ls migrations/*.py | wc -l)
 run "$bin/joryu" apply --quiet
 expect_rc 0 "first apply"
 expect_note "miss (no cache yet): compiled, stored" "first apply"
-[[ -f .joryu/cache/sqlite.jyc ]] || fail "no .joryu/cache/sqlite.jyc after the first apply"
+[[ -f .joryu/cache/sqlite.jyb && -f .joryu/cache/sqlite.key ]] || fail "no .joryu/cache/sqlite.{jyb,key} after the first apply"
+"$bin/joryuc" dis .joryu/cache/sqlite.jyb >/dev/null || fail "the cached bundle is not a bundle joryuc reads"
 grep -qx '\*' .joryu/.gitignore || fail ".joryu/.gitignore does not ignore the folder"
 run "$bin/joryu" status
 expect_rc 0 "status"
@@ -78,7 +79,7 @@ expect_note "miss" "status with a new migration"
 grep -q "pending        20260601T000000_add_notes" "$work/out" || fail "new migration not pending: $(cat "$work/out")"
 # a file this fresh is hashed, not trusted by its timestamps alone
 grep -Eq '^f [0-9]+ [0-9]+ [0-9]+ [0-9]+ [0-9a-f]{64} migrations/20260601T000000_add_notes.py$' \
-    .joryu/cache/sqlite.jyc || fail "the fresh file's manifest line has no content hash"
+    .joryu/cache/sqlite.key || fail "the fresh file's manifest line has no content hash"
 # the same second, same size, new content: seen
 sed -i 's/"notes"/"nates"/' migrations/20260601T000000_add_notes.py
 run "$bin/joryu" apply --plain
@@ -112,7 +113,7 @@ expect_note "miss" "status after editing joryu.toml"
 
 # --------------------------------------- a damaged cache is recompiled
 /usr/bin/python3 - <<'EOF'
-p = ".joryu/cache/sqlite.jyc"
+p = ".joryu/cache/sqlite.jyb"
 b = bytearray(open(p, "rb").read())
 b[-100] ^= 0x55 # a byte of the bundle's string data
 open(p, "wb").write(b)
@@ -123,14 +124,22 @@ expect_note "miss (the cached bundle is damaged): compiled, stored" "damaged cac
 grep -q "error" "$work/err" && fail "a damaged cache printed an error"
 run "$bin/joryu" status
 expect_note "hit" "status after the rewrite"
-head -c 300 .joryu/cache/sqlite.jyc >"$work/t" && cp "$work/t" .joryu/cache/sqlite.jyc
+head -c 300 .joryu/cache/sqlite.jyb >"$work/t" && cp "$work/t" .joryu/cache/sqlite.jyb
 run "$bin/joryu" apply --quiet
 expect_rc 0 "apply with a truncated cache"
 expect_note "miss" "truncated cache"
-printf 'garbage' >.joryu/cache/sqlite.jyc
+printf 'garbage' >.joryu/cache/sqlite.key
 run "$bin/joryu" apply --quiet
-expect_rc 0 "apply with a garbage cache"
-expect_note "miss (the cache file is damaged)" "garbage cache"
+expect_rc 0 "apply with a garbage key"
+expect_note "miss (the cache is damaged)" "garbage key"
+# a valid bundle that is not the one the key names (another writer's)
+run "$bin/joryu" status
+expect_note "hit" "status after the rewrite"
+cp .joryu/cache/sqlite.jyb "$work/sqlite.jyb.bak"
+"$bin/joryuc" build migrations -o .joryu/cache/sqlite.jyb --dialect=postgresql >/dev/null
+run "$bin/joryu" status
+expect_rc 0 "status with another bundle in the cache"
+expect_note "miss" "another bundle in the cache"
 
 # ---------------------------------------- a failing compile stores nothing
 rm -rf .joryu
@@ -139,7 +148,7 @@ printf 'import joryu\n@joryu.migration(id="20260603T000000_bad")\ndef upgrade(:\
 run "$bin/joryu" status
 expect_rc 1 "status with a broken migration"
 expect_note "miss: the compile failed, nothing stored" "broken migration"
-[[ ! -e .joryu/cache/sqlite.jyc ]] || fail "a failing compile wrote the cache"
+[[ ! -e .joryu/cache/sqlite.jyb && ! -e .joryu/cache/sqlite.key ]] || fail "a failing compile wrote the cache"
 rm migrations/20260603T000000_bad.py
 
 # ------------------------------------------------ JORYU_CACHE=off
@@ -154,7 +163,7 @@ run "$bin/joryu" heads
 expect_rc 0 "heads"
 run "$bin/joryu" status
 expect_rc 0 "status"
-[[ -f .joryu/cache/postgresql.jyc && -f .joryu/cache/sqlite.jyc ]] ||
+[[ -f .joryu/cache/postgresql.key && -f .joryu/cache/sqlite.key ]] ||
     fail "expected one cache file per dialect: $(ls .joryu/cache)"
 run "$bin/joryu" heads
 expect_note "hit" "heads again"
