@@ -314,6 +314,21 @@ const char *be_check_clause(be_out *o, const ir_check *k)
     return jy_arena_printf(o->a, "CHECK (%s)", k->expr);
 }
 
+const char *be_my_add_index_clause(be_out *o, const ir_table *t, const ir_index *x)
+{
+    return jy_arena_printf(o->a, "ADD %sINDEX %s (%s)%s", x->unique ? "UNIQUE " : "",
+                           be_qi(o, x->name), index_cols(o, t, x->columns, x->ncolumns),
+                           x->method ? (strcmp(x->method, "hash") == 0 ? " USING HASH"
+                                                                        : " USING BTREE")
+                                     : "");
+}
+
+const char *be_my_fk_index_clause(be_out *o, const ir_table *t, const ir_fkey *k)
+{
+    return jy_arena_printf(o->a, "ADD INDEX %s (%s)", be_qi(o, k->name),
+                           index_cols(o, t, k->columns, k->ncolumns));
+}
+
 /* MySQL/MariaDB: the foreign keys that index x of t (just created, or
  * about to be dropped) alone serves; see be_my_fks_served_only_by. */
 enum { FK_MAX = 16 };
@@ -327,10 +342,7 @@ void be_create_index(be_out *o, const ir_table *t, const ir_index *x, bool concu
          * or by our drop below): the new index serves the key now, drop
          * that one in the same statement (a made one would go silently, one
          * we added would stay) */
-        be_alter(o, t->name, "ADD %sINDEX %s (%s)%s", x->unique ? "UNIQUE " : "",
-                 be_qi(o, x->name), index_cols(o, t, x->columns, x->ncolumns),
-                 x->method ? (strcmp(x->method, "hash") == 0 ? " USING HASH" : " USING BTREE")
-                           : "");
+        be_alter(o, t->name, "%s", be_my_add_index_clause(o, t, x));
         for (size_t i = 0; i < nfk; i++)
             be_alter(o, t->name, "DROP INDEX %s", be_qi(o, fks[i]->name));
         return;
@@ -361,8 +373,7 @@ void be_drop_index(be_out *o, const ir_table *t, const char *name)
          * one ("needed in a foreign key constraint"); give the key its own
          * index, named after it, in the same statement */
         for (size_t i = 0; i < nfk; i++)
-            be_alter(o, t->name, "ADD INDEX %s (%s)", be_qi(o, fks[i]->name),
-                     index_cols(o, t, fks[i]->columns, fks[i]->ncolumns));
+            be_alter(o, t->name, "%s", be_my_fk_index_clause(o, t, fks[i]));
         be_alter(o, t->name, "DROP INDEX %s", be_qi(o, name));
         return;
     }

@@ -57,6 +57,20 @@ void be_lite_type(jy_buf *b, const ir_type *t);
  * MariaDB").  Up to cap of them in out; returns how many. */
 size_t be_my_fks_served_only_by(const ir_table *t, const char *name, bool unique_constraint,
                                 const ir_fkey **out, size_t cap);
+/* "ADD [UNIQUE] INDEX n (cols)[ USING ...]" for index x of t, and "ADD
+ * INDEX <fk> (cols)" for the own index of foreign key k of t (backends.c). */
+const char *be_my_add_index_clause(be_out *o, const ir_table *t, const ir_index *x);
+const char *be_my_fk_index_clause(be_out *o, const ir_table *t, const ir_fkey *k);
+/* drop_column of c from t on MySQL/MariaDB: the clauses before the DROP
+ * COLUMN (the server refuses a column in a foreign key or a unique
+ * constraint of several columns, and shrinks the other indexes, where the
+ * model drops them all): DROP FOREIGN KEY (and its own index), DROP INDEX of
+ * every unique constraint and index with c, ADD INDEX for a key they alone
+ * served.  The undo (schema `from` without the column, `to` with it, the
+ * ADD COLUMN already written): DROP INDEX of a key's own index that the
+ * restored indexes serve, ADD INDEX / unique / foreign key / check. */
+void be_my_drop_column_keys(be_out *o, const ir_table *t, const char *c);
+void be_my_undo_drop_column_keys(be_out *o, const ir_table *from, const ir_table *to);
 
 /* A column definition (name, type, modifiers) for CREATE TABLE / ADD
  * COLUMN; inline_pk puts PRIMARY KEY on the column (SQLite rowid). */

@@ -256,8 +256,7 @@ static void drop_constraint_sql(be_out *o, const ir_table *t, const char *name)
         const ir_fkey *fks[16];
         size_t nfk = be_is_mysql(o->d) ? be_my_fks_served_only_by(t, name, true, fks, 16) : 0;
         for (size_t i = 0; i < nfk; i++)
-            be_alter(o, t->name, "ADD INDEX %s (%s)", be_qi(o, fks[i]->name),
-                     be_qlist(o, fks[i]->columns, fks[i]->ncolumns));
+            be_alter(o, t->name, "%s", be_my_fk_index_clause(o, t, fks[i]));
         be_alter(o, t->name, "DROP INDEX %s", be_qi(o, name));
     }
     else if (!strcmp(kind, "check"))
@@ -370,6 +369,8 @@ static void drop_column_sql(be_out *o, const ir_table *t, const char *c)
         be_sql(o, "ALTER TABLE %s DROP COLUMN %s", be_qi(o, t->name), be_qi(o, c));
         return;
     }
+    if (be_is_mysql(o->d))
+        be_my_drop_column_keys(o, t, c);
     be_alter(o, t->name, "DROP COLUMN %s", be_qi(o, c));
 }
 
@@ -672,8 +673,16 @@ static void render_inverse(be_out *o, const ir_op *op, const ir_schema *B, const
                 lite_rebuild_same(o, A, B, tn);
             break;
         }
-        add_column_sql(o, ta, tb, c);
-        constraints_added(o, ta, tb);
+        if (be_is_mysql(o->d)) {
+            /* one ALTER TABLE: the column, then its indexes and keys (the
+             * index of a foreign key they serve again goes with them) */
+            be_alter(o, tn, "ADD COLUMN %s", be_column_def(o, tb, c, false));
+            pk_change(o, ta, tb, false);
+            be_my_undo_drop_column_keys(o, ta, tb);
+        } else {
+            add_column_sql(o, ta, tb, c);
+            constraints_added(o, ta, tb);
+        }
         /* foreign keys of other tables that referenced the column */
         for (size_t i = 0; i < B->ntables; i++) {
             const ir_table *ob = B->tables[i], *oa = ir_schema_table(A, ob->name);

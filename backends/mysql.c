@@ -99,3 +99,103 @@ size_t be_my_fks_served_only_by(const ir_table *t, const char *name, bool unique
     }
     return n;
 }
+
+static bool has_col(const char *const *v, size_t n, const char *c)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i], c) == 0)
+            return true;
+    return false;
+}
+
+/* Is foreign key k served by the primary key, a unique constraint or an
+ * index of t, once column `gone` (NULL: none) is dropped?  The server
+ * drops a column from the primary key; the model drops the unique
+ * constraints and indexes that have it (be_my_drop_column_keys drops them
+ * too). */
+static bool fk_served(const ir_table *t, const ir_fkey *k, const char *gone)
+{
+    const char *pk[64];
+    size_t npk = 0;
+    for (size_t i = 0; i < t->npk && npk < 64; i++)
+        if (!gone || strcmp(t->pk[i], gone) != 0)
+            pk[npk++] = t->pk[i];
+    if (fk_prefix(k, pk, npk))
+        return true;
+    for (size_t i = 0; i < t->nuniques; i++) {
+        const ir_unique *u = t->uniques[i];
+        if (!(gone && has_col(u->columns, u->ncolumns, gone)) &&
+            fk_prefix(k, u->columns, u->ncolumns))
+            return true;
+    }
+    for (size_t i = 0; i < t->nindexes; i++) {
+        const ir_index *x = t->indexes[i];
+        if (!x->where && !(gone && has_col(x->columns, x->ncolumns, gone)) &&
+            fk_prefix(k, x->columns, x->ncolumns))
+            return true;
+    }
+    return false;
+}
+
+void be_my_drop_column_keys(be_out *o, const ir_table *t, const char *c)
+{
+    for (size_t i = 0; i < t->nfkeys; i++) {
+        const ir_fkey *k = t->fkeys[i];
+        if (!k->name || !has_col(k->columns, k->ncolumns, c))
+            continue;
+        be_alter(o, t->name, "DROP FOREIGN KEY %s", be_qi(o, k->name));
+        if (!fk_served(t, k, NULL) && k->ncolumns > 1) /* its own index */
+            be_alter(o, t->name, "DROP INDEX %s", be_qi(o, k->name));
+    }
+    /* (an index of c alone goes with the column) */
+    for (size_t i = 0; i < t->nuniques; i++)
+        if (t->uniques[i]->name && t->uniques[i]->ncolumns > 1 &&
+            has_col(t->uniques[i]->columns, t->uniques[i]->ncolumns, c))
+            be_alter(o, t->name, "DROP INDEX %s", be_qi(o, t->uniques[i]->name));
+    for (size_t i = 0; i < t->nindexes; i++)
+        if (t->indexes[i]->ncolumns > 1 &&
+            has_col(t->indexes[i]->columns, t->indexes[i]->ncolumns, c))
+            be_alter(o, t->name, "DROP INDEX %s", be_qi(o, t->indexes[i]->name));
+    for (size_t i = 0; i < t->nfkeys; i++) {
+        const ir_fkey *k = t->fkeys[i];
+        if (k->name && !has_col(k->columns, k->ncolumns, c) && fk_served(t, k, NULL) &&
+            !fk_served(t, k, c))
+            be_alter(o, t->name, "%s", be_my_fk_index_clause(o, t, k));
+    }
+}
+
+void be_my_undo_drop_column_keys(be_out *o, const ir_table *from, const ir_table *to)
+{
+    for (size_t i = 0; i < from->nfkeys; i++) {
+        const ir_fkey *k = from->fkeys[i];
+        if (k->name && !fk_served(from, k, NULL) && fk_served(to, k, NULL))
+            be_alter(o, to->name, "DROP INDEX %s", be_qi(o, k->name));
+    }
+    for (size_t i = 0; i < to->nindexes; i++)
+        if (!ir_table_index(from, to->indexes[i]->name))
+            be_alter(o, to->name, "%s", be_my_add_index_clause(o, to, to->indexes[i]));
+    for (size_t i = 0; i < to->nuniques; i++) {
+        bool had = false;
+        for (size_t j = 0; !had && j < from->nuniques; j++)
+            had = from->uniques[j]->name && to->uniques[i]->name &&
+                  strcmp(from->uniques[j]->name, to->uniques[i]->name) == 0;
+        if (!had)
+            be_alter(o, to->name, "ADD %s", be_unique_clause(o, to, to->uniques[i]));
+    }
+    for (size_t i = 0; i < to->nfkeys; i++) {
+        bool had = false;
+        for (size_t j = 0; !had && j < from->nfkeys; j++)
+            had = from->fkeys[j]->name && to->fkeys[i]->name &&
+                  strcmp(from->fkeys[j]->name, to->fkeys[i]->name) == 0;
+        if (!had)
+            be_alter(o, to->name, "ADD %s", be_fkey_clause(o, to->fkeys[i]));
+    }
+    for (size_t i = 0; i < to->nchecks; i++) {
+        const ir_check *k = to->checks[i];
+        bool had = false;
+        for (size_t j = 0; !had && j < from->nchecks; j++)
+            had = from->checks[j]->name && k->name && strcmp(from->checks[j]->name, k->name) == 0;
+        if (!had && k->name)
+            be_alter(o, to->name, "ADD %s", be_check_clause(o, k));
+    }
+}

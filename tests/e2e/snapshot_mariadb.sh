@@ -5,8 +5,9 @@
 # the key its own index when it drops the last one that served it, and drops
 # that index when a new one serves the key again), a Json column renamed
 # (MariaDB's JSON is LONGTEXT + CHECK (json_valid(col)), the check keeps the
-# old column's name), and an index on a Text column (prefix 255) next to
-# one with another prefix made by hand. After every migration the live
+# old column's name), an index on a Text column (prefix 255) next to
+# one with another prefix made by hand, and drop_column of columns in
+# indexes, unique constraints and foreign keys. After every migration the live
 # snapshot equals the replayed one; each migration then goes down (the
 # snapshot equals the one before it) and up again, twice; at the end the
 # whole history goes down to nothing and up again.
@@ -71,6 +72,24 @@ mig 20260201T000010_rename_json '    op.rename_column("projects", "meta", "detai
 mig 20260201T000011_json_again '    op.add_column("projects", "meta", t.Json)
     op.alter_column("projects", "details", nullable=False)'
 mig 20260201T000012_text_index '    op.create_index("ix_projects_body", "projects", ["body"])'
+# drop_column: the server refuses a column of a foreign key or of a unique
+# constraint of several columns and shrinks an index of several columns,
+# where the model drops them all
+mig 20260201T000013_tasks '    op.create_table(
+        "tasks",
+        op.column("id", t.BigInt, primary_key=True),
+        op.column("project_id", t.BigInt, nullable=False),
+        op.column("kind", t.String(10)),
+        op.column("n", t.Int),
+        op.column("team_id", t.BigInt),
+    )
+    op.create_index("ix_tasks_project_kind", "tasks", ["project_id", "kind"])
+    op.create_unique_constraint("uq_tasks_kind_n", "tasks", ["kind", "n"])
+    op.create_foreign_key("fk_tasks_project", "tasks", "projects", ["project_id"], ["id"])
+    op.create_foreign_key("fk_tasks_team", "tasks", "teams", ["team_id"], ["id"])'
+# the key on project_id loses its only index: it gets its own
+mig 20260201T000014_drop_kind '    op.drop_column("tasks", "kind")'
+mig 20260201T000015_drop_team '    op.drop_column("tasks", "team_id")'
 
 proj="$work/p"
 mkdir -p "$proj/migrations"
@@ -106,6 +125,9 @@ done
     fail "create_index that serves a foreign key: not one ALTER TABLE"
 "$bin/joryu" sql 20260201T000006_drop_unique --dialect=mariadb | grep -q 'ADD INDEX `fk_projects_team` (`team_id`),' ||
     fail "drop of the last unique constraint serving a foreign key: no index for the key"
+"$bin/joryu" sql 20260201T000014_drop_kind --dialect=mariadb | tr -d '\n' |
+    grep -q 'DROP INDEX `uq_tasks_kind_n`,.*DROP INDEX `ix_tasks_project_kind`,.*ADD INDEX `fk_tasks_project` (`project_id`),.*DROP COLUMN `kind`;' ||
+    fail "drop_column: not one ALTER TABLE with the keys first"
 
 # InnoDB's own index is not the user's; one the user changes is
 my "$name" -e 'CREATE INDEX ix_manual ON projects (body(100))'
