@@ -158,9 +158,13 @@ static bool manifest(const cc_cache *k, int64_t built, jy_buf *m)
     jy_diags_free(&d);
     if (rc != 0)
         return false;
-    bool ok = true;
+    /* each file by its name in the open folder: one lookup, not a path walk */
+    int dfd = open(k->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    bool ok = dfd >= 0;
     for (size_t i = 0; i < n && ok; i++) {
-        if (strchr(paths[i], '\n') || stat(paths[i], &st) != 0) {
+        const char *slash = strrchr(paths[i], '/');
+        const char *name = slash ? slash + 1 : paths[i];
+        if (strchr(paths[i], '\n') || fstatat(dfd, name, &st, 0) != 0) {
             ok = false;
             break;
         }
@@ -173,6 +177,8 @@ static bool manifest(const cc_cache *k, int64_t built, jy_buf *m)
         jy_buf_printf(m, "f %jd %" PRId64 " %" PRId64 " %ju %s %s\n", (intmax_t)st.st_size, mt,
                       ct, (uintmax_t)st.st_ino, racy ? hex : "-", paths[i]);
     }
+    if (dfd >= 0)
+        close(dfd);
     fe_free_paths(paths, n);
     jy_buf_puts(m, "end\n");
     return ok && !m->failed;
