@@ -146,16 +146,21 @@ static vx_status down_one(vx_run *run, const vm_migration *m, uint32_t from)
                                   "downgrade of migration %s, step %" PRIu32 " (%s): %s", m->id,
                                   k + 1, st->op_kind, msg);
             bool half = durable > 0 && !run->dry;
-            if (g && half)
-                jy_diag_hint(g, "the downgrade stopped half way: step%s 1%s%" PRIu32 " %s undone "
-                                "and committed (%s), so the migration is recorded failed; fix "
-                                "the cause and run down again (it continues at step %" PRIu32
-                                "), or run apply to redo the migration",
-                             durable == 1 ? "" : "s", durable == 1 ? "" : "-",
-                             durable == 1 ? (uint32_t)1 : durable, durable == 1 ? "is" : "are",
+            if (g && half) {
+                char done[48];
+                if (durable == 1)
+                    snprintf(done, sizeof done, "step 1 is");
+                else
+                    snprintf(done, sizeof done, "steps 1-%" PRIu32 " are", durable);
+                jy_diag_hint(g, "the downgrade stopped half way: %s undone and committed (%s), "
+                                "so the migration is recorded failed; fix the cause and run down "
+                                "again (it continues at step %" PRIu32 "), or run apply to redo "
+                                "the migration",
+                             done,
                              run->txddl ? "a step ran outside a transaction"
                                         : "DDL commits by itself on MySQL/MariaDB",
                              durable + 1);
+            }
             else if (g)
                 jy_diag_hint(g, run->txddl ? "the migration stays applied (its downgrade was "
                                              "rolled back); fix the cause and run down again"

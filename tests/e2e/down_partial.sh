@@ -160,4 +160,29 @@ for db in "${dbs[@]}"; do
     has_col "$db" c || fail "per_step: column c was not rolled back on $db"
     "$bin/joryu" down --steps=2 --db "$db" --quiet >/dev/null 2>&1 || true
 done
+# one step undone: the hint says "step 1 is" (SQLite)
+rm -rf migrations; mkdir migrations
+cat > migrations/20260103T000000_one.py <<'PY'
+import joryu
+from joryu import op, types as t
+
+
+@joryu.migration(id="20260103T000000_one", transaction_mode="none")
+def upgrade():
+    op.create_table("ones", op.column("id", t.Int, primary_key=True))
+    op.add_column("ones", "c", t.Text)
+
+
+@joryu.downgrade
+def downgrade():
+    op.drop_column("ones", "c")
+    op.execute("DELETE FROM ones WHERE blocker = 1")
+    op.drop_table("ones")
+PY
+"$bin/joryu" apply --db "sqlite:///$work/one.db" --quiet || fail "apply one"
+set +e
+"$bin/joryu" down --db "sqlite:///$work/one.db" --quiet 2>err.txt; rc=$?
+set -e
+[ "$rc" = 2 ] && grep -q "stopped half way: step 1 is undone and committed" err.txt &&
+    grep -q "it continues at step 2" err.txt || fail "one step undone: exit $rc: $(cat err.txt)"
 echo "down_partial: ok"
