@@ -318,6 +318,35 @@ int rt_state_step_set(rt_conn *c, const char *id, uint32_t step_index, rt_step_s
                       const char *progress, jy_diags *d);
 /* Delete the step rows of id with step_index >= from (restart). */
 int rt_state_steps_delete(rt_conn *c, const char *id, uint32_t from, jy_diags *d);
+
+/*
+ * Batched writes (the VM's commit groups, docs/SPEC.md "Transactions and
+ * what commits together"): what several rt_state_mig_begin / step_begin /
+ * step_set(done) / mig_set(applied) calls would leave, in a few multi-row
+ * statements on the connection as it is.
+ *   migs[i].begin: the row is upserted as rt_state_mig_begin would, with
+ *     status running or applied (finished_at now when applied);
+ *   otherwise status applied is stored as rt_state_mig_set would (a missing
+ *     row is rt.state-missing-row) and running changes nothing.
+ *   steps[]: each row becomes done (started_at and finished_at now, op_kind
+ *     and fingerprint stored, progress kept), inserted when missing.
+ * Begun migrations are written before the steps (foreign key).  Strings are
+ * borrowed.  0, or -1 with a diagnostic.
+ */
+typedef struct rt_state_mig_w {
+    const char *id, *checksum, *dialect; /* dialect NULL: the connection's */
+    bool begin;
+    rt_mig_status status;                /* RT_MS_RUNNING or RT_MS_APPLIED */
+} rt_state_mig_w;
+
+typedef struct rt_state_step_w {
+    const char *id;
+    uint32_t step_index;
+    const char *op_kind, *fingerprint;
+} rt_state_step_w;
+
+int rt_state_write_batch(rt_conn *c, const rt_state_mig_w *migs, size_t nm,
+                         const rt_state_step_w *steps, size_t ns, jy_diags *d);
 /* Set a step row's op_kind and op_fingerprint, nothing else (repair:
  * runtime/state_admin.c).  -1 with rt.state-missing-row when absent. */
 int rt_state_step_set_code(rt_conn *c, const char *id, uint32_t step_index, const char *op_kind,

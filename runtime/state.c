@@ -811,3 +811,154 @@ int rt_state_steps_delete(rt_conn *c, const char *id, uint32_t from, jy_diags *d
                         " AND step_index >= CAST(? AS INTEGER)",
                   p, 2, NULL, d);
 }
+
+/* ------------------------------------------------------- batched writes */
+
+/* Rows per statement of rt_state_write_batch: at most 7 parameters a row,
+ * well below SQLite's oldest variable limit (999). */
+#define BATCH_ROWS 100
+
+/* "?, ?, ..." rows of a multi-row statement, expanded by write1. */
+static int batch_migs(rt_conn *c, const rt_state_mig_w *w, size_t n, jy_diags *d)
+{
+    bool my = c->url.kind == RT_DB_MYSQL;
+    for (size_t at = 0; at < n; at += BATCH_ROWS) {
+        size_t k = n - at < BATCH_ROWS ? n - at : BATCH_ROWS;
+        const char **p = malloc(k * 5 * sizeof *p);
+        jy_buf b;
+        jy_buf_init(&b);
+        jy_buf_puts(&b, "INSERT INTO joryu_migrations (id, checksum, status, started_at,"
+                        " finished_at, joryu_version, dialect, last_error, pause_reason) VALUES ");
+        size_t np = 0;
+        for (size_t i = 0; p && i < k; i++) {
+            const rt_state_mig_w *m = &w[at + i];
+            bool fin = m->status == RT_MS_APPLIED;
+            jy_buf_printf(&b, "%s(?, ?, ?, CURRENT_TIMESTAMP, %s, ?, ?, NULL, NULL)", i ? ", " : "",
+                          fin ? "CURRENT_TIMESTAMP" : "NULL");
+            p[np++] = m->id;
+            p[np++] = m->checksum;
+            p[np++] = rt_mig_status_name(m->status);
+            p[np++] = JORYU_VERSION;
+            p[np++] = m->dialect ? m->dialect : ir_dialect_name(rt_conn_dialect(c));
+        }
+        jy_buf_puts(&b, my ? " ON DUPLICATE KEY UPDATE checksum = VALUES(checksum),"
+                             " status = VALUES(status), started_at = VALUES(started_at),"
+                             " finished_at = VALUES(finished_at),"
+                             " joryu_version = VALUES(joryu_version), dialect = VALUES(dialect),"
+                             " last_error = NULL, pause_reason = NULL"
+                           : " ON CONFLICT (id) DO UPDATE SET checksum = excluded.checksum,"
+                             " status = excluded.status, started_at = excluded.started_at,"
+                             " finished_at = excluded.finished_at,"
+                             " joryu_version = excluded.joryu_version, dialect = excluded.dialect,"
+                             " last_error = NULL, pause_reason = NULL");
+        int rc = !p || b.failed ? rt__sql_error(c, d, "out of memory", NULL, NULL)
+                                : write1(c, b.data, p, np, NULL, d);
+        free(p);
+        jy_buf_free(&b);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int batch_steps(rt_conn *c, const rt_state_step_w *w, size_t n, jy_diags *d)
+{
+    bool my = c->url.kind == RT_DB_MYSQL;
+    for (size_t at = 0; at < n; at += BATCH_ROWS) {
+        size_t k = n - at < BATCH_ROWS ? n - at : BATCH_ROWS;
+        const char **p = malloc(k * 4 * sizeof *p);
+        char (*idx)[16] = malloc(k * sizeof *idx);
+        jy_buf b;
+        jy_buf_init(&b);
+        jy_buf_puts(&b, "INSERT INTO joryu_migration_steps (migration_id, step_index, op_kind,"
+                        " op_fingerprint, status, started_at, finished_at, progress) VALUES ");
+        size_t np = 0;
+        for (size_t i = 0; p && idx && i < k; i++) {
+            const rt_state_step_w *s = &w[at + i];
+            snprintf(idx[i], sizeof idx[i], "%u", (unsigned)s->step_index);
+            jy_buf_printf(&b, "%s(?, %s, ?, ?, 'done', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, NULL)",
+                          i ? ", " : "", my ? "?" : "CAST(? AS INTEGER)");
+            p[np++] = s->id;
+            p[np++] = idx[i];
+            p[np++] = s->op_kind;
+            p[np++] = s->fingerprint;
+        }
+        jy_buf_puts(&b, my ? " ON DUPLICATE KEY UPDATE op_kind = VALUES(op_kind),"
+                             " op_fingerprint = VALUES(op_fingerprint), status = 'done',"
+                             " started_at = CURRENT_TIMESTAMP, finished_at = CURRENT_TIMESTAMP"
+                           : " ON CONFLICT (migration_id, step_index) DO UPDATE SET"
+                             " op_kind = excluded.op_kind, op_fingerprint = excluded.op_fingerprint,"
+                             " status = 'done', started_at = CURRENT_TIMESTAMP,"
+                             " finished_at = CURRENT_TIMESTAMP");
+        int rc = !p || !idx || b.failed ? rt__sql_error(c, d, "out of memory", NULL, NULL)
+                                        : write1(c, b.data, p, np, NULL, d);
+        free(p);
+        free(idx);
+        jy_buf_free(&b);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* The migrations that were begun earlier and are now applied. */
+static int batch_applied(rt_conn *c, const rt_state_mig_w *w, size_t n, jy_diags *d)
+{
+    const char **p = malloc((n ? n : 1) * sizeof *p);
+    if (!p)
+        return rt__sql_error(c, d, "out of memory", NULL, NULL);
+    size_t np = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!w[i].begin && w[i].status == RT_MS_APPLIED)
+            p[np++] = w[i].id;
+    for (size_t at = 0; at < np; at += BATCH_ROWS) {
+        size_t k = np - at < BATCH_ROWS ? np - at : BATCH_ROWS;
+        jy_buf b;
+        jy_buf_init(&b);
+        jy_buf_puts(&b, "UPDATE joryu_migrations SET status = 'applied', last_error = NULL,"
+                        " pause_reason = NULL, finished_at = CURRENT_TIMESTAMP WHERE id IN (");
+        for (size_t i = 0; i < k; i++)
+            jy_buf_puts(&b, i ? ", ?" : "?");
+        jy_buf_puts(&b, ")");
+        int64_t got = -1;
+        int rc = b.failed ? rt__sql_error(c, d, "out of memory", NULL, NULL)
+                          : write1(c, b.data, p + at, k, &got, d);
+        jy_buf_free(&b);
+        if (rc == 0 && got >= 0 && (size_t)got != k)
+            rc = missing_row(c, d, "joryu_migrations", p[at], NULL,
+                             "set its status to applied");
+        if (rc) {
+            free(p);
+            return rc;
+        }
+    }
+    free(p);
+    return 0;
+}
+
+int rt_state_write_batch(rt_conn *c, const rt_state_mig_w *migs, size_t nm,
+                         const rt_state_step_w *steps, size_t ns, jy_diags *d)
+{
+    for (size_t i = 0; i < nm; i++)
+        if (migs[i].status != RT_MS_RUNNING && migs[i].status != RT_MS_APPLIED) {
+            jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.state-invalid", where_of(c),
+                          "cannot batch status '%s' for migration '%s'",
+                          rt_mig_status_name(migs[i].status), migs[i].id);
+            return -1;
+        }
+    /* begun migrations first: their step rows need them (foreign key) */
+    rt_state_mig_w *begun = malloc((nm ? nm : 1) * sizeof *begun);
+    if (!begun)
+        return rt__sql_error(c, d, "out of memory", NULL, NULL);
+    size_t nb = 0;
+    for (size_t i = 0; i < nm; i++)
+        if (migs[i].begin)
+            begun[nb++] = migs[i];
+    int rc = batch_migs(c, begun, nb, d);
+    free(begun);
+    if (rc == 0)
+        rc = batch_steps(c, steps, ns, d);
+    if (rc == 0)
+        rc = batch_applied(c, migs, nm, d);
+    return rc;
+}

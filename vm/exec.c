@@ -10,17 +10,35 @@
  *
  * Transactions.  Where DDL is transactional (PostgreSQL, SQLite) steps of
  * per_step and per_migration migrations run inside a commit group: one
- * transaction spanning consecutive steps, with a savepoint around each step
- * and the step's state rows written inside it.  A failed step rolls back to
- * its savepoint, its failure is recorded and the group commits, so every
- * earlier step is committed and done.  The group commits at the end, before
- * a step that must run outside a transaction, before a backfill, at a pause,
- * and at a step boundary (per_step) or migration boundary (per_migration)
- * once it is older than VX_GROUP_SECONDS.  A crash loses at most the open
- * group, which rolls back whole with its state rows; resume redoes it.
+ * transaction spanning consecutive steps.  The group commits at the end,
+ * before a step that must run outside a transaction, before a backfill, at
+ * a pause, after a failure, and at a step boundary (per_step) or migration
+ * boundary (per_migration) once it is older than VX_GROUP_SECONDS.  A crash
+ * loses at most the open group, which rolls back whole with its state
+ * rows; resume redoes it.
+ *
+ * A group runs fast first: steps never attempted run their statements with
+ * no savepoint, and the state rows of the group (migration rows, step rows
+ * done, migrations applied) are queued and written at its commit in a few
+ * multi-row statements (rt_state_write_batch).  When a statement fails, the
+ * step returns VX_RETRY: the whole group is rolled back (with nothing of it
+ * written) and redone carefully from where it began (grp_plan, grp_step):
+ * a savepoint around each step, the state rows written as they happen, the
+ * optimistic guard on a failing statement; so the failure is located,
+ * judged by its guard and recorded exactly as before, every earlier step
+ * of the group ends up committed and done, and the events the fast attempt
+ * already emitted are not emitted twice.  The careful mode lasts until that
+ * group commits.
+ *
  * On MySQL/MariaDB each step runs in its own transaction (DDL commits
  * implicitly there), the state row is written right after, and the guard
- * decides on resume whether an interrupted step's DDL already happened.
+ * decides on resume whether an interrupted step's DDL already happened.  A
+ * step never attempted whose one statement is DDL and which has a guard
+ * runs that statement first and queues its row (and a fresh migration's
+ * row) like a fast group; the queue is written in one transaction at
+ * migration boundaries once older than VX_GROUP_SECONDS, before any other
+ * state write, at a pause, a failure and the end.  A kill loses at most the
+ * queued rows; their steps' guards find them done on resume.
  */
 #include <inttypes.h>
 #include <jansson.h>
@@ -120,7 +138,10 @@ vx_status vx_record_failure(vx_run *run, const vm_migration *m, const vm_step *s
         progress = prog;
     }
     if (!run->dry) {
-        if (rt_state_step_begin(run->c, m->id, k, st->op_kind, st->fingerprint, run->d) ||
+        /* deferred rows first: the migration's own row may be one of them
+           (MySQL/MariaDB: in their own transaction; else in the group) */
+        if ((run->txddl ? vx_flush_state(run) : vx_grp_commit(run)) ||
+            rt_state_step_begin(run->c, m->id, k, st->op_kind, st->fingerprint, run->d) ||
             rt_state_step_set(run->c, m->id, k, RT_SS_FAILED, progress, run->d) ||
             rt_state_mig_set(run->c, m->id, RT_MS_FAILED, le.data ? le.data : msg, NULL, run->d) ||
             vx_grp_commit(run))
@@ -188,6 +209,49 @@ static vx_status run_step(vx_run *run, const vm_migration *m, ir_tx_mode mode, c
     bool grouped = run->txddl && !notx;
     bool own_tx = !run->txddl && !notx;
     jy_diags *d = run->d;
+    if (grouped && fresh && run->fast && !run->careful) {
+        /*
+         * Fast: a step never attempted runs its statements with no
+         * savepoint and its state row is deferred to the group's commit.
+         * Any failing statement aborts the group: VX_RETRY makes the caller
+         * roll it back and redo it carefully (below), which attributes the
+         * failure, asks the guard and records it exactly.
+         */
+        if (mode == IR_TX_PER_STEP && run->grp_open && vx_now() - run->grp_t0 > VX_GROUP_SECONDS &&
+            vx_grp_commit(run))
+            return VX_ERROR;
+        if (vx_grp_begin(run))
+            return VX_ERROR;
+        run->stmt_progress = false;
+        run->stmt_skip = 0;
+        run->tolerate_first = false;
+        if (vx_step_body(run, m, st, k + 1, nsteps, VX_BODY_NO_GUARD, &skipped, NULL) != VX_OK)
+            return VX_RETRY;
+        if (vx_defer_step(run, m, st, k))
+            return VX_ERROR;
+        vx_kill_point(run);
+        run->progressed = true;
+        return VX_OK;
+    }
+    if (!run->txddl && fresh && run->fast && own_tx && vx_step_has_guard(st) &&
+        vx_single_ddl(run, st)) {
+        /*
+         * MySQL/MariaDB, a step never attempted whose one DDL statement
+         * commits by itself: the statement runs first and the step's row
+         * is deferred (a kill before it is written leaves the guard to
+         * find the statement done on resume).  When the statement fails
+         * (a failed DDL statement changes nothing), the step runs again the
+         * usual way below: guard first, rows as they happen.
+         */
+        if (vx_step_body(run, m, st, k + 1, nsteps, VX_BODY_NO_GUARD, &skipped, NULL) == VX_OK) {
+            if (vx_defer_step(run, m, st, k))
+                return VX_ERROR;
+            vx_kill_point(run);
+            run->progressed = true;
+            return VX_OK;
+        }
+        vx_clear_fail(run);
+    }
     if (grouped) {
         if (mode == IR_TX_PER_STEP && run->grp_open && vx_now() - run->grp_t0 > VX_GROUP_SECONDS &&
             vx_grp_commit(run))
@@ -314,7 +378,16 @@ static vx_status run_step(vx_run *run, const vm_migration *m, ir_tx_mode mode, c
 
 /* ------------------------------------------------------------ one migration */
 
-static vx_status run_migration(vx_run *run, const plan_item *pi)
+/*
+ * Run one migration of the plan.  redo_from is UINT32_MAX for a normal run.
+ * Otherwise this is the careful redo of a fast group that began in this
+ * migration (exec.c, top): its start event (and warning) was emitted before
+ * the group began and is not emitted again; when redo_from is a step, the
+ * group began at that step: the migration's row and the steps before it
+ * were committed by earlier groups, and that step's start event and pause
+ * check happened already.
+ */
+static vx_status run_migration(vx_run *run, const plan_item *pi, bool redo, uint32_t redo_from)
 {
     const vm_migration *m = pi->m;
     const vm_script *sc = &m->up[run->cd];
@@ -323,22 +396,37 @@ static vx_status run_migration(vx_run *run, const plan_item *pi)
     ir_tx_mode mode = m->tx_mode;
     vm_event ev = vx_ev(VM_EV_MIGRATION_START, m);
     ev.nsteps = nsteps;
-    vx_emit(run, &ev);
+    if (!redo)
+        vx_emit(run, &ev);
     if (!run->txddl && mode == IR_TX_PER_MIGRATION) {
         vm_event w = vx_ev(VM_EV_WARNING, m);
         w.message = "transaction_mode=per_migration is not atomic on MySQL/MariaDB (DDL commits "
                     "implicitly): the steps run and are recorded one by one";
-        vx_emit(run, &w);
+        if (!redo)
+            vx_emit(run, &w);
         mode = IR_TX_PER_STEP;
     }
-    if (!run->dry) {
+    run->cur_step = UINT32_MAX;
+    if (!run->dry && !(redo && redo_from != UINT32_MAX)) {
         bool grouped = run->txddl && mode != IR_TX_NONE;
         if (run->grp_open && (!grouped || vx_now() - run->grp_t0 > VX_GROUP_SECONDS) &&
             vx_grp_commit(run))
             return VX_ERROR;
+        if (!run->txddl && (run->nmw || run->nsw) &&
+            vx_now() - run->defer_t0 > VX_GROUP_SECONDS && vx_grp_commit(run))
+            return VX_ERROR;
         if (grouped && vx_grp_begin(run))
             return VX_ERROR;
-        if (rt_state_mig_begin(run->c, m->id, m->checksum, ir_dialect_name(run->conn_d), run->d))
+        /* a fresh migration's row is deferred with its steps' rows in a
+           fast group (and on MySQL/MariaDB) */
+        bool defer = run->fast && pi->kind == PL_FRESH && pi->restart_from == UINT32_MAX &&
+                     !pi->skip_failed_step &&
+                     (run->txddl ? grouped && !run->careful : true);
+        if (defer) {
+            if (vx_defer_mig(run, m, true, RT_MS_RUNNING))
+                return VX_ERROR;
+        } else if (rt_state_mig_begin(run->c, m->id, m->checksum, ir_dialect_name(run->conn_d),
+                                      run->d))
             return VX_ERROR;
         if (pi->restart_from != UINT32_MAX &&
             rt_state_steps_delete(run->c, m->id, pi->restart_from, run->d))
@@ -357,6 +445,23 @@ static vx_status run_migration(vx_run *run, const plan_item *pi)
                                     ? NULL
                                     : row_step(row, k);
         bool skipped_now = pi->skip_failed_step && sr && sr->status == RT_SS_FAILED;
+        bool again = redo && redo_from != UINT32_MAX && k <= redo_from;
+        if (again && k < redo_from)
+            continue; /* committed by an earlier group, reported then */
+        run->cur_step = k;
+        if (again) {
+            /* the step where the redone group began: started already */
+            vx_clear_fail(run);
+            vx_status rc = run_step(run, m, mode, st, k, nsteps, sr);
+            if (rc != VX_OK)
+                return rc;
+            vm_event e = vx_ev(VM_EV_STEP_DONE, m);
+            e.st = st;
+            e.step = k + 1;
+            e.nsteps = nsteps;
+            vx_emit(run, &e);
+            continue;
+        }
         if (sr && (sr->status == RT_SS_DONE || sr->status == RT_SS_SKIPPED || skipped_now)) {
             vm_event e = vx_ev(VM_EV_STEP_SKIP, m);
             e.st = st;
@@ -383,8 +488,15 @@ static vx_status run_migration(vx_run *run, const plan_item *pi)
         e.kind = VM_EV_STEP_DONE;
         vx_emit(run, &e);
     }
-    if (!run->dry && rt_state_mig_set(run->c, m->id, RT_MS_APPLIED, NULL, NULL, run->d))
-        return VX_ERROR;
+    if (!run->dry) {
+        /* deferred with its steps when its row is (or in a fast group) */
+        bool defer = vx_deferred_mig(run, m->id) ||
+                     (run->fast && (run->txddl ? run->grp_open && !run->careful
+                                               : run->nmw || run->nsw));
+        if (defer ? vx_defer_mig(run, m, false, RT_MS_APPLIED)
+                  : rt_state_mig_set(run->c, m->id, RT_MS_APPLIED, NULL, NULL, run->d))
+            return VX_ERROR;
+    }
     ev = vx_ev(VM_EV_MIGRATION_DONE, m);
     ev.nsteps = nsteps;
     vx_emit(run, &ev);
@@ -717,10 +829,29 @@ static int apply_run(vx_run *run, const vm_apply_opts *o, rt_state *st)
     pe.n = todo;
     vx_emit(run, &pe);
     int code = JY_EXIT_OK;
+    bool redo = false;
+    uint32_t redo_from = UINT32_MAX;
     for (size_t i = 0; i < n; i++) {
         if (plan[i].kind != PL_FRESH && plan[i].kind != PL_RESUME)
             continue;
-        vx_status s = run_migration(run, &plan[i]);
+        run->cur_plan = i;
+        vx_status s = run_migration(run, &plan[i], redo, redo_from);
+        redo = false;
+        redo_from = UINT32_MAX;
+        if (s == VX_RETRY) {
+            /* a statement of the fast group failed: roll the group back
+               and redo it carefully from where it began */
+            vx_grp_rollback(run);
+            *run->r = run->grp_r;
+            run->progressed = run->grp_progressed;
+            run->ev_skip = run->grp_events;
+            run->careful = true;
+            vx_clear_fail(run);
+            redo = true;
+            redo_from = run->grp_step;
+            i = run->grp_plan - 1; /* wraps for 0: the loop's i++ undoes it */
+            continue;
+        }
         if (s == VX_ERROR) {
             vx_grp_rollback(run);
             rc = -1;
@@ -767,6 +898,7 @@ int vm_apply(rt_conn *c, const vm_bundle *b, const vm_apply_opts *o, vm_result *
     run.conn_d = rt_conn_dialect(c);
     run.txddl = run.conn_d == IR_D_POSTGRESQL || run.conn_d == IR_D_SQLITE;
     run.dry = o->dry_run;
+    run.fast = !o->dry_run;
     run.t0 = vx_now();
     run.max_duration = o->max_duration;
     run.interrupt = o->interrupt;
@@ -795,6 +927,7 @@ int vm_apply(rt_conn *c, const vm_bundle *b, const vm_apply_opts *o, vm_result *
         rc = apply_run(&run, o, &st);
     rt_state_free(&st);
     vx_clear_fail(&run);
+    vx_run_free(&run);
     if (locked && rt_lock_release(c, rc ? NULL : d))
         rc = -1;
     if (rc)

@@ -29,8 +29,22 @@ double vx_now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * Events of a careful redo that the fast attempt already emitted are not
+ * emitted again (exec.c): the first ev_skip events are swallowed.  A
+ * failure, a pause and the end are always emitted (and end the skipping).
+ */
 void vx_emit(vx_run *run, vm_event *ev)
 {
+    if (ev->kind == VM_EV_MIGRATION_FAILED || ev->kind == VM_EV_PAUSED ||
+        ev->kind == VM_EV_FINISH)
+        run->ev_skip = 0;
+    if (run->ev_skip) {
+        run->ev_skip--;
+        return;
+    }
+    if (run->grp_open && run->fast && !run->careful)
+        run->grp_events++;
     if (run->progress)
         run->progress(run->pctx, ev);
 }
@@ -118,23 +132,117 @@ int vx_grp_begin(vx_run *run)
         return -1;
     run->grp_open = true;
     run->grp_t0 = vx_now();
+    run->grp_plan = run->cur_plan;
+    run->grp_step = run->cur_step;
+    run->grp_events = 0;
+    if (run->r)
+        run->grp_r = *run->r;
+    run->grp_progressed = run->progressed;
     return 0;
 }
 
 int vx_grp_commit(vx_run *run)
 {
-    if (!run->grp_open)
-        return 0;
-    run->grp_open = run->sp_open = false;
+    if (!run->grp_open) {
+        if (!run->nmw && !run->nsw)
+            return 0;
+        /* MySQL/MariaDB: the deferred rows in a transaction of their own */
+        if (rt_begin(run->c, run->d))
+            return -1;
+        if (vx_flush_state(run)) {
+            rt_rollback(run->c, NULL);
+            return -1;
+        }
+        return rt_commit(run->c, run->d);
+    }
+    if (vx_flush_state(run))
+        return -1; /* the group stays open: the caller rolls it back */
+    run->grp_open = run->sp_open = run->careful = false;
     return rt_commit(run->c, run->d);
 }
 
 void vx_grp_rollback(vx_run *run)
 {
+    run->nmw = run->nsw = 0;
     if (!run->grp_open)
         return;
     run->grp_open = run->sp_open = false;
     rt_rollback(run->c, NULL);
+}
+
+/* Grow an array of elements of size sz to hold one more; -1 out of memory. */
+static int grow(void **v, size_t n, size_t *cap, size_t sz)
+{
+    if (n < *cap)
+        return 0;
+    size_t nc = *cap ? *cap * 2 : 64;
+    void *p = realloc(*v, nc * sz);
+    if (!p)
+        return -1;
+    *v = p;
+    *cap = nc;
+    return 0;
+}
+
+static int defer_oom(vx_run *run)
+{
+    jy_diag_where(run->d, JY_SEV_ERROR, JY_EXIT_ERROR, "vm.out-of-memory", NULL, "out of memory");
+    return -1;
+}
+
+rt_state_mig_w *vx_deferred_mig(vx_run *run, const char *id)
+{
+    for (size_t i = run->nmw; i-- > 0;)
+        if (strcmp(run->mw[i].id, id) == 0)
+            return &run->mw[i];
+    return NULL;
+}
+
+int vx_defer_mig(vx_run *run, const vm_migration *m, bool begin, rt_mig_status s)
+{
+    rt_state_mig_w *w = vx_deferred_mig(run, m->id);
+    if (w) {
+        w->status = s;
+        return 0;
+    }
+    if (grow((void **)&run->mw, run->nmw, &run->cmw, sizeof *run->mw))
+        return defer_oom(run);
+    if (!run->nmw && !run->nsw)
+        run->defer_t0 = vx_now();
+    run->mw[run->nmw++] = (rt_state_mig_w){.id = m->id, .checksum = m->checksum,
+                                           .dialect = ir_dialect_name(run->conn_d),
+                                           .begin = begin, .status = s};
+    return 0;
+}
+
+int vx_defer_step(vx_run *run, const vm_migration *m, const vm_step *st, uint32_t k)
+{
+    if (grow((void **)&run->sw, run->nsw, &run->csw, sizeof *run->sw))
+        return defer_oom(run);
+    if (!run->nmw && !run->nsw)
+        run->defer_t0 = vx_now();
+    run->sw[run->nsw++] = (rt_state_step_w){.id = m->id, .step_index = k,
+                                            .op_kind = st->op_kind,
+                                            .fingerprint = st->fingerprint};
+    return 0;
+}
+
+int vx_flush_state(vx_run *run)
+{
+    if (!run->nmw && !run->nsw)
+        return 0;
+    int rc = rt_state_write_batch(run->c, run->mw, run->nmw, run->sw, run->nsw, run->d);
+    run->nmw = run->nsw = 0;
+    return rc;
+}
+
+void vx_run_free(vx_run *run)
+{
+    free(run->mw);
+    free(run->sw);
+    run->mw = NULL;
+    run->sw = NULL;
+    run->nmw = run->cmw = run->nsw = run->csw = 0;
 }
 
 const char *vx_pause_reason(vx_run *run, char buf[96])
@@ -257,6 +365,33 @@ static vx_status exec_one(vx_run *run, const vm_migration *m, const vm_step *st,
 bool vx_step_has_guard(const vm_step *st)
 {
     return st->ncode && st->code[0].op == VM_OP_GUARD;
+}
+
+bool vx_single_ddl(const vx_run *run, const vm_step *st)
+{
+    /* ops whose statement fails when its effect is already there (or its
+       object already gone): run again after a kill lost the step's row, it
+       cannot do the step twice (an unnamed CHECK constraint could) */
+    static const char *const rerun_fails[] = {
+        "create_table", "add_column",  "create_index",  "drop_table",
+        "drop_column",  "drop_index",  "rename_table",  "rename_column"};
+    bool kind_ok = false;
+    for (size_t i = 0; i < sizeof rerun_fails / sizeof rerun_fails[0] && st->op_kind; i++)
+        kind_ok = kind_ok || strcmp(st->op_kind, rerun_fails[i]) == 0;
+    if (!kind_ok)
+        return false;
+    uint32_t n = 0;
+    for (size_t j = 0; j < st->ncode; j++) {
+        const vm_insn *in = &st->code[j];
+        if (in->op == VM_OP_BACKFILL)
+            return false;
+        if (in->op != VM_OP_EXEC)
+            continue;
+        const char *sql = vx_str(run, in->a);
+        if (++n > 1 || !sql || (in->flags & VM_F_EXPECT_NO_ROWS) || !vx_is_ddl(sql))
+            return false;
+    }
+    return n == 1;
 }
 
 vx_status vx_step_body(vx_run *run, const vm_migration *m, const vm_step *st, uint32_t stepno,

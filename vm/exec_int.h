@@ -13,7 +13,9 @@ typedef enum {
     VX_OK = 0,     /* done (run or skipped by its guard) */
     VX_FAILED,     /* the database refused: recorded, exit 2 */
     VX_PAUSED,     /* interrupt / max-duration at a boundary: exit 3 */
-    VX_ERROR       /* could not run at all (state write failed...): -1, exit 1 */
+    VX_ERROR,      /* could not run at all (state write failed...): -1, exit 1 */
+    VX_RETRY       /* a statement of a fast commit group failed: the group is
+                      rolled back and redone carefully (exec.c) */
 } vx_status;
 
 typedef struct vx_run {
@@ -30,6 +32,28 @@ typedef struct vx_run {
     double grp_t0;
     bool sp_open;            /* the step savepoint of the group is set (it is
                                 released when the next one is set) */
+    /* A fast group (PostgreSQL, SQLite: run.fast and not careful) runs
+       fresh steps with no savepoint and defers their state rows (mw, sw),
+       written at the group's commit; a failing statement rolls the whole
+       group back and it is redone carefully (savepoint per step, state
+       rows as they happen) from where it began: migration grp_plan of the
+       plan, step grp_step (UINT32_MAX: before the migration's first
+       write).  The events the fast attempt emitted (grp_events) are not
+       emitted again (ev_skip).  MySQL/MariaDB defer the rows of fresh
+       single-statement guarded steps the same way (no group: a lost row
+       is the guard's business on resume). */
+    bool fast;               /* deferring is allowed in this run */
+    bool careful;            /* the open group is a careful redo */
+    size_t cur_plan, grp_plan;
+    uint32_t cur_step, grp_step;
+    uint32_t grp_events, ev_skip;
+    vm_result grp_r;         /* the counters when the group began */
+    bool grp_progressed;
+    rt_state_mig_w *mw;      /* deferred migration rows */
+    size_t nmw, cmw;
+    rt_state_step_w *sw;     /* deferred step rows (done) */
+    size_t nsw, csw;
+    double defer_t0;         /* when the oldest deferred row was queued */
     /* pause and kill */
     double t0;
     double max_duration;
@@ -88,10 +112,22 @@ int vx_code_dialect(const vm_bundle *b, ir_dialect cd, ir_dialect *out, jy_diags
 void vx_set_fail(vx_run *run, const char *msg, const char *sql);
 void vx_clear_fail(vx_run *run);
 
-/* The commit group. */
+/* The commit group.  vx_grp_begin records where it began (cur_plan,
+ * cur_step) and the counters; vx_grp_commit writes the deferred state rows
+ * first (MySQL/MariaDB: in their own transaction when no group is open);
+ * vx_grp_rollback forgets them. */
 int vx_grp_begin(vx_run *run);
 int vx_grp_commit(vx_run *run);
 void vx_grp_rollback(vx_run *run);
+/* Defer state rows (fast groups, MySQL/MariaDB fresh steps).  -1 when out
+ * of memory (vm.out-of-memory). */
+int vx_defer_mig(vx_run *run, const vm_migration *m, bool begin, rt_mig_status s);
+int vx_defer_step(vx_run *run, const vm_migration *m, const vm_step *st, uint32_t k);
+/* Write the deferred rows on the connection as it is. */
+int vx_flush_state(vx_run *run);
+/* The deferred row of migration id, or NULL. */
+rt_state_mig_w *vx_deferred_mig(vx_run *run, const char *id);
+void vx_run_free(vx_run *run);
 
 /* Pause check at a boundary: NULL, or the reason (static text). */
 const char *vx_pause_reason(vx_run *run, char buf[96]);
@@ -106,6 +142,11 @@ typedef enum {
 } vx_body_mode;
 
 bool vx_step_has_guard(const vm_step *st);
+/* The step runs exactly one statement, a DDL one (and no backfill), for an
+ * op whose statement fails when run again (create_table, add_column,
+ * create_index, drop_*, rename_*): MySQL/MariaDB may run it before its
+ * guard and queue its row (exec.c). */
+bool vx_single_ddl(const vx_run *run, const vm_step *st);
 /* The statement is DDL (CREATE, ALTER, DROP, RENAME, TRUNCATE): on
  * MySQL/MariaDB it commits by itself and everything before it. */
 bool vx_is_ddl(const char *sql);
