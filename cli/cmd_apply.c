@@ -88,6 +88,12 @@ static int compile_open(cli_ctx *c, const cli_args *a, const rt_config *cfg, ir_
     /* only a compile that said nothing at all is cached: a hit would not
      * repeat its warnings */
     if (rc == JY_EXIT_OK && d.n == 0 && k.mode != CC_CACHE_OFF) {
+        /* the bundle is all that is needed now (no diagnostic points into
+         * the program): free the compiler's data before serializing */
+        be_program_free(bp);
+        ir_program_free(prog);
+        bp = NULL;
+        prog = NULL;
         char what[480];
         bool stored = cc_cache_store(&k, *out);
         snprintf(what, sizeof what, "miss (%s): compiled, %s", k.why,
