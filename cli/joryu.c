@@ -494,7 +494,9 @@ static const cli_flag sql_flags[] = {
 #define NEEDS_DB "It arrives with the drivers and the step VM."
 #define PROJECT_NOTE                                                                             \
     "\nThe migrations folder of joryu.toml is compiled in memory for the database's\n"             \
-    "dialect first: a history that does not compile runs nothing."
+    "dialect first: a history that does not compile runs nothing.  An unchanged\n"               \
+    "history comes from the compile cache in .joryu/cache/ (safe to delete;\n"                   \
+    "JORYU_CACHE=off bypasses it, JORYU_CACHE=verbose says hit or miss on stderr)."
 
 static const cli_cmd joryu_cmds[] = {
     {"init", "[DIR]", 0, 1, "create joryu.toml and migrations/ (in DIR, default here)",
