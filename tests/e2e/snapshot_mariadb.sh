@@ -98,7 +98,7 @@ cd "$proj"
 snap() { "$bin/joryu" schema-snapshot --db "$db" > "$1"; }
 "$bin/joryu" schema-snapshot --db "$db" > empty.json
 cp empty.json before.json
-mapfile -t files < <(ls "$work"/src/*.py | sort)
+mapfile -t files < <(printf '%s\n' "$work"/src/*.py | sort)
 for f in "${files[@]}"; do
     id=$(basename "$f" .py)
     cp "$f" migrations/
@@ -120,11 +120,14 @@ for f in "${files[@]}"; do
     cp live.json before.json
 done
 
-# the SQL that does it
+# the SQL that does it (backquotes are MySQL's identifier quotes)
+# shellcheck disable=SC2016
 "$bin/joryu" sql 20260201T000003_index --dialect=mariadb | grep -q 'ADD INDEX `ix_projects_team_status` (`team_id`, `status`),' ||
     fail "create_index that serves a foreign key: not one ALTER TABLE"
+# shellcheck disable=SC2016
 "$bin/joryu" sql 20260201T000006_drop_unique --dialect=mariadb | grep -q 'ADD INDEX `fk_projects_team` (`team_id`),' ||
     fail "drop of the last unique constraint serving a foreign key: no index for the key"
+# shellcheck disable=SC2016
 "$bin/joryu" sql 20260201T000014_drop_kind --dialect=mariadb | tr -d '\n' |
     grep -q 'DROP INDEX `uq_tasks_kind_n`,.*DROP INDEX `ix_tasks_project_kind`,.*ADD INDEX `fk_tasks_project` (`project_id`),.*DROP COLUMN `kind`;' ||
     fail "drop_column: not one ALTER TABLE with the keys first"
