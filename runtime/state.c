@@ -814,16 +814,21 @@ int rt_state_steps_delete(rt_conn *c, const char *id, uint32_t from, jy_diags *d
 
 /* ------------------------------------------------------- batched writes */
 
-/* Rows per statement of rt_state_write_batch: at most 7 parameters a row,
- * well below SQLite's oldest variable limit (999). */
-#define BATCH_ROWS 100
+/* Rows per statement of rt_state_write_batch (at most 5 parameters a
+ * row): SQLite's oldest variable limit is 999; PostgreSQL and MySQL take
+ * 65535. */
+static size_t batch_rows(const rt_conn *c)
+{
+    return c->url.kind == RT_DB_SQLITE ? 100 : 1000;
+}
 
 /* "?, ?, ..." rows of a multi-row statement, expanded by write1. */
 static int batch_migs(rt_conn *c, const rt_state_mig_w *w, size_t n, jy_diags *d)
 {
     bool my = c->url.kind == RT_DB_MYSQL;
-    for (size_t at = 0; at < n; at += BATCH_ROWS) {
-        size_t k = n - at < BATCH_ROWS ? n - at : BATCH_ROWS;
+    size_t rows = batch_rows(c);
+    for (size_t at = 0; at < n; at += rows) {
+        size_t k = n - at < rows ? n - at : rows;
         const char **p = malloc(k * 5 * sizeof *p);
         jy_buf b;
         jy_buf_init(&b);
@@ -864,8 +869,9 @@ static int batch_migs(rt_conn *c, const rt_state_mig_w *w, size_t n, jy_diags *d
 static int batch_steps(rt_conn *c, const rt_state_step_w *w, size_t n, jy_diags *d)
 {
     bool my = c->url.kind == RT_DB_MYSQL;
-    for (size_t at = 0; at < n; at += BATCH_ROWS) {
-        size_t k = n - at < BATCH_ROWS ? n - at : BATCH_ROWS;
+    size_t rows = batch_rows(c);
+    for (size_t at = 0; at < n; at += rows) {
+        size_t k = n - at < rows ? n - at : rows;
         const char **p = malloc(k * 4 * sizeof *p);
         char (*idx)[16] = malloc(k * sizeof *idx);
         jy_buf b;
@@ -911,8 +917,9 @@ static int batch_applied(rt_conn *c, const rt_state_mig_w *w, size_t n, jy_diags
     for (size_t i = 0; i < n; i++)
         if (!w[i].begin && w[i].status == RT_MS_APPLIED)
             p[np++] = w[i].id;
-    for (size_t at = 0; at < np; at += BATCH_ROWS) {
-        size_t k = np - at < BATCH_ROWS ? np - at : BATCH_ROWS;
+    size_t rows = batch_rows(c);
+    for (size_t at = 0; at < np; at += rows) {
+        size_t k = np - at < rows ? np - at : rows;
         jy_buf b;
         jy_buf_init(&b);
         jy_buf_puts(&b, "UPDATE joryu_migrations SET status = 'applied', last_error = NULL,"
