@@ -637,6 +637,71 @@ static void test_step_rows(void **state)
     rt_close(c);
 }
 
+/* rt_state_write_batch leaves what the single writers would: begun rows
+ * (running or applied), done steps (progress kept), applied updates of
+ * rows begun earlier; more rows than one statement takes; a missing row. */
+static void test_batch(void **state)
+{
+    fixture *f = *state;
+    rt_conn *c = fresh(f);
+    MUST(rt_state_ensure(c, d));
+    /* an earlier run: a failed migration with a step's progress */
+    MUST(rt_state_mig_begin(c, "20260101T000000_old", "old", NULL, d));
+    MUST(rt_state_step_begin(c, "20260101T000000_old", 0, "backfill", "fp", d));
+    MUST(rt_state_step_set(c, "20260101T000000_old", 0, RT_SS_RUNNING, "{\"next_key\":5}", d));
+    MUST(rt_state_mig_set(c, "20260101T000000_old", RT_MS_FAILED, "boom", NULL, d));
+    enum { N = 1203 };
+    char(*ids)[40] = malloc(N * sizeof *ids);
+    rt_state_mig_w *mw = malloc((N + 1) * sizeof *mw);
+    rt_state_step_w *sw = malloc((N + 1) * sizeof *sw);
+    assert_true(ids && mw && sw);
+    for (size_t i = 0; i < N; i++) {
+        snprintf(ids[i], sizeof ids[i], "20260102T%06zu_m", i);
+        mw[i] = (rt_state_mig_w){.id = ids[i], .checksum = "sum", .begin = true,
+                                 .status = i == 7 ? RT_MS_RUNNING : RT_MS_APPLIED};
+        sw[i] = (rt_state_step_w){.id = ids[i], .step_index = (uint32_t)(i % 3),
+                                  .op_kind = "add_column", .fingerprint = "fp1"};
+    }
+    mw[N] = (rt_state_mig_w){.id = "20260101T000000_old", .checksum = "old",
+                             .status = RT_MS_APPLIED};
+    sw[N] = (rt_state_step_w){.id = "20260101T000000_old", .step_index = 0,
+                              .op_kind = "backfill", .fingerprint = "fp"};
+    MUST(rt_begin(c, d));
+    MUST(rt_state_write_batch(c, mw, N + 1, sw, N + 1, d));
+    MUST(rt_commit(c, d));
+    rt_state st = load(c);
+    assert_int_equal(st.n, N + 1);
+    const rt_mig_row *m = rt_state_find(&st, ids[5]);
+    assert_int_equal(m->status, RT_MS_APPLIED);
+    assert_string_equal(m->checksum, "sum");
+    assert_non_null(m->finished_at);
+    assert_string_equal(m->joryu_version, JORYU_VERSION);
+    assert_int_equal(m->nsteps, 1);
+    assert_int_equal(m->steps[0].step_index, 2);
+    assert_int_equal(m->steps[0].status, RT_SS_DONE);
+    assert_non_null(m->steps[0].finished_at);
+    m = rt_state_find(&st, ids[7]);
+    assert_int_equal(m->status, RT_MS_RUNNING);
+    assert_null(m->finished_at);
+    m = rt_state_find(&st, "20260101T000000_old");
+    assert_int_equal(m->status, RT_MS_APPLIED);
+    assert_null(m->last_error);
+    assert_string_equal(m->checksum, "old");
+    assert_int_equal(m->steps[0].status, RT_SS_DONE);
+    assert_string_equal(m->steps[0].progress, "{\"next_key\":5}");
+    rt_state_free(&st);
+    /* applied for a row nobody began */
+    rt_state_mig_w lost = {.id = "20260103T000000_none", .checksum = "x",
+                           .status = RT_MS_APPLIED};
+    char code[64], msg[512];
+    MUST_FAIL(rt_state_write_batch(c, &lost, 1, NULL, 0, d), code, msg);
+    assert_string_equal(code, "rt.state-missing-row");
+    free(ids);
+    free(mw);
+    free(sw);
+    rt_close(c);
+}
+
 /* Writers run inside the caller's transaction: a rollback undoes them. */
 static void test_writers_in_transaction(void **state)
 {
@@ -915,7 +980,8 @@ static void test_lock_sqlite_file(void **state)
 #define STATE_TESTS                                                                                \
     cmocka_unit_test(test_ensure), cmocka_unit_test(test_ensure_in_transaction),                   \
         cmocka_unit_test(test_ensure_race), cmocka_unit_test(test_migration_rows),                 \
-        cmocka_unit_test(test_step_rows), cmocka_unit_test(test_writers_in_transaction),           \
+        cmocka_unit_test(test_step_rows), cmocka_unit_test(test_batch),                            \
+        cmocka_unit_test(test_writers_in_transaction),                                             \
         cmocka_unit_test(test_load_sorted), cmocka_unit_test(test_truncation),                     \
         cmocka_unit_test(test_corrupt), cmocka_unit_test(test_lock),                               \
         cmocka_unit_test(test_lock_process)
