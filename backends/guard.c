@@ -514,6 +514,12 @@ static void reconcile_column(be_out *g, const ir_schema *s, const ir_table *t, c
 static void reconcile_named(be_out *g, const ir_schema *s, const ir_table *t, const char *name)
 {
     const ir_index *x = ir_table_index(t, name);
+    if (x && be_is_mysql(g->d)) {
+        /* one statement: the index may be the one a foreign key needs */
+        be_alter(g, t->name, "DROP INDEX %s, %s", be_qi(g, name),
+                 be_my_add_index_clause(g, t, x));
+        return;
+    }
     if (x) {
         be_drop_index(g, t, name);
         be_create_index(g, t, x, false);
