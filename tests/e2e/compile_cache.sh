@@ -7,7 +7,8 @@
 # are kept; a new migration is applied; a removed pending one is gone from
 # status; a change of joryu.toml misses; a damaged or truncated cache file is
 # recompiled silently and rewritten; a failing compile stores nothing;
-# JORYU_CACHE=off neither reads nor writes; a cache of another dialect is
+# JORYU_CACHE=off neither reads nor writes; four runs at once all work and
+# leave a whole cache; a cache of another dialect is
 # kept apart; .joryu/.gitignore ignores the folder.
 set -euo pipefail
 bin=${JORYU_BIN:?}
@@ -157,6 +158,21 @@ JORYU_CACHE=off run "$bin/joryu" status
 expect_rc 0 "status with JORYU_CACHE=off"
 grep -q "compile cache" "$work/err" && fail "JORYU_CACHE=off still used the cache"
 [[ ! -e .joryu ]] || fail "JORYU_CACHE=off created .joryu"
+
+# ----------------------- concurrent runs: every one works, the cache is whole
+rm -rf .joryu
+pids=()
+for i in 1 2 3 4; do
+    "$bin/joryu" status >"$work/c$i.out" 2>"$work/c$i.err" &
+    pids+=($!)
+done
+for i in 0 1 2 3; do
+    wait "${pids[$i]}" || fail "concurrent status $((i + 1)) failed: $(cat "$work/c$((i + 1)).err")"
+done
+run "$bin/joryu" status
+expect_rc 0 "status after concurrent runs"
+expect_note "hit" "status after concurrent runs"
+ls -a .joryu/cache | grep -q '^\.sqlite' && fail "temporary files left in .joryu/cache: $(ls -a .joryu/cache)"
 
 # ------------------------------------- one file per dialect (heads: postgresql)
 run "$bin/joryu" heads
