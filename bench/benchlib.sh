@@ -47,10 +47,12 @@ bench_build() {
             cmake --build "$build" -j2 >&2
         fi
         build=$(cd "$build" && pwd)
-        BENCH_CODE="the working tree at commit $(git -C "$root" rev-parse --short HEAD)"
+        # the binaries may be older than the tree: say when they were built
+        BENCH_CODE="binaries in $build built $(date -u -r "$build/bin/joryu" +%Y-%m-%dT%H:%MZ)"
+        BENCH_CODE+=" from the working tree (now at commit $(git -C "$root" rev-parse --short HEAD)"
         git -C "$root" diff --quiet HEAD -- cli vm runtime frontend ir backends grammar ||
-            BENCH_CODE+=" with uncommitted changes in the sources"
-        BENCH_CODE+=" (binaries in $build built $(date -u -r "$build/bin/joryu" +%Y-%m-%dT%H:%MZ))"
+            BENCH_CODE+=", with uncommitted changes in the sources"
+        BENCH_CODE+="; --rev measures a commit)"
     fi
     # shellcheck disable=SC2034 # used by the scripts that source this file
     J="$build/bin/joryu"
