@@ -80,6 +80,64 @@ static void test_failed_half_step(void **state)
     vt_case_failed_half_step(*state);
 }
 
+/*
+ * A fast commit group that began in the middle of a migration (the group
+ * before it committed at a step boundary once a second old, after the
+ * pg_sleep step) fails at a later step: it is redone carefully from that
+ * step only.  The steps before it stay done, the redone step is done once,
+ * the failing one is recorded failed with its statement, and every event
+ * comes once.
+ */
+static void test_fail_in_second_group(void **state)
+{
+    vt_env *e = *state;
+    vt_fresh_db(e);
+    vt_history(e);
+    vt_mig(e, ID3, NULL,
+           "    op.add_column(\"items\", \"c1\", t.String(20))\n"
+           "    op.execute(\"SELECT pg_sleep(1.2)\")\n"
+           "    op.add_column(\"items\", \"c2\", t.String(20))\n"
+           "    op.execute(\"UPDATE items SET c1 = 'x' WHERE no_such_column = 1\")\n");
+    vt_build x;
+    vt_compile(e, e->want, &x);
+    vm_apply_opts o;
+    vt_events ev;
+    vt_opts(&o, &ev);
+    jy_diags dg;
+    jy_diags_init(&dg);
+    assert_int_equal(vt_apply_d(e, x.b, &o, &dg), 2);
+    bool named = false;
+    for (size_t i = 0; i < dg.n; i++)
+        if (!strcmp(dg.v[i].code, "vm.step-failed") && dg.v[i].where &&
+            strstr(dg.v[i].where, ID3 ", step 4 (execute)") &&
+            strstr(dg.v[i].message, "no_such_column"))
+            named = true;
+    if (!named)
+        jy_diags_print(&dg, stdout, false);
+    assert_true(named);
+    jy_diags_free(&dg);
+    assert_int_equal(ev.n[VM_EV_MIGRATION_START], 3);
+    assert_int_equal(ev.n[VM_EV_MIGRATION_DONE], 2);
+    assert_int_equal(ev.n[VM_EV_MIGRATION_FAILED], 1);
+    assert_int_equal(ev.n[VM_EV_STEP_START], 1 + 3 + 4);
+    assert_int_equal(ev.n[VM_EV_STEP_DONE], 1 + 3 + 3);
+    rt_conn *c = vt_connect(e);
+    vt_assert_mig(c, ID2, "applied");
+    vt_assert_mig(c, ID3, "failed");
+    vt_assert_step(c, ID3, 0, "done");
+    vt_assert_step(c, ID3, 1, "done");
+    vt_assert_step(c, ID3, 2, "done");
+    vt_assert_step(c, ID3, 3, "failed");
+    char *le = vt_scalar(c, "SELECT last_error FROM joryu_migrations WHERE id = '" ID3 "'");
+    assert_non_null(strstr(le, "step 4 (execute)"));
+    assert_non_null(strstr(le, "statement: UPDATE items SET c1"));
+    free(le);
+    assert_true(vt_column_exists(c, "items", "c1"));
+    assert_true(vt_column_exists(c, "items", "c2"));
+    rt_close(c);
+    vt_build_free(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -87,6 +145,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_fail_resume_per_step, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fail_resume_per_migration, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fail_resume_none, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fail_in_second_group, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fingerprint, setup, teardown),
         cmocka_unit_test_setup_teardown(test_checksum_repair, setup, teardown),
         cmocka_unit_test_setup_teardown(test_backfill_pause, setup, teardown),
