@@ -334,7 +334,7 @@ int vm_assemble(const ir_program *p, const struct be_program *const *bps, size_t
     jy_arena *a = jy_arena_new();
     if (!a)
         goto oom_noarena;
-    vm_bundle *b = jy_arena_alloc(a, sizeof *b);
+    vm_bundle *b = jy_arena_calloc(a, 1, sizeof *b);
     if (!b) {
         jy_arena_free(a);
         goto oom_noarena;

@@ -569,7 +569,28 @@ typedef struct loader {
     unsigned code;          /* VM_KEEP_UP_CODE | VM_KEEP_DOWN_CODE: whose statements */
     const char **strs;      /* string i, or NULL when not kept (in arena) */
     jy_arena *a;            /* the bundle's arena */
+    bool lazy_ok;           /* a file: long operands may stay in it */
+    struct vm_lazy *lazy;   /* the operands left in the file (in arena) */
 } loader;
+
+/* Operands at least this long stay in the file until they run (a
+ * 5,000-migration history holds megabytes of upgrade SQL that a no-op
+ * apply never reads). */
+#define LAZY_MIN 64u
+
+/* A string left in the file: where, how long, the start of its SHA-256. */
+typedef struct vm_lazy_str {
+    uint32_t ix, len;
+    uint64_t off; /* file offset of its first byte */
+    unsigned char sha[16];
+} vm_lazy_str;
+
+struct vm_lazy {
+    int fd;                /* the bundle file, open while the bundle lives */
+    const char **strs;     /* the bundle's string table (filled on first use) */
+    vm_lazy_str *v;        /* sorted by ix */
+    uint32_t n, cap;
+};
 
 static const char *const rebuild = "rebuild it with `joryuc build`";
 
@@ -1084,6 +1105,7 @@ static int build(loader *ld, vm_bundle **out)
     b->arena = a;
     b->strings = strs;
     b->nstrings = l->nstrings;
+    b->lazy = ld->lazy && ld->lazy->n ? ld->lazy : NULL;
     b->flags = rd32(ld->p + H_FLAGS);
     b->dialects = rd32(ld->p + H_DIALECTS) & ld->want;
     b->joryu_version = strs[rd32(ld->p + H_VERSTR)];
@@ -1228,6 +1250,13 @@ static void mark_kept(const loader *ld, unsigned char *keep)
         if (k_ < l->nstrings)                                                                  \
             keep[k_] = 1;                                                                      \
     } while (0)
+    /* an operand only code names: 2 (it may stay in the file) */
+#define KEEPC(ix)                                                                              \
+    do {                                                                                       \
+        uint32_t k_ = (ix);                                                                    \
+        if (k_ < l->nstrings && !keep[k_])                                                     \
+            keep[k_] = 2;                                                                      \
+    } while (0)
     KEEP(rd32(ld->p + H_VERSTR));
     for (uint32_t i = 0; i < l->nrefs; i++)
         KEEP(rd32(ld->p + l->o_refs + (uint64_t)i * REF_REC));
@@ -1259,17 +1288,18 @@ static void mark_kept(const loader *ld, unsigned char *keep)
                         if (!oi)
                             continue;
                         if (oi->a == VM_OPND_STR)
-                            KEEP(rd32(ir + 4));
+                            KEEPC(rd32(ir + 4));
                         if (oi->b == VM_OPND_STR)
-                            KEEP(rd32(ir + 8));
+                            KEEPC(rd32(ir + 8));
                         if (oi->c == VM_OPND_STR)
-                            KEEP(rd32(ir + 12));
+                            KEEPC(rd32(ir + 12));
                     }
                 }
             }
         }
     }
 #undef KEEP
+#undef KEEPC
 }
 
 /* A refusal found while the strings stream by, reported once the hash
@@ -1296,7 +1326,9 @@ static void str_fail(str_err *e, const char *fmt, ...)
  * i - 1's NUL (offsets are stored, and must be exactly that), then a NUL;
  * no NUL inside, valid UTF-8; the strings fill the string data exactly.
  * Kept strings are copied into ld->a (ld->strs[i]); the others pass through
- * a scratch buffer.  Problems go to *e.  false: out of memory.
+ * a scratch buffer, and so do long operands of a file (keep 2, ld->lazy_ok),
+ * which are recorded in ld->lazy with their SHA-256 instead of being kept.
+ * Problems go to *e.  false: out of memory.
  */
 static bool read_strings(loader *ld, src *s, const unsigned char *keep, str_err *e)
 {
@@ -1305,6 +1337,16 @@ static bool read_strings(loader *ld, src *s, const unsigned char *keep, str_err 
     size_t scap = 0;
     uint64_t off = 0;
     bool ok = true;
+    if (ld->lazy_ok) {
+        uint32_t nl = 0;
+        for (uint32_t i = 0; i < l->nstrings; i++)
+            if (keep[i] == 2 && rd32(ld->p + l->o_strings + (uint64_t)i * STR_REC + 4) >= LAZY_MIN)
+                nl++;
+        ld->lazy->v = nl ? jy_arena_calloc(ld->a, nl, sizeof *ld->lazy->v) : NULL;
+        if (nl && !ld->lazy->v)
+            return false;
+        ld->lazy->cap = nl;
+    }
     for (uint32_t i = 0; i < l->nstrings && !e->set; i++) {
         const unsigned char *rec = ld->p + l->o_strings + (uint64_t)i * STR_REC;
         uint32_t at = rd32(rec), n = rd32(rec + 4);
@@ -1318,7 +1360,8 @@ static bool read_strings(loader *ld, src *s, const unsigned char *keep, str_err 
             break;
         }
         unsigned char *dst;
-        if (keep[i]) {
+        bool lazy = keep[i] == 2 && ld->lazy_ok && n >= LAZY_MIN;
+        if (keep[i] && !lazy) {
             dst = jy_arena_alloc(ld->a, (size_t)n + 1);
         } else {
             if (scap < (size_t)n + 1) {
@@ -1342,8 +1385,26 @@ static bool read_strings(loader *ld, src *s, const unsigned char *keep, str_err 
         if (!e->set && !utf8_valid(dst, n, &bad))
             str_fail(e, "string %u is not valid UTF-8 (byte %zu); the file is damaged; %s", i,
                      bad, rebuild);
-        if (keep[i])
+        if (lazy && !e->set) {
+            struct vm_lazy *z = ld->lazy;
+            if (z->n == z->cap) { /* counted below: cannot happen */
+                str_fail(e, "string %u: the string table changed while it was read", i);
+                break;
+            }
+            unsigned char md[EVP_MAX_MD_SIZE];
+            unsigned int mdn = 0;
+            if (!EVP_Digest(dst, (size_t)n + 1, md, &mdn, EVP_sha256(), NULL)) {
+                ok = false;
+                break;
+            }
+            vm_lazy_str *ls = &z->v[z->n++];
+            ls->ix = i;
+            ls->len = n;
+            ls->off = l->o_strdata + off;
+            memcpy(ls->sha, md, sizeof ls->sha);
+        } else if (keep[i]) {
             ld->strs[i] = (const char *)dst;
+        }
         off += (uint64_t)n + 1;
     }
     if (ok && !e->set && off != l->strdata)
@@ -1412,6 +1473,14 @@ static int load(src *s, const char *name, ir_dmask want, unsigned code, vm_bundl
         ld.strs = jy_arena_calloc(ld.a, l->nstrings ? l->nstrings : 1, sizeof *ld.strs);
         if (!rec || !keep || !ld.strs)
             goto oom;
+        if (s->fd >= 0 && ld.code != VM_KEEP_ALL_CODE) {
+            ld.lazy = jy_arena_calloc(ld.a, 1, sizeof *ld.lazy);
+            if (!ld.lazy)
+                goto oom;
+            ld.lazy->fd = -1;
+            ld.lazy->strs = ld.strs;
+            ld.lazy_ok = true;
+        }
         memcpy(rec, hdr, HDR_SIZE);
         ld.p = rec;
         if (src_read(s, rec + HDR_SIZE, (size_t)(l->o_strdata - HDR_SIZE))) {
@@ -1506,7 +1575,10 @@ int vm_bundle_load_code(const char *path, ir_dmask dialects, unsigned code, vm_b
     }
     int rc = load(&s, path, dialects & IR_DMASK_ALL, code, out, d);
     free(s.buf);
-    close(fd);
+    if (rc == 0 && (*out)->lazy)
+        (*out)->lazy->fd = fd; /* vm_bundle_free closes it */
+    else
+        close(fd);
     return rc;
 }
 
@@ -1517,8 +1589,51 @@ int vm_bundle_load(const char *path, vm_bundle **out, jy_diags *d)
 
 void vm_bundle_free(vm_bundle *b)
 {
-    if (b)
-        jy_arena_free(b->arena);
+    if (!b)
+        return;
+    if (b->lazy && b->lazy->fd >= 0)
+        close(b->lazy->fd);
+    jy_arena_free(b->arena);
+}
+
+const char *vm_bundle_str(const vm_bundle *b, uint32_t x)
+{
+    if (!b || !b->strings || x >= b->nstrings)
+        return NULL;
+    if (b->strings[x] || !b->lazy || b->lazy->fd < 0)
+        return b->strings[x];
+    struct vm_lazy *z = b->lazy;
+    uint32_t lo = 0, hi = z->n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (z->v[mid].ix < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo >= z->n || z->v[lo].ix != x)
+        return NULL; /* not kept */
+    const vm_lazy_str *ls = &z->v[lo];
+    char *p = jy_arena_alloc(b->arena, (size_t)ls->len + 1);
+    if (!p)
+        return NULL;
+    size_t got = 0, want = (size_t)ls->len + 1;
+    while (got < want) {
+        ssize_t r = pread(z->fd, p + got, want - got, (off_t)(ls->off + got));
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return NULL;
+        got += (size_t)r;
+    }
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdn = 0;
+    /* the bytes hashed at load, or nothing: the file changed in place */
+    if (!EVP_Digest(p, want, md, &mdn, EVP_sha256(), NULL) ||
+        memcmp(md, ls->sha, sizeof ls->sha) != 0 || p[ls->len] != 0)
+        return NULL;
+    z->strs[x] = p;
+    return p;
 }
 
 /* The migration with that id (binary search: migs are sorted by id). */

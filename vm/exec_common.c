@@ -57,7 +57,7 @@ void vx_kill_point(vx_run *run)
 
 const char *vx_str(const vx_run *run, uint32_t x)
 {
-    return run->b->strings && x < run->b->nstrings ? run->b->strings[x] : NULL;
+    return vm_bundle_str(run->b, x);
 }
 
 const vm_migration *vx_find(const vm_bundle *b, const char *id)

@@ -126,7 +126,20 @@ typedef struct vm_bundle {
        the assembler and the loader guarantee it, NUL-terminated UTF-8) */
     const char *const *strings;
     uint32_t nstrings;
+    /* statements left in the file until first used (vm_bundle_load_code):
+       read them with vm_bundle_str; private to vm/bundle.c, NULL otherwise */
+    struct vm_lazy *lazy;
 } vm_bundle;
+
+/*
+ * String x of b's table: strings[x], or, for a statement that
+ * vm_bundle_load_code left in the file (long instruction operands, checked
+ * and hashed at load like every string), the string read now from the file
+ * the bundle was loaded from, compared with the SHA-256 taken at load and
+ * kept for the bundle's lifetime.  NULL when x is out of range, the string
+ * was not kept, or the file no longer holds the same bytes.
+ */
+const char *vm_bundle_str(const vm_bundle *b, uint32_t x);
 
 struct be_program;
 

@@ -104,7 +104,7 @@ static size_t check_script(const vm_bundle *w, const vm_bundle *b, const vm_scri
             for (int o = 0; o < 3; o++) {
                 if (kinds[o] != VM_OPND_STR)
                     continue;
-                const char *s = b->strings[ops[o]];
+                const char *s = vm_bundle_str(b, ops[o]); /* reads a lazy one */
                 assert_non_null(w->strings[ops[o]]);
                 if (kept)
                     assert_non_null(s);
