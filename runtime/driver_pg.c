@@ -121,38 +121,78 @@ static int pg_exec(rt_conn *c, const char *sql, jy_diags *d)
     return 0;
 }
 
+/*
+ * Rows arrive one at a time (libpq's single-row mode) and are copied as
+ * they come: a 10,000-row state table is never held twice, once by libpq
+ * and once in rt_rows (issue 4, joryu-run's memory).  Every result is
+ * drained, whatever happens, so that the connection is ready for the next
+ * statement.
+ */
 static int pg_query(rt_conn *c, const char *sql, const char *const *params, size_t nparams,
                     rt_rows **out, jy_diags *d)
 {
     if (nparams > 65535)
         return rt__sql_error(c, d, "too many parameters", NULL, sql);
-    PGresult *res = PQexecParams(c->handle, sql, (int)nparams, NULL, params, NULL, NULL, 0);
-    if (!res || !ok_status(res))
-        return pg_error(c, d, res, sql);
-    int nf = PQnfields(res), nt = PQntuples(res);
-    rt_rows *r = rt__rows_new((size_t)nf);
-    const char **cells = nf ? calloc((size_t)nf, sizeof *cells) : NULL;
-    size_t *lens = nf ? calloc((size_t)nf, sizeof *lens) : NULL;
-    bool oom = !r || (nf && (!cells || !lens));
-    for (int i = 0; !oom && i < nf; i++)
-        oom = !rt__rows_colname(r, (size_t)i, PQfname(res, i));
-    for (int t = 0; !oom && t < nt; t++) {
-        for (int i = 0; i < nf; i++) {
-            cells[i] = PQgetisnull(res, t, i) ? NULL : PQgetvalue(res, t, i);
-            lens[i] = cells[i] ? (size_t)PQgetlength(res, t, i) : 0;
+    PGconn *pg = c->handle;
+    if (!PQsendQueryParams(pg, sql, (int)nparams, NULL, params, NULL, NULL, 0))
+        return pg_error(c, d, NULL, sql);
+    PQsetSingleRowMode(pg); /* when it fails, the rows come whole: the same */
+    rt_rows *r = NULL;
+    const char **cells = NULL;
+    size_t *lens = NULL;
+    PGresult *err = NULL, *res;
+    bool oom = false, done = false;
+    long long affected = -1;
+    while ((res = PQgetResult(pg)) != NULL) {
+        if (err || oom || done) { /* drain */
+            PQclear(res);
+            continue;
         }
-        oom = !rt__rows_add(r, cells, lens);
+        ExecStatusType st = PQresultStatus(res);
+        if (st != PGRES_SINGLE_TUPLE && !ok_status(res)) {
+            err = res;
+            continue;
+        }
+        int nf = PQnfields(res), nt = PQntuples(res);
+        if (!r) {
+            r = rt__rows_new((size_t)nf);
+            cells = nf ? calloc((size_t)nf, sizeof *cells) : NULL;
+            lens = nf ? calloc((size_t)nf, sizeof *lens) : NULL;
+            oom = !r || (nf && (!cells || !lens));
+            for (int i = 0; !oom && i < nf; i++)
+                oom = !rt__rows_colname(r, (size_t)i, PQfname(res, i));
+        }
+        if (!oom && (size_t)nf != r->ncols)
+            oom = true; /* cannot happen: one statement, one row shape */
+        for (int t = 0; !oom && t < nt; t++) {
+            for (int i = 0; i < nf; i++) {
+                cells[i] = PQgetisnull(res, t, i) ? NULL : PQgetvalue(res, t, i);
+                lens[i] = cells[i] ? (size_t)PQgetlength(res, t, i) : 0;
+            }
+            oom = !rt__rows_add(r, cells, lens);
+        }
+        if (st != PGRES_SINGLE_TUPLE) {
+            const char *ct = PQcmdTuples(res);
+            affected = ct && *ct ? strtoll(ct, NULL, 10) : -1;
+            done = true;
+        }
+        PQclear(res);
     }
     free(cells);
     free(lens);
+    if (err) {
+        rt_rows_free(r);
+        return pg_error(c, d, err, sql);
+    }
+    if (!done && !oom) { /* no final result: the connection failed */
+        rt_rows_free(r);
+        return pg_error(c, d, NULL, sql);
+    }
     if (oom) {
         rt_rows_free(r);
-        PQclear(res);
         return rt__sql_error(c, d, "out of memory", NULL, sql);
     }
-    const char *ct = PQcmdTuples(res);
-    r->affected = ct && *ct ? strtoll(ct, NULL, 10) : -1;
-    PQclear(res);
+    r->affected = affected;
     if (out)
         *out = r;
     else
