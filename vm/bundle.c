@@ -1337,15 +1337,30 @@ static bool read_strings(loader *ld, src *s, const unsigned char *keep, str_err 
     size_t scap = 0;
     uint64_t off = 0;
     bool ok = true;
+    /* the kept strings go end to end into one block (no alignment between
+       them); the lazy ones get a record each */
+    uint32_t nl = 0;
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < l->nstrings; i++) {
+        uint32_t n = rd32(ld->p + l->o_strings + (uint64_t)i * STR_REC + 4);
+        if (keep[i] == 2 && ld->lazy_ok && n >= LAZY_MIN)
+            nl++;
+        else if (keep[i])
+            total += (uint64_t)n + 1;
+    }
     if (ld->lazy_ok) {
-        uint32_t nl = 0;
-        for (uint32_t i = 0; i < l->nstrings; i++)
-            if (keep[i] == 2 && rd32(ld->p + l->o_strings + (uint64_t)i * STR_REC + 4) >= LAZY_MIN)
-                nl++;
         ld->lazy->v = nl ? jy_arena_calloc(ld->a, nl, sizeof *ld->lazy->v) : NULL;
         if (nl && !ld->lazy->v)
             return false;
         ld->lazy->cap = nl;
+    }
+    /* records that do not add up are refused below; then, one string at a time */
+    unsigned char *pack = NULL;
+    uint64_t packed = 0;
+    if (total && total <= l->strdata) {
+        pack = jy_arena_alloc(ld->a, (size_t)total);
+        if (!pack)
+            return false;
     }
     for (uint32_t i = 0; i < l->nstrings && !e->set; i++) {
         const unsigned char *rec = ld->p + l->o_strings + (uint64_t)i * STR_REC;
@@ -1361,7 +1376,10 @@ static bool read_strings(loader *ld, src *s, const unsigned char *keep, str_err 
         }
         unsigned char *dst;
         bool lazy = keep[i] == 2 && ld->lazy_ok && n >= LAZY_MIN;
-        if (keep[i] && !lazy) {
+        if (keep[i] && !lazy && pack && total - packed >= (uint64_t)n + 1) {
+            dst = pack + packed;
+            packed += (uint64_t)n + 1;
+        } else if (keep[i] && !lazy) {
             dst = jy_arena_alloc(ld->a, (size_t)n + 1);
         } else {
             if (scap < (size_t)n + 1) {
