@@ -506,7 +506,10 @@ vx_status vx_step_body(vx_run *run, const vm_migration *m, const vm_step *st, ui
         case VM_OP_EXEC: {
             const char *sql = vx_str(run, in->a);
             if (!sql) {
-                vx_set_fail(run, "damaged bundle: a statement is missing", "");
+                vx_set_fail(run,
+                            "damaged bundle: a statement is missing (or the bundle file was "
+                            "changed in place while it ran)",
+                            "");
                 return VX_FAILED;
             }
             if (idx < run->stmt_skip) { /* committed by an earlier attempt */

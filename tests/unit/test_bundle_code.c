@@ -9,6 +9,7 @@
  * NULL, never as another string; the other dialects are left out.  A
  * damaged byte in a dropped statement is still refused.
  */
+#define _GNU_SOURCE /* memmem */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -215,11 +216,84 @@ static void test_dropped_still_checked(void **state)
     unlink(bad);
 }
 
+/* Read the whole file at path (*n bytes, malloc'd). */
+static unsigned char *slurp(const char *path, long *n)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    *n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    unsigned char *data = malloc((size_t)*n);
+    assert_non_null(data);
+    assert_int_equal(fread(data, 1, (size_t)*n, fp), (size_t)*n);
+    fclose(fp);
+    return data;
+}
+
+/* The long statements of an apply load stay in the file until used
+ * (vm_bundle_str): read back equal to the whole load's; once the file is
+ * rewritten in place so that one of them changes, that one reads as NULL
+ * (missing), never as the new bytes, and the others still read. */
+static void test_lazy_changed_in_place(void **state)
+{
+    fixture *f = *state;
+    long n = 0;
+    unsigned char *data = slurp(f->path, &n);
+    char copy[80];
+    snprintf(copy, sizeof copy, "%s.lazy", f->path);
+    FILE *fp = fopen(copy, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(data, 1, (size_t)n, fp), (size_t)n);
+    fclose(fp);
+    vm_bundle *b = NULL;
+    jy_diags d;
+    jy_diags_init(&d);
+    assert_int_equal(vm_bundle_load_code(copy, IR_DMASK(IR_D_SQLITE), VM_KEEP_UP_CODE, &b, &d),
+                     0);
+    jy_diags_free(&d);
+    /* two long operands still in the file */
+    const vm_bundle *w = f->whole;
+    uint32_t lazy[2], nl = 0;
+    for (uint32_t x = 0; x < b->nstrings && nl < 2; x++)
+        if (!b->strings[x] && w->strings[x] && strlen(w->strings[x]) >= 64 &&
+            memmem(data, (size_t)n, w->strings[x], strlen(w->strings[x]) + 1)) {
+            /* an operand of the upgrades: vm_bundle_str reads it */
+            const char *s = vm_bundle_str(b, x);
+            if (!s)
+                continue; /* a dropped one (a downgrade's) */
+            assert_string_equal(s, w->strings[x]);
+            lazy[nl++] = x;
+        }
+    assert_int_equal(nl, 2);
+    vm_bundle_free(b);
+    jy_diags_init(&d);
+    assert_int_equal(vm_bundle_load_code(copy, IR_DMASK(IR_D_SQLITE), VM_KEEP_UP_CODE, &b, &d),
+                     0);
+    jy_diags_free(&d);
+    assert_null(b->strings[lazy[0]]);
+    /* rewrite the file in place: one byte of the first statement */
+    const char *s0 = w->strings[lazy[0]];
+    unsigned char *at = memmem(data, (size_t)n, s0, strlen(s0) + 1);
+    assert_non_null(at);
+    fp = fopen(copy, "r+b");
+    assert_non_null(fp);
+    fseek(fp, (long)(at - data) + 3, SEEK_SET);
+    fputc(at[3] ^ 0x01, fp);
+    fclose(fp);
+    assert_null(vm_bundle_str(b, lazy[0]));
+    assert_string_equal(vm_bundle_str(b, lazy[1]), w->strings[lazy[1]]);
+    vm_bundle_free(b);
+    free(data);
+    unlink(copy);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_code_selection),
         cmocka_unit_test(test_dropped_still_checked),
+        cmocka_unit_test(test_lazy_changed_in_place),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
