@@ -159,3 +159,26 @@ db_versions() {
     s=$(printf '%s, ' "${out[@]}")
     echo "${s%, }"
 }
+
+# measure NAME CMD... : run CMD once (cwd as is), append "wall_us rss_kb" to
+# $WORK/NAME.txt (the caller sets WORK and defines log); fail loudly when CMD fails.  A shell function (the db_*
+# clients) runs without /usr/bin/time: RSS 0.
+measure() {
+    local name=$1; shift
+    local t0 t1
+    local timer=(/usr/bin/time -f %M -o "$WORK/rss.tmp")
+    if declare -F "$1" >/dev/null; then timer=(); echo 0 >"$WORK/rss.tmp"; fi
+    t0=$(date +%s%N)
+    if ! "${timer[@]}" "$@" >"$WORK/out.tmp" 2>&1; then
+        log "FAILED: $*"; tail -20 "$WORK/out.tmp" >&2; exit 1
+    fi
+    t1=$(date +%s%N)
+    echo "$(( (t1 - t0) / 1000 )) $(tail -1 "$WORK/rss.tmp")" >>"$WORK/$name.txt"
+}
+# median NAME -> "seconds MiB" (median wall, max peak RSS)
+median() {
+    sort -n "$WORK/$1.txt" | awk '{w[NR]=$1; if ($2>r) r=$2} END {
+        m = (NR % 2) ? w[(NR+1)/2] : (w[NR/2]+w[NR/2+1])/2;
+        printf "%.3f %.1f\n", m/1e6, r/1024 }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f×", a/b; else print "—" }'; }
