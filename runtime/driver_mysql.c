@@ -313,4 +313,4 @@ static int my_rollback(rt_conn *c, jy_diags *d)
 }
 
 const rt_driver rt_driver_mysql = {"mysql",  my_connect, my_close,   my_exec, my_query,
-                                   my_begin, my_commit,  my_rollback};
+                                   my_begin, my_commit,  my_rollback, NULL};

@@ -200,6 +200,74 @@ static int pg_query(rt_conn *c, const char *sql, const char *const *params, size
     return 0;
 }
 
+/* Each row as libpq hands it over (single-row mode): no result table. */
+static int pg_each(rt_conn *c, const char *sql, rt_row_fn fn, void *ctx, jy_diags *d)
+{
+    PGconn *pg = c->handle;
+    if (!PQsendQueryParams(pg, sql, 0, NULL, NULL, NULL, NULL, 0))
+        return pg_error(c, d, NULL, sql);
+    PQsetSingleRowMode(pg);
+    PGresult *err = NULL, *res;
+    char **cells = NULL;
+    size_t ncells = 0;
+    bool oom = false, done = false;
+    int out = 0;
+    while ((res = PQgetResult(pg)) != NULL) {
+        if (err || oom || done || out) { /* drain */
+            PQclear(res);
+            continue;
+        }
+        ExecStatusType st = PQresultStatus(res);
+        if (st != PGRES_SINGLE_TUPLE && !ok_status(res)) {
+            err = res;
+            continue;
+        }
+        int nf = PQnfields(res), nt = PQntuples(res);
+        if (!cells) {
+            ncells = nf ? (size_t)nf : 1;
+            cells = calloc(ncells, sizeof *cells);
+            oom = !cells;
+        }
+        if (!oom && (size_t)nf > ncells)
+            oom = true; /* cannot happen: one statement, one row shape */
+        for (int t = 0; !oom && !out && t < nt; t++) {
+            for (int i = 0; i < nf && !oom; i++) {
+                if (PQgetisnull(res, t, i)) {
+                    cells[i] = NULL;
+                    continue;
+                }
+                size_t n = (size_t)PQgetlength(res, t, i);
+                cells[i] = malloc(n + 1);
+                if (!cells[i]) {
+                    oom = true;
+                    break;
+                }
+                memcpy(cells[i], PQgetvalue(res, t, i), n);
+                cells[i][n] = 0;
+            }
+            if (!oom)
+                out = fn(ctx, cells, (size_t)nf);
+            for (int i = 0; i < nf; i++) {
+                free(cells[i]);
+                cells[i] = NULL;
+            }
+        }
+        if (st != PGRES_SINGLE_TUPLE)
+            done = true;
+        PQclear(res);
+    }
+    free(cells);
+    if (err)
+        return pg_error(c, d, err, sql);
+    if (oom)
+        return rt__sql_error(c, d, "out of memory", NULL, sql);
+    if (out)
+        return out;
+    if (!done)
+        return pg_error(c, d, NULL, sql);
+    return 0;
+}
+
 static int pg_begin(rt_conn *c, jy_diags *d)
 {
     return pg_exec(c, "BEGIN", d);
@@ -216,4 +284,4 @@ static int pg_rollback(rt_conn *c, jy_diags *d)
 }
 
 const rt_driver rt_driver_pg = {"postgresql", pg_connect, pg_close,   pg_exec, pg_query,
-                                pg_begin,     pg_commit,  pg_rollback};
+                                pg_begin,     pg_commit,  pg_rollback, pg_each};

@@ -167,6 +167,62 @@ static int lite_query(rt_conn *c, const char *sql, const char *const *params, si
     return 0;
 }
 
+/* Each row as it is stepped to: no result table. */
+static int lite_each(rt_conn *c, const char *sql, rt_row_fn fn, void *ctx, jy_diags *d)
+{
+    sqlite3 *db = c->handle;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK || !st) {
+        if (!st && sqlite3_errcode(db) == SQLITE_OK)
+            return rt__sql_error(c, d, "empty statement", NULL, sql);
+        return lite_error(c, d, sql, strlen(sql));
+    }
+    int ncols = sqlite3_column_count(st);
+    char **cells = calloc(ncols ? (size_t)ncols : 1, sizeof *cells);
+    int rc, out = 0;
+    bool oom = !cells;
+    while (!oom && out == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        for (int i = 0; i < ncols && !oom; i++) {
+            if (sqlite3_column_type(st, i) == SQLITE_NULL) {
+                cells[i] = NULL;
+                continue;
+            }
+            const char *v = (const char *)sqlite3_column_text(st, i);
+            size_t n = (size_t)sqlite3_column_bytes(st, i);
+            cells[i] = malloc(n + 1);
+            if (!cells[i]) {
+                oom = true;
+                break;
+            }
+            if (v)
+                memcpy(cells[i], v, n);
+            cells[i][v ? n : 0] = 0;
+        }
+        if (!oom)
+            out = fn(ctx, cells, (size_t)ncols);
+        for (int i = 0; i < ncols; i++) {
+            free(cells[i]);
+            cells[i] = NULL;
+        }
+    }
+    free(cells);
+    if (oom) {
+        sqlite3_finalize(st);
+        return rt__sql_error(c, d, "out of memory", NULL, sql);
+    }
+    if (out != 0) {
+        sqlite3_finalize(st);
+        return out;
+    }
+    if (rc != SQLITE_DONE) {
+        int e = lite_error(c, d, sql, strlen(sql));
+        sqlite3_finalize(st);
+        return e;
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
 static int lite_begin(rt_conn *c, jy_diags *d)
 {
     return lite_exec(c, "BEGIN", d);
@@ -183,4 +239,4 @@ static int lite_rollback(rt_conn *c, jy_diags *d)
 }
 
 const rt_driver rt_driver_sqlite = {"sqlite",     lite_connect, lite_close, lite_exec, lite_query,
-                                    lite_begin,   lite_commit,  lite_rollback};
+                                    lite_begin,   lite_commit,  lite_rollback, lite_each};

@@ -153,6 +153,11 @@ typedef struct rt_rows {
     int64_t affected;     /* rows changed by a DML statement, -1 unknown */
 } rt_rows;
 
+/* A row handed to rt_driver.each: cells[i] is malloc'd (NULL = SQL NULL);
+ * the callback may take a cell (set it to NULL), the others are freed when
+ * it returns.  A nonzero return stops the query and is returned. */
+typedef int (*rt_row_fn)(void *ctx, char **cells, size_t ncols);
+
 typedef struct rt_driver {
     const char *name; /* "sqlite", "postgresql", "mysql" */
     int (*connect)(rt_conn *c, const rt_url *u, jy_diags *d);
@@ -167,6 +172,10 @@ typedef struct rt_driver {
     int (*begin)(rt_conn *c, jy_diags *d);
     int (*commit)(rt_conn *c, jy_diags *d);
     int (*rollback)(rt_conn *c, jy_diags *d);
+    /* Optional (NULL: rt_query, then the same walk): one statement without
+     * parameters whose rows go to fn one at a time as they come, never all
+     * held at once (the state tables, issue 4). */
+    int (*each)(rt_conn *c, const char *sql, rt_row_fn fn, void *ctx, jy_diags *d);
 } rt_driver;
 
 struct rt_conn {

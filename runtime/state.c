@@ -302,15 +302,6 @@ int rt_state_ensure(rt_conn *c, jy_diags *d)
 
 /* ------------------------------------------------------------- loading */
 
-/* Move a cell out of a result (the result frees what is left). */
-static char *take(rt_rows *r, size_t row, size_t col)
-{
-    char **p = &r->cells[row * r->ncols + col];
-    char *v = *p;
-    *p = NULL;
-    return v;
-}
-
 static int cmp_mig(const void *a, const void *b)
 {
     return strcmp(((const rt_mig_row *)a)->id, ((const rt_mig_row *)b)->id);
@@ -357,105 +348,190 @@ static void corrupt_mig(rt_conn *c, jy_diags *d, const char *id, const char *sta
                      id);
 }
 
+/*
+ * Run a parameterless query and hand its rows to fn one at a time: through
+ * the driver's `each` (the rows are never all held: issue 4, joryu-run's
+ * memory), or from a whole rt_query result.  0, fn's nonzero return, or -1
+ * with the driver's diagnostic.
+ */
+static int rows_each(rt_conn *c, const char *sql, rt_row_fn fn, void *ctx, jy_diags *d)
+{
+    rt__clear_error(c);
+    if (c->drv->each)
+        return c->drv->each(c, sql, fn, ctx, d);
+    rt_rows *r = NULL;
+    if (rt_query(c, sql, NULL, 0, &r, d) != 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < r->nrows && rc == 0; i++)
+        rc = fn(ctx, r->cells + i * r->ncols, r->ncols);
+    rt_rows_free(r);
+    return rc;
+}
+
+/* The number of rows of table (to size the arrays before the rows come);
+ * 0 when it cannot be read (the arrays then grow). */
+static size_t count_rows(rt_conn *c, const char *sql)
+{
+    rt_rows *r = NULL;
+    if (rt_query(c, sql, NULL, 0, &r, NULL) != 0)
+        return 0;
+    const char *v = r->nrows ? rt_rows_cell(r, 0, 0) : NULL;
+    unsigned long long n = v ? strtoull(v, NULL, 10) : 0;
+    rt_rows_free(r);
+    rt__clear_error(c);
+    return n > 1000000000ull ? 0 : (size_t)n;
+}
+
+/* Make room for one more element in *v (n used, *cap allocated). */
+static bool reserve(void **v, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return true;
+    size_t nc = *cap ? *cap * 2 : 64;
+    void *p = realloc(*v, nc * size);
+    if (!p)
+        return false;
+    *v = p;
+    *cap = nc;
+    return true;
+}
+
+typedef struct load_ctx {
+    rt_conn *c;
+    rt_state *st;
+    jy_diags *d;
+    loose_step *v; /* load_steps */
+    size_t n, cap;
+    int rc;        /* -1 once a row was refused (the others are still read) */
+} load_ctx;
+
+/* Move a cell out of a row (the driver frees what is left). */
+static char *take_cell(char **cells, size_t i)
+{
+    char *v = cells[i];
+    cells[i] = NULL;
+    return v;
+}
+
+static int mig_row(void *ctx, char **cells, size_t ncols)
+{
+    load_ctx *x = ctx;
+    rt_state *st = x->st;
+    if (ncols < 9)
+        return rt__sql_error(x->c, x->d, "joryu_migrations has too few columns", NULL, NULL);
+    const char *status = cells[2];
+    const char *id = cells[0];
+    if (!id)
+        return 0;
+    void *v = st->migs;
+    if (!reserve(&v, st->n, &x->cap, sizeof *st->migs))
+        return rt__sql_error(x->c, x->d, "out of memory reading joryu_migrations", NULL, NULL);
+    st->migs = v;
+    rt_mig_row *m = &st->migs[st->n];
+    memset(m, 0, sizeof *m);
+    if (!rt_mig_status_parse(status, &m->status)) {
+        corrupt_mig(x->c, x->d, id, status);
+        x->rc = -1;
+        return 0;
+    }
+    m->id = take_cell(cells, 0);
+    m->checksum = take_cell(cells, 1);
+    m->started_at = take_cell(cells, 3);
+    m->finished_at = take_cell(cells, 4);
+    m->joryu_version = take_cell(cells, 5);
+    m->dialect = take_cell(cells, 6);
+    m->last_error = take_cell(cells, 7);
+    m->pause_reason = take_cell(cells, 8);
+    st->n++;
+    return 0;
+}
+
 /* Read the migration rows into st (sorted by id).  0 or -1. */
 static int load_migs(rt_conn *c, rt_state *st, jy_diags *d)
 {
-    rt_rows *r = NULL;
-    if (rt_query(c,
-                 "SELECT id, checksum, status, started_at, finished_at, joryu_version, dialect,"
-                 " last_error, pause_reason FROM joryu_migrations",
-                 NULL, 0, &r, d) != 0)
+    load_ctx x = {.c = c, .st = st, .d = d};
+    x.cap = count_rows(c, "SELECT count(*) FROM joryu_migrations");
+    if (x.cap && !(st->migs = calloc(x.cap, sizeof *st->migs)))
+        x.cap = 0;
+    if (rows_each(c,
+                  "SELECT id, checksum, status, started_at, finished_at, joryu_version, dialect,"
+                  " last_error, pause_reason FROM joryu_migrations",
+                  mig_row, &x, d) != 0)
         return -1;
-    int rc = 0;
-    if (r->nrows && !(st->migs = calloc(r->nrows, sizeof *st->migs))) {
-        rt_rows_free(r);
-        return rt__sql_error(c, d, "out of memory reading joryu_migrations", NULL, NULL);
-    }
-    for (size_t i = 0; i < r->nrows; i++) {
-        rt_mig_row *m = &st->migs[st->n];
-        const char *status = rt_rows_cell(r, i, 2);
-        const char *id = rt_rows_cell(r, i, 0);
-        if (!id)
-            continue;
-        if (!rt_mig_status_parse(status, &m->status)) {
-            corrupt_mig(c, d, id, status);
-            rc = -1;
-            continue;
-        }
-        m->id = take(r, i, 0);
-        m->checksum = take(r, i, 1);
-        m->started_at = take(r, i, 3);
-        m->finished_at = take(r, i, 4);
-        m->joryu_version = take(r, i, 5);
-        m->dialect = take(r, i, 6);
-        m->last_error = take(r, i, 7);
-        m->pause_reason = take(r, i, 8);
-        st->n++;
-    }
-    rt_rows_free(r);
     if (st->n > 1)
         qsort(st->migs, st->n, sizeof *st->migs, cmp_mig);
-    return rc;
+    return x.rc;
+}
+
+static int step_row(void *ctx, char **cells, size_t ncols)
+{
+    load_ctx *x = ctx;
+    if (ncols < 8)
+        return rt__sql_error(x->c, x->d, "joryu_migration_steps has too few columns", NULL,
+                             NULL);
+    const char *mid = cells[0];
+    const char *idx = cells[1];
+    const char *status = cells[4];
+    if (!mid)
+        return 0;
+    char *end = NULL;
+    unsigned long long k = idx ? strtoull(idx, &end, 10) : 0;
+    if (!idx || !*idx || *end || *idx == '-' || k > UINT32_MAX) {
+        jy_diag_where(x->d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.state-corrupt", where_of(x->c),
+                      "joryu_migration_steps row of migration '%s' has step_index '%s', "
+                      "which is not a step number",
+                      mid, idx ? idx : "NULL");
+        x->rc = -1;
+        return 0;
+    }
+    void *vv = x->v;
+    if (!reserve(&vv, x->n, &x->cap, sizeof *x->v))
+        return rt__sql_error(x->c, x->d, "out of memory reading joryu_migration_steps", NULL,
+                             NULL);
+    x->v = vv;
+    loose_step *s = &x->v[x->n];
+    memset(s, 0, sizeof *s);
+    if (!rt_step_status_parse(status, &s->row.status)) {
+        jy_diag *g = jy_diag_where(x->d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.state-corrupt",
+                                   where_of(x->c),
+                                   "joryu_migration_steps row of migration '%s', step %llu "
+                                   "(step_index %llu), has status '%s', which joryu does "
+                                   "not know",
+                                   mid, k + 1, k, status ? status : "NULL");
+        if (g)
+            jy_diag_hint(g, "the row was edited by hand or by a newer joryu: set it with "
+                            "`joryu mark %s.%llu --as=...`, or use that joryu",
+                         mid, k + 1);
+        x->rc = -1;
+        return 0;
+    }
+    s->row.step_index = (uint32_t)k;
+    s->migration_id = take_cell(cells, 0);
+    s->row.op_kind = take_cell(cells, 2);
+    s->row.op_fingerprint = take_cell(cells, 3);
+    s->row.started_at = take_cell(cells, 5);
+    s->row.finished_at = take_cell(cells, 6);
+    s->row.progress = take_cell(cells, 7);
+    x->n++;
+    return 0;
 }
 
 /* Read the step rows and attach them to their migrations (sorted by
  * step_index).  Steps of a migration without a row are left out. */
 static int load_steps(rt_conn *c, rt_state *st, jy_diags *d)
 {
-    rt_rows *r = NULL;
-    if (rt_query(c,
-                 "SELECT migration_id, step_index, op_kind, op_fingerprint, status, started_at,"
-                 " finished_at, progress FROM joryu_migration_steps",
-                 NULL, 0, &r, d) != 0)
-        return -1;
-    int rc = 0;
-    loose_step *v = r->nrows ? calloc(r->nrows, sizeof *v) : NULL;
-    if (r->nrows && !v) {
-        rt_rows_free(r);
-        return rt__sql_error(c, d, "out of memory reading joryu_migration_steps", NULL, NULL);
-    }
-    size_t n = 0;
-    for (size_t i = 0; i < r->nrows; i++) {
-        const char *mid = rt_rows_cell(r, i, 0);
-        const char *idx = rt_rows_cell(r, i, 1);
-        const char *status = rt_rows_cell(r, i, 4);
-        if (!mid)
-            continue;
-        char *end = NULL;
-        unsigned long long k = idx ? strtoull(idx, &end, 10) : 0;
-        loose_step *s = &v[n];
-        if (!idx || !*idx || *end || *idx == '-' || k > UINT32_MAX) {
-            jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.state-corrupt", where_of(c),
-                          "joryu_migration_steps row of migration '%s' has step_index '%s', "
-                          "which is not a step number",
-                          mid, idx ? idx : "NULL");
-            rc = -1;
-            continue;
-        }
-        if (!rt_step_status_parse(status, &s->row.status)) {
-            jy_diag *g = jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.state-corrupt",
-                                       where_of(c),
-                                       "joryu_migration_steps row of migration '%s', step %llu "
-                                       "(step_index %llu), has status '%s', which joryu does "
-                                       "not know",
-                                       mid, k + 1, k, status ? status : "NULL");
-            if (g)
-                jy_diag_hint(g, "the row was edited by hand or by a newer joryu: set it with "
-                                "`joryu mark %s.%llu --as=...`, or use that joryu",
-                             mid, k + 1);
-            rc = -1;
-            continue;
-        }
-        s->row.step_index = (uint32_t)k;
-        s->migration_id = take(r, i, 0);
-        s->row.op_kind = take(r, i, 2);
-        s->row.op_fingerprint = take(r, i, 3);
-        s->row.started_at = take(r, i, 5);
-        s->row.finished_at = take(r, i, 6);
-        s->row.progress = take(r, i, 7);
-        n++;
-    }
-    rt_rows_free(r);
+    load_ctx x = {.c = c, .st = st, .d = d};
+    x.cap = count_rows(c, "SELECT count(*) FROM joryu_migration_steps");
+    if (x.cap && !(x.v = calloc(x.cap, sizeof *x.v)))
+        x.cap = 0;
+    int qr = rows_each(c,
+                       "SELECT migration_id, step_index, op_kind, op_fingerprint, status,"
+                       " started_at, finished_at, progress FROM joryu_migration_steps",
+                       step_row, &x, d);
+    loose_step *v = x.v;
+    size_t n = x.n;
+    int rc = qr != 0 ? -1 : x.rc;
     if (n > 1)
         qsort(v, n, sizeof *v, cmp_loose);
     /* both lists are sorted by id: walk them together */
