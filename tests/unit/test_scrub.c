@@ -28,8 +28,8 @@ static void expect(const char *pw, const char *msg, const char *want)
 {
     char *s = scrub(pw, msg);
     if (strcmp(s, want) != 0)
-        print_message("password '%s'\n  message: %s\n  got:     %s\n  want:    %s\n", pw, msg, s,
-                      want);
+        print_message("password '%s'\n  message: %s\n  got:     %s\n  want:    %s\n",
+                      pw ? pw : "(none)", msg, s, want);
     assert_string_equal(s, want);
     free(s);
 }
