@@ -11,11 +11,6 @@
 
 /* ------------------------------------------------------------ status */
 
-static const char *adup(jy_arena *a, const char *s)
-{
-    return s ? jy_arena_strdup(a, s) : NULL;
-}
-
 static void fill_steps(jy_arena *a, vm_status_entry *e, const vm_script *sc, const rt_mig_row *row)
 {
     uint32_t n = sc ? sc->nsteps : 0;
@@ -41,13 +36,13 @@ static void fill_steps(jy_arena *a, vm_status_entry *e, const vm_script *sc, con
         const rt_step_row *r = &row->steps[i];
         vm_status_step *s = &e->steps[r->step_index];
         if (!s->op_kind)
-            s->op_kind = adup(a, r->op_kind);
+            s->op_kind = r->op_kind;
         if (!s->summary)
             s->summary = "";
         s->status = rt_step_status_name(r->status);
-        s->progress = adup(a, r->progress);
-        s->started_at = adup(a, r->started_at);
-        s->finished_at = adup(a, r->finished_at);
+        s->progress = r->progress;
+        s->started_at = r->started_at;
+        s->finished_at = r->finished_at;
     }
 }
 
@@ -66,24 +61,26 @@ int vm_status_read(rt_conn *c, const vm_bundle *b, vm_status **out, jy_diags *d)
     ir_dialect cd;
     if (vx_code_dialect(b, rt_conn_dialect(c), &cd, d))
         return -1;
-    rt_state st;
-    memset(&st, 0, sizeof st);
-    if (rt_state_load(c, &st, d)) {
-        rt_state_free(&st);
-        return -1;
-    }
+    /* the entries point into the state rows, which the status keeps (no
+       copies: status over a long history stays small) */
     vm_status *s = calloc(1, sizeof *s);
-    jy_arena *a = jy_arena_new();
-    size_t n = b->norder[cd];
-    size_t cap = n + st.n;
-    if (!s || !a || !(s->e = jy_arena_calloc(a, cap ? cap : 1, sizeof *s->e))) {
-        free(s);
-        jy_arena_free(a);
-        rt_state_free(&st);
+    if (!s) {
         jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "vm.out-of-memory", NULL, "out of memory");
         return -1;
     }
-    s->arena = a;
+    if (rt_state_load(c, &s->state, d)) {
+        vm_status_free(s);
+        return -1;
+    }
+    const rt_state st = s->state;
+    jy_arena *a = s->arena = jy_arena_new();
+    size_t n = b->norder[cd];
+    size_t cap = n + st.n;
+    if (!a || !(s->e = jy_arena_calloc(a, cap ? cap : 1, sizeof *s->e))) {
+        vm_status_free(s);
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "vm.out-of-memory", NULL, "out of memory");
+        return -1;
+    }
     s->dialect = rt_conn_dialect(c);
     for (size_t i = 0; i < n; i++) {
         if (b->order[cd][i] >= b->nmigs)
@@ -97,10 +94,10 @@ int vm_status_read(rt_conn *c, const vm_bundle *b, vm_status **out, jy_diags *d)
         if (row) {
             e->checksum_mismatch = row->status == RT_MS_APPLIED && row->checksum &&
                                    strcmp(row->checksum, m->checksum) != 0;
-            e->last_error = adup(a, row->last_error);
-            e->pause_reason = adup(a, row->pause_reason);
-            e->started_at = adup(a, row->started_at);
-            e->finished_at = adup(a, row->finished_at);
+            e->last_error = row->last_error;
+            e->pause_reason = row->pause_reason;
+            e->started_at = row->started_at;
+            e->finished_at = row->finished_at;
         }
         fill_steps(a, e, &m->up[cd], row);
     }
@@ -115,13 +112,13 @@ int vm_status_read(rt_conn *c, const vm_bundle *b, vm_status **out, jy_diags *d)
         if (km && listed[km - b->migs])
             continue;
         vm_status_entry *e = &s->e[s->n++];
-        e->id = adup(a, row->id);
+        e->id = row->id;
         e->mig = NULL;
         e->status = mig_status_text(row);
-        e->last_error = adup(a, row->last_error);
-        e->pause_reason = adup(a, row->pause_reason);
-        e->started_at = adup(a, row->started_at);
-        e->finished_at = adup(a, row->finished_at);
+        e->last_error = row->last_error;
+        e->pause_reason = row->pause_reason;
+        e->started_at = row->started_at;
+        e->finished_at = row->finished_at;
         fill_steps(a, e, NULL, row);
     }
     for (size_t i = 0; i < s->n; i++) {
@@ -135,7 +132,6 @@ int vm_status_read(rt_conn *c, const vm_bundle *b, vm_status **out, jy_diags *d)
         else
             s->npending++;
     }
-    rt_state_free(&st);
     if (jy_arena_failed(a)) {
         vm_status_free(s);
         jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "vm.out-of-memory", NULL, "out of memory");
@@ -150,6 +146,7 @@ void vm_status_free(vm_status *s)
     if (!s)
         return;
     jy_arena_free(s->arena);
+    rt_state_free(&s->state);
     free(s);
 }
 

@@ -323,6 +323,7 @@ typedef struct vm_status_entry {
 
 typedef struct vm_status {
     jy_arena *arena;
+    rt_state state;              /* the rows read; entries point into them */
     ir_dialect dialect;
     vm_status_entry *e;
     size_t n;
