@@ -293,6 +293,7 @@ typedef struct rt_state {
     bool exists;              /* the tables exist */
     rt_mig_row *migs;         /* sorted by id */
     size_t n;
+    jy_arena *arena;          /* the rows' strings (one block, freed with the state) */
 } rt_state;
 
 /* Create both tables and the status index when missing (idempotent; safe

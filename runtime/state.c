@@ -322,14 +322,6 @@ static int cmp_loose(const void *a, const void *b)
     return x->row.step_index < y->row.step_index ? -1 : x->row.step_index > y->row.step_index;
 }
 
-static void step_row_free(rt_step_row *s)
-{
-    free(s->op_kind);
-    free(s->op_fingerprint);
-    free(s->started_at);
-    free(s->finished_at);
-    free(s->progress);
-}
 
 static const char *where_of(const rt_conn *c)
 {
@@ -414,6 +406,13 @@ static char *take_cell(char **cells, size_t i)
     return v;
 }
 
+/* A copy of a cell in the state's arena (NULL stays NULL): the strings of
+ * thousands of rows in a few blocks, not one allocation each. */
+static char *keep_cell(load_ctx *x, char **cells, size_t i)
+{
+    return cells[i] ? jy_arena_strdup(x->st->arena, cells[i]) : NULL;
+}
+
 static int mig_row(void *ctx, char **cells, size_t ncols)
 {
     load_ctx *x = ctx;
@@ -435,14 +434,16 @@ static int mig_row(void *ctx, char **cells, size_t ncols)
         x->rc = -1;
         return 0;
     }
-    m->id = take_cell(cells, 0);
-    m->checksum = take_cell(cells, 1);
-    m->started_at = take_cell(cells, 3);
-    m->finished_at = take_cell(cells, 4);
-    m->joryu_version = take_cell(cells, 5);
-    m->dialect = take_cell(cells, 6);
-    m->last_error = take_cell(cells, 7);
-    m->pause_reason = take_cell(cells, 8);
+    m->id = keep_cell(x, cells, 0);
+    m->checksum = keep_cell(x, cells, 1);
+    m->started_at = keep_cell(x, cells, 3);
+    m->finished_at = keep_cell(x, cells, 4);
+    m->joryu_version = keep_cell(x, cells, 5);
+    m->dialect = keep_cell(x, cells, 6);
+    m->last_error = keep_cell(x, cells, 7);
+    m->pause_reason = keep_cell(x, cells, 8);
+    if (!m->id)
+        return rt__sql_error(x->c, x->d, "out of memory reading joryu_migrations", NULL, NULL);
     st->n++;
     return 0;
 }
@@ -508,11 +509,11 @@ static int step_row(void *ctx, char **cells, size_t ncols)
     }
     s->row.step_index = (uint32_t)k;
     s->migration_id = take_cell(cells, 0);
-    s->row.op_kind = take_cell(cells, 2);
-    s->row.op_fingerprint = take_cell(cells, 3);
-    s->row.started_at = take_cell(cells, 5);
-    s->row.finished_at = take_cell(cells, 6);
-    s->row.progress = take_cell(cells, 7);
+    s->row.op_kind = keep_cell(x, cells, 2);
+    s->row.op_fingerprint = keep_cell(x, cells, 3);
+    s->row.started_at = keep_cell(x, cells, 5);
+    s->row.finished_at = keep_cell(x, cells, 6);
+    s->row.progress = keep_cell(x, cells, 7);
     x->n++;
     return 0;
 }
@@ -539,8 +540,7 @@ static int load_steps(rt_conn *c, rt_state *st, jy_diags *d)
     for (size_t i = 0; i < st->n && rc == 0; i++) {
         rt_mig_row *m = &st->migs[i];
         while (j < n && strcmp(v[j].migration_id, m->id) < 0) {
-            step_row_free(&v[j].row); /* orphan */
-            free(v[j].migration_id);
+            free(v[j].migration_id); /* orphan */
             j++;
         }
         size_t k = j;
@@ -562,10 +562,8 @@ static int load_steps(rt_conn *c, rt_state *st, jy_diags *d)
         }
         j = k;
     }
-    for (; j < n; j++) {
-        step_row_free(&v[j].row);
+    for (; j < n; j++)
         free(v[j].migration_id);
-    }
     free(v);
     return rc;
 }
@@ -585,9 +583,17 @@ int rt_state_load(rt_conn *c, rt_state *st, jy_diags *d)
     if (!has_migs)
         return 0;
     st->exists = true;
+    if (!(st->arena = jy_arena_new())) {
+        memset(st, 0, sizeof *st);
+        return rt__sql_error(c, d, "out of memory reading joryu_migrations", NULL, NULL);
+    }
     if (load_migs(c, st, d) != 0 || (has_steps && load_steps(c, st, d) != 0)) {
         rt_state_free(st);
         return -1;
+    }
+    if (jy_arena_failed(st->arena)) {
+        rt_state_free(st);
+        return rt__sql_error(c, d, "out of memory reading the state tables", NULL, NULL);
     }
     return 0;
 }
@@ -596,21 +602,10 @@ void rt_state_free(rt_state *st)
 {
     if (!st)
         return;
-    for (size_t i = 0; i < st->n; i++) {
-        rt_mig_row *m = &st->migs[i];
-        free(m->id);
-        free(m->checksum);
-        free(m->started_at);
-        free(m->finished_at);
-        free(m->joryu_version);
-        free(m->dialect);
-        free(m->last_error);
-        free(m->pause_reason);
-        for (size_t j = 0; j < m->nsteps; j++)
-            step_row_free(&m->steps[j]);
-        free(m->steps);
-    }
+    for (size_t i = 0; i < st->n; i++)
+        free(st->migs[i].steps);
     free(st->migs);
+    jy_arena_free(st->arena);
     memset(st, 0, sizeof *st);
 }
 
