@@ -1503,7 +1503,9 @@ int cli_status(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
     jy_diags d;
     jy_diags_init(&d);
     vm_status *st = NULL;
-    if (vm_status_read(s.conn, s.b, &st, &d) != 0) {
+    /* the text lists steps of unfinished migrations only: applied ones'
+       step rows are not read */
+    if (vm_status_read_ex(s.conn, s.b, cli_has(a, "json"), &st, &d) != 0) {
         cli_print_diags(c, &d);
         rc = d.exit_code ? d.exit_code : JY_EXIT_ERROR;
     } else {

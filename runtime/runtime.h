@@ -302,6 +302,10 @@ int rt_state_ensure(rt_conn *c, jy_diags *d);
 /* Read every row (never creates anything: status and dry runs use it).
  * Tables absent: 0 with st->exists false and no rows. */
 int rt_state_load(rt_conn *c, rt_state *st, jy_diags *d);
+/* The same, but applied migrations come without their step rows (apply
+ * needs steps only to resume: its memory and time follow pending work, not
+ * history). */
+int rt_state_load_unfinished(rt_conn *c, rt_state *st, jy_diags *d);
 void rt_state_free(rt_state *st);
 const rt_mig_row *rt_state_find(const rt_state *st, const char *id);
 

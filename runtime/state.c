@@ -519,17 +519,22 @@ static int step_row(void *ctx, char **cells, size_t ncols)
 }
 
 /* Read the step rows and attach them to their migrations (sorted by
- * step_index).  Steps of a migration without a row are left out. */
-static int load_steps(rt_conn *c, rt_state *st, jy_diags *d)
+ * step_index).  Steps of a migration without a row are left out; with
+ * unfinished_only, so are the steps of applied migrations. */
+#define UNFINISHED_ONLY \
+    " WHERE migration_id IN (SELECT id FROM joryu_migrations WHERE status <> 'applied')"
+static int load_steps(rt_conn *c, rt_state *st, bool unfinished_only, jy_diags *d)
 {
     load_ctx x = {.c = c, .st = st, .d = d};
-    x.cap = count_rows(c, "SELECT count(*) FROM joryu_migration_steps");
+    x.cap = count_rows(c, unfinished_only ? "SELECT count(*) FROM joryu_migration_steps" UNFINISHED_ONLY
+                                          : "SELECT count(*) FROM joryu_migration_steps");
     if (x.cap && !(x.v = calloc(x.cap, sizeof *x.v)))
         x.cap = 0;
-    int qr = rows_each(c,
-                       "SELECT migration_id, step_index, op_kind, op_fingerprint, status,"
-                       " started_at, finished_at, progress FROM joryu_migration_steps",
-                       step_row, &x, d);
+#define STEP_COLUMNS                                                                   \
+    "SELECT migration_id, step_index, op_kind, op_fingerprint, status, started_at," \
+    " finished_at, progress FROM joryu_migration_steps"
+    int qr = rows_each(c, unfinished_only ? STEP_COLUMNS UNFINISHED_ONLY : STEP_COLUMNS, step_row,
+                       &x, d);
     loose_step *v = x.v;
     size_t n = x.n;
     int rc = qr != 0 ? -1 : x.rc;
@@ -574,7 +579,7 @@ static int load_steps(rt_conn *c, rt_state *st, jy_diags *d)
  * MySQL applier killed between the two CREATE TABLEs) the migrations have
  * no steps.  On any error st is left empty (exists false).
  */
-int rt_state_load(rt_conn *c, rt_state *st, jy_diags *d)
+static int state_load(rt_conn *c, rt_state *st, bool unfinished_only, jy_diags *d)
 {
     memset(st, 0, sizeof *st);
     bool has_migs = false, has_steps = false;
@@ -587,7 +592,7 @@ int rt_state_load(rt_conn *c, rt_state *st, jy_diags *d)
         memset(st, 0, sizeof *st);
         return rt__sql_error(c, d, "out of memory reading joryu_migrations", NULL, NULL);
     }
-    if (load_migs(c, st, d) != 0 || (has_steps && load_steps(c, st, d) != 0)) {
+    if (load_migs(c, st, d) != 0 || (has_steps && load_steps(c, st, unfinished_only, d) != 0)) {
         rt_state_free(st);
         return -1;
     }
@@ -596,6 +601,16 @@ int rt_state_load(rt_conn *c, rt_state *st, jy_diags *d)
         return rt__sql_error(c, d, "out of memory reading the state tables", NULL, NULL);
     }
     return 0;
+}
+
+int rt_state_load(rt_conn *c, rt_state *st, jy_diags *d)
+{
+    return state_load(c, st, false, d);
+}
+
+int rt_state_load_unfinished(rt_conn *c, rt_state *st, jy_diags *d)
+{
+    return state_load(c, st, true, d);
 }
 
 void rt_state_free(rt_state *st)

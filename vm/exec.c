@@ -922,7 +922,7 @@ int vm_apply(rt_conn *c, const vm_bundle *b, const vm_apply_opts *o, vm_result *
     }
     rt_state st;
     memset(&st, 0, sizeof st);
-    int rc = rt_state_load(c, &st, d);
+    int rc = rt_state_load_unfinished(c, &st, d);
     if (rc == 0)
         rc = apply_run(&run, o, &st);
     rt_state_free(&st);

@@ -57,6 +57,12 @@ static const char *mig_status_text(const rt_mig_row *row)
 
 int vm_status_read(rt_conn *c, const vm_bundle *b, vm_status **out, jy_diags *d)
 {
+    return vm_status_read_ex(c, b, true, out, d);
+}
+
+int vm_status_read_ex(rt_conn *c, const vm_bundle *b, bool applied_steps, vm_status **out,
+                      jy_diags *d)
+{
     *out = NULL;
     ir_dialect cd;
     if (vx_code_dialect(b, rt_conn_dialect(c), &cd, d))
@@ -68,7 +74,7 @@ int vm_status_read(rt_conn *c, const vm_bundle *b, vm_status **out, jy_diags *d)
         jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "vm.out-of-memory", NULL, "out of memory");
         return -1;
     }
-    if (rt_state_load(c, &s->state, d)) {
+    if ((applied_steps ? rt_state_load : rt_state_load_unfinished)(c, &s->state, d)) {
         vm_status_free(s);
         return -1;
     }
@@ -99,7 +105,8 @@ int vm_status_read(rt_conn *c, const vm_bundle *b, vm_status **out, jy_diags *d)
             e->started_at = row->started_at;
             e->finished_at = row->finished_at;
         }
-        fill_steps(a, e, &m->up[cd], row);
+        if (applied_steps || !row || row->status != RT_MS_APPLIED)
+            fill_steps(a, e, &m->up[cd], row);
     }
     /* rows the bundle does not know (for this dialect) */
     bool *listed = jy_arena_calloc(a, b->nmigs ? b->nmigs : 1, sizeof *listed);
@@ -119,7 +126,8 @@ int vm_status_read(rt_conn *c, const vm_bundle *b, vm_status **out, jy_diags *d)
         e->pause_reason = row->pause_reason;
         e->started_at = row->started_at;
         e->finished_at = row->finished_at;
-        fill_steps(a, e, NULL, row);
+        if (applied_steps || row->status != RT_MS_APPLIED)
+            fill_steps(a, e, NULL, row);
     }
     for (size_t i = 0; i < s->n; i++) {
         const char *x = s->e[i].status;

@@ -85,13 +85,13 @@ typedef struct vm_step {
     uint32_t ncode;
 } vm_step;
 
-typedef struct vm_script {
+typedef struct vm_script {     /* 24 bytes: a bundle holds 8 per migration */
+    const vm_step *steps;
+    const char *reason;      /* why irreversible, or NULL */
+    uint32_t nsteps;
     bool present;            /* compiled for this dialect */
     bool synthesized;        /* downgrade computed from the schema */
     bool irreversible;       /* downgrade: none (steps empty) */
-    const char *reason;      /* why irreversible, or NULL */
-    const vm_step *steps;
-    uint32_t nsteps;
 } vm_script;
 
 typedef struct vm_migration {
@@ -332,6 +332,11 @@ typedef struct vm_status {
 
 /* Read-only: never creates the state tables. */
 int vm_status_read(rt_conn *c, const vm_bundle *b, vm_status **out, jy_diags *d);
+/* The same; without applied_steps, applied migrations come with no steps
+ * (nsteps 0) and their step rows are not read: what the text status needs,
+ * in memory that follows unfinished work rather than history. */
+int vm_status_read_ex(rt_conn *c, const vm_bundle *b, bool applied_steps, vm_status **out,
+                      jy_diags *d);
 void vm_status_free(vm_status *s);
 
 /* `mark <id>[.<step>] --as=STATE` with the transitions of §9.2 (step 0 =

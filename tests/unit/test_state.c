@@ -560,6 +560,50 @@ static void test_migration_rows(void **state)
 
 /* Step rows: begin, set with progress kept / replaced / cleared,
  * finished_at, begin again, delete from an index. */
+/* rt_state_load_unfinished (apply, text status): applied migrations come
+ * without their step rows; unfinished ones keep theirs; the migration rows
+ * are all there. */
+static void test_load_unfinished(void **state)
+{
+    fixture *f = *state;
+    rt_conn *c = fresh(f);
+    MUST(rt_state_ensure(c, d));
+    const char *done = "20260101T000001_done", *failed = "20260101T000002_failed";
+    MUST(rt_state_mig_begin(c, done, "s1", NULL, d));
+    MUST(rt_state_step_begin(c, done, 0, "create_table", "fpa", d));
+    MUST(rt_state_step_set(c, done, 0, RT_SS_DONE, NULL, d));
+    MUST(rt_state_mig_set(c, done, RT_MS_APPLIED, NULL, NULL, d));
+    MUST(rt_state_mig_begin(c, failed, "s2", NULL, d));
+    MUST(rt_state_step_begin(c, failed, 0, "add_column", "fpb", d));
+    MUST(rt_state_step_set(c, failed, 0, RT_SS_DONE, NULL, d));
+    MUST(rt_state_step_begin(c, failed, 1, "create_index", "fpc", d));
+    MUST(rt_state_step_set(c, failed, 1, RT_SS_FAILED, NULL, d));
+    MUST(rt_state_mig_set(c, failed, RT_MS_FAILED, "boom", NULL, d));
+
+    rt_state st;
+    MUST(rt_state_load_unfinished(c, &st, d));
+    assert_true(st.exists);
+    assert_int_equal(st.n, 2);
+    const rt_mig_row *m = rt_state_find(&st, done);
+    assert_non_null(m);
+    assert_int_equal(m->status, RT_MS_APPLIED);
+    assert_string_equal(m->checksum, "s1");
+    assert_int_equal(m->nsteps, 0);
+    m = rt_state_find(&st, failed);
+    assert_non_null(m);
+    assert_int_equal(m->status, RT_MS_FAILED);
+    assert_string_equal(m->last_error, "boom");
+    assert_int_equal(m->nsteps, 2);
+    assert_string_equal(m->steps[1].op_fingerprint, "fpc");
+    assert_int_equal(m->steps[1].status, RT_SS_FAILED);
+    rt_state_free(&st);
+
+    /* the full load still has every step */
+    st = load(c);
+    assert_int_equal(rt_state_find(&st, done)->nsteps, 1);
+    rt_state_free(&st);
+}
+
 static void test_step_rows(void **state)
 {
     fixture *f = *state;
@@ -980,7 +1024,8 @@ static void test_lock_sqlite_file(void **state)
 #define STATE_TESTS                                                                                \
     cmocka_unit_test(test_ensure), cmocka_unit_test(test_ensure_in_transaction),                   \
         cmocka_unit_test(test_ensure_race), cmocka_unit_test(test_migration_rows),                 \
-        cmocka_unit_test(test_step_rows), cmocka_unit_test(test_batch),                            \
+        cmocka_unit_test(test_step_rows), cmocka_unit_test(test_load_unfinished),              \
+        cmocka_unit_test(test_batch),                            \
         cmocka_unit_test(test_writers_in_transaction),                                             \
         cmocka_unit_test(test_load_sorted), cmocka_unit_test(test_truncation),                     \
         cmocka_unit_test(test_corrupt), cmocka_unit_test(test_lock),                               \
