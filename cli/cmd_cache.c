@@ -84,7 +84,8 @@ static int64_t ns_of(struct timespec t)
     return (int64_t)t.tv_sec * 1000000000LL + (int64_t)t.tv_nsec;
 }
 
-/* Read a whole file (at most max bytes).  malloc'd, or NULL. */
+/* Read a whole file (at most max bytes).  malloc'd with a NUL after the
+ * len bytes (the key file is parsed with strtoll), or NULL. */
 static unsigned char *read_all(const char *path, uint64_t max, size_t *len)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -96,7 +97,7 @@ static unsigned char *read_all(const char *path, uint64_t max, size_t *len)
         return NULL;
     }
     size_t n = (size_t)st.st_size;
-    unsigned char *p = malloc(n ? n : 1);
+    unsigned char *p = malloc(n + 1);
     size_t got = 0;
     while (p && got < n) {
         ssize_t r = read(fd, p + got, n - got);
@@ -110,8 +111,10 @@ static unsigned char *read_all(const char *path, uint64_t max, size_t *len)
         got += (size_t)r;
     }
     close(fd);
-    if (p)
+    if (p) {
+        p[n] = 0;
         *len = n;
+    }
     return p;
 }
 

@@ -602,6 +602,7 @@ static void test_load_unfinished(void **state)
     st = load(c);
     assert_int_equal(rt_state_find(&st, done)->nsteps, 1);
     rt_state_free(&st);
+    rt_close(c);
 }
 
 static void test_step_rows(void **state)
