@@ -344,7 +344,9 @@ void vm_status_free(vm_status *s);
 int vm_mark(rt_conn *c, const vm_bundle *b, const char *id, uint32_t step, const char *as,
             const char *reason, jy_diags *d);
 
-/* `repair <id>`: record the bundle's checksum for an applied migration. */
+/* `repair <id>`: record the bundle's checksum for an applied migration and
+ * its steps' new code (op kind and fingerprint; new steps skipped, removed
+ * steps' rows deleted), one vm.repair-step note per change. */
 int vm_repair(rt_conn *c, const vm_bundle *b, const char *id, jy_diags *d);
 
 #endif /* JORYU_VM_H */
