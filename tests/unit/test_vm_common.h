@@ -155,6 +155,53 @@ static void vt_fresh_db(vt_env *e)
     jy_diags_free(&d);
 }
 
+/*
+ * A suite's environment on a database server: the URL from the environment
+ * variable `var`, which the suite needs (it fails, never skips, when the
+ * variable is unset: start the servers), and a new migrations folder.  The
+ * caller names the schema (pg_schema) or database (my_db) to work in.
+ * Free it with vt_teardown.  (inline: not every suite uses it.)
+ */
+static inline vt_env *vt_env_server(const char *var, ir_dialect want)
+{
+    const char *url = getenv(var);
+    if (!url || !*url)
+        fail_msg("%s is not set: start the servers with "
+                 "eval \"$(scripts/dbservers.sh start DIR)\" or run scripts/test.sh", var);
+    vt_env *e = calloc(1, sizeof *e);
+    assert_non_null(e);
+    vt_mkdir(e);
+    snprintf(e->url, sizeof e->url, "%s", url);
+    e->want = want;
+    return e;
+}
+
+/* cmocka teardown of a vt_env: drops its PostgreSQL schema (introspection
+ * of the database lists schemas, so another suite would see it), removes
+ * the migrations folder, frees it. */
+static inline int vt_teardown(void **state)
+{
+    vt_env *e = *state;
+    if (e->pg_schema) {
+        jy_diags d;
+        jy_diags_init(&d);
+        rt_conn *c = rt_connect(e->url, &d);
+        if (c) {
+            char sql[128];
+            snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE", e->pg_schema);
+            rt_exec(c, sql, &d);
+            rt_close(c);
+        }
+        jy_diags_free(&d);
+    }
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", e->dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", e->dir);
+    free(e);
+    return 0;
+}
+
 /* The first cell of a query's first row (malloc'd; "NULL" for SQL NULL,
  * "" when there is no row). */
 static char *vt_scalar(rt_conn *c, const char *sql)
@@ -297,6 +344,31 @@ static bool vt_has(const jy_diags *d, const char *code)
     return false;
 }
 
+/* Is there a diagnostic `code` whose place contains `where` (NULL: any
+ * place, e.g. ID ", step 2 (execute)") and whose message contains `msg`?
+ * When not, the diagnostics are printed, so a failing assertion shows what
+ * came instead. */
+static bool vt_diag_at(jy_diags *d, const char *code, const char *where, const char *msg)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (!strcmp(d->v[i].code, code) &&
+            (!where || (d->v[i].where && strstr(d->v[i].where, where))) &&
+            strstr(d->v[i].message, msg))
+            return true;
+    jy_diags_print(d, stdout, false);
+    return false;
+}
+
+/* The stored last_error of a migration contains `part`. */
+#define vt_assert_last_error(c, id, part)                                                          \
+    do {                                                                                           \
+        char *le_ = vt_scalar(c, "SELECT last_error FROM joryu_migrations WHERE id = '" id "'");   \
+        if (!strstr(le_, part))                                                                    \
+            print_error("last_error of %s: %s\n", id, le_);                                        \
+        assert_non_null(strstr(le_, part));                                                        \
+        free(le_);                                                                                 \
+    } while (0)
+
 /* ------------------------------------------------------------ the core cases */
 
 #define ID1 "20260101T000001_create_items"
@@ -368,14 +440,7 @@ static void vt_case_fail_resume(vt_env *e, ir_tx_mode mode)
     jy_diags_init(&dg);
     assert_int_equal(vt_apply_d(e, x.b, &o, &dg), 2);
     assert_true(vt_has(&dg, "vm.step-failed"));
-    bool named = false;
-    for (size_t i = 0; i < dg.n; i++)
-        if (!strcmp(dg.v[i].code, "vm.step-failed") && dg.v[i].where &&
-            strstr(dg.v[i].where, ID3 ", step 2 (execute)") && strstr(dg.v[i].message, "no_such_column"))
-            named = true;
-    if (!named)
-        jy_diags_print(&dg, stdout, false);
-    assert_true(named);
+    assert_true(vt_diag_at(&dg, "vm.step-failed", ID3 ", step 2 (execute)", "no_such_column"));
     jy_diags_free(&dg);
     /* each event once, although a fast commit group (PostgreSQL, SQLite)
        is rolled back at the failure and redone step by step */
@@ -391,9 +456,7 @@ static void vt_case_fail_resume(vt_env *e, ir_tx_mode mode)
     vt_assert_mig(c, ID3, "failed");
     vt_assert_step(c, ID3, 0, "done");
     vt_assert_step(c, ID3, 1, "failed");
-    char *le = vt_scalar(c, "SELECT last_error FROM joryu_migrations WHERE id = '" ID3 "'");
-    assert_non_null(strstr(le, "no_such_column"));
-    free(le);
+    vt_assert_last_error(c, ID3, "no_such_column");
     /* step 1 committed whatever the grouping; step 3 never ran */
     assert_true(vt_column_exists(c, "items", "c1"));
     assert_false(vt_column_exists(c, "items", "c2"));
@@ -454,11 +517,7 @@ static void vt_case_fingerprint(vt_env *e)
     jy_diags dg;
     jy_diags_init(&dg);
     assert_int_equal(vt_apply_d(e, x.b, &o, &dg), 4);
-    bool named = false;
-    for (size_t i = 0; i < dg.n; i++)
-        if (!strcmp(dg.v[i].code, "vm.fingerprint-mismatch") && strstr(dg.v[i].message, "step 1"))
-            named = true;
-    assert_true(named);
+    assert_true(vt_diag_at(&dg, "vm.fingerprint-mismatch", NULL, "step 1"));
     jy_diags_free(&dg);
     assert_int_equal(ev.n[VM_EV_STEP_SQL], 0);
     rt_conn *c = vt_connect(e);
@@ -863,14 +922,7 @@ static void vt_case_guards(vt_env *e)
     jy_diags dg;
     jy_diags_init(&dg);
     assert_int_equal(vt_apply_d(e, x.b, &o, &dg), 2);
-    bool named = false;
-    for (size_t i = 0; i < dg.n; i++)
-        if (!strcmp(dg.v[i].code, "vm.drift") && dg.v[i].where &&
-            strstr(dg.v[i].where, ID4 ", step 1 (add_column)") && strstr(dg.v[i].message, "e"))
-            named = true;
-    if (!named)
-        jy_diags_print(&dg, stdout, false);
-    assert_true(named);
+    assert_true(vt_diag_at(&dg, "vm.drift", ID4 ", step 1 (add_column)", "e"));
     jy_diags_free(&dg);
     c = vt_connect(e);
     vt_assert_mig(c, ID4, "failed");
@@ -951,5 +1003,42 @@ static void vt_case_failed_half_step(vt_env *e)
     vt_build_free(&x);
     vt_rm_mig(e, ID3);
 }
+
+/* ------------------------------------------------------------ the core tests */
+
+/* The core cases as cmocka tests, for a suite's table: VT_CORE_TESTS(setup,
+ * teardown) lists them all (inline: not every suite uses them). */
+static inline void vt_test_fresh_then_noop(void **state) { vt_case_fresh_then_noop(*state); }
+static inline void vt_test_fail_resume_per_step(void **state)
+{
+    vt_case_fail_resume(*state, IR_TX_PER_STEP);
+}
+static inline void vt_test_fail_resume_per_migration(void **state)
+{
+    vt_case_fail_resume(*state, IR_TX_PER_MIGRATION);
+}
+static inline void vt_test_fail_resume_none(void **state) { vt_case_fail_resume(*state, IR_TX_NONE); }
+static inline void vt_test_fingerprint(void **state) { vt_case_fingerprint(*state); }
+static inline void vt_test_checksum_repair(void **state) { vt_case_checksum_repair(*state); }
+static inline void vt_test_backfill_pause(void **state) { vt_case_backfill_pause(*state); }
+static inline void vt_test_down(void **state) { vt_case_down(*state); }
+static inline void vt_test_guards(void **state) { vt_case_guards(*state); }
+static inline void vt_test_failed_half_step(void **state) { vt_case_failed_half_step(*state); }
+static inline void vt_test_concurrent(void **state) { vt_case_concurrent(*state); }
+static inline void vt_test_kill_matrix(void **state) { vt_case_kill_matrix(*state, 1); }
+
+#define VT_CORE_TESTS(setup, teardown)                                                             \
+    cmocka_unit_test_setup_teardown(vt_test_fresh_then_noop, setup, teardown),                     \
+    cmocka_unit_test_setup_teardown(vt_test_fail_resume_per_step, setup, teardown),                \
+    cmocka_unit_test_setup_teardown(vt_test_fail_resume_per_migration, setup, teardown),           \
+    cmocka_unit_test_setup_teardown(vt_test_fail_resume_none, setup, teardown),                    \
+    cmocka_unit_test_setup_teardown(vt_test_fingerprint, setup, teardown),                         \
+    cmocka_unit_test_setup_teardown(vt_test_checksum_repair, setup, teardown),                     \
+    cmocka_unit_test_setup_teardown(vt_test_backfill_pause, setup, teardown),                      \
+    cmocka_unit_test_setup_teardown(vt_test_down, setup, teardown),                                \
+    cmocka_unit_test_setup_teardown(vt_test_guards, setup, teardown),                              \
+    cmocka_unit_test_setup_teardown(vt_test_failed_half_step, setup, teardown),                    \
+    cmocka_unit_test_setup_teardown(vt_test_concurrent, setup, teardown),                          \
+    cmocka_unit_test_setup_teardown(vt_test_kill_matrix, setup, teardown)
 
 #endif /* JORYU_TEST_VM_COMMON_H */
