@@ -4,6 +4,7 @@
 #include "driver_int.h"
 
 #include <ctype.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <sys/stat.h>
 #include <stdio.h>
@@ -229,6 +230,11 @@ int rt__connect_error(rt_conn *c, jy_diags *d, rt_connerr kind, const char *mess
                       "the database name in the URL",
                       url, db);
         break;
+    case RT_CONNERR_LIBRARY:
+        jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.driver-missing", NULL,
+                      "cannot connect to %s: %s", url,
+                      c->err_message ? c->err_message : "the client library is missing");
+        break;
     default:
         jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.connect-failed", NULL,
                       "cannot connect to %s: %s; check the URL and the server", url,
@@ -236,6 +242,53 @@ int rt__connect_error(rt_conn *c, jy_diags *d, rt_connerr kind, const char *mess
         break;
     }
     return -1;
+}
+
+/* --------------------------------------------------- client libraries */
+
+void *rt__client_open(rt_conn *c, jy_diags *d, const rt_client_lib *lib)
+{
+    const char *file = getenv(lib->env);
+    bool from_env = file && *file;
+    if (!from_env)
+        file = lib->soname;
+    void *h = dlopen(file, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+    if (h)
+        return h;
+    const char *why = dlerror();
+    jy_buf b;
+    jy_buf_init(&b);
+    jy_buf_printf(&b, "%s support needs %s, which cannot be loaded (%s%s%s); install it: "
+                      "apt-get install %s",
+                  lib->database, lib->library, from_env ? lib->env : "", from_env ? ": " : "",
+                  why ? why : file, lib->package);
+    rt__connect_error(c, d, RT_CONNERR_LIBRARY, b.data ? b.data : "out of memory");
+    jy_buf_free(&b);
+    return NULL;
+}
+
+void *rt__client_sym(rt_conn *c, jy_diags *d, const rt_client_lib *lib, void *h,
+                     const char *name)
+{
+    dlerror();
+    void *f = dlsym(h, name);
+    if (f)
+        return f;
+    const char *why = dlerror();
+    jy_buf b;
+    jy_buf_init(&b);
+    jy_buf_printf(&b, "%s support needs a %s with %s (%s); install a current one: "
+                      "apt-get install %s",
+                  lib->database, lib->library, name, why ? why : "not found", lib->package);
+    rt__connect_error(c, d, RT_CONNERR_LIBRARY, b.data ? b.data : "out of memory");
+    jy_buf_free(&b);
+    return NULL;
+}
+
+void rt__client_close(void *h)
+{
+    if (h)
+        dlclose(h);
 }
 
 /* ------------------------------------------------------------ results */

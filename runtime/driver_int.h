@@ -13,7 +13,8 @@ typedef enum {
     RT_CONNERR_REFUSED,
     RT_CONNERR_AUTH,
     RT_CONNERR_UNKNOWN_DB,
-    RT_CONNERR_OTHER
+    RT_CONNERR_OTHER,
+    RT_CONNERR_LIBRARY /* the client library cannot be loaded: message says what to install */
 } rt_connerr;
 
 /* Clear the last error. */
@@ -27,6 +28,46 @@ int rt__connect_error(rt_conn *c, jy_diags *d, rt_connerr kind, const char *mess
 /* A malloc'd copy of a server message: the password replaced by ***,
  * line breaks and runs of spaces folded into one space, trimmed. */
 char *rt__scrub(const rt_conn *c, const char *message);
+
+/*
+ * Client libraries (libpq, MariaDB Connector/C) are loaded with dlopen when
+ * a URL of their database is used, never linked: joryu-run on SQLite maps
+ * neither of them nor their dependencies (krb5, LDAP, GnuTLS, OpenSSL's
+ * libssl), which cost memory and dynamic-linking time at every start
+ * (issue 4).  Each driver lists the functions it calls once, in an X-macro
+ * X(return type, name, (parameter types)) that declares its table of
+ * pointers, checks every signature against the library's header at compile
+ * time (RT_CLIENT_CHECK) and resolves them (RT_CLIENT_RESOLVE).  The table
+ * lives in the connection (c->handle): no global state.
+ */
+typedef struct rt_client_lib {
+    const char *database; /* "PostgreSQL" */
+    const char *library;  /* "libpq" */
+    const char *soname;   /* "libpq.so.5": what dlopen loads by default */
+    const char *env;      /* "JORYU_LIBPQ": when set, the file to load instead */
+    const char *package;  /* "libpq5": the Debian package that installs it */
+} rt_client_lib;
+
+/* Load the library (RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE: it stays mapped
+ * after rt__client_close, so that the exit handlers of OpenSSL and krb5
+ * never point into unmapped code, and the next connection's dlopen is only
+ * a reference count).  NULL after one diagnostic (rt.driver-missing, exit 1
+ * as a connection failure) that says what to install. */
+void *rt__client_open(rt_conn *c, jy_diags *d, const rt_client_lib *lib);
+/* A function of the library, or NULL after the same diagnostic naming the
+ * missing function (a library too old). */
+void *rt__client_sym(rt_conn *c, jy_diags *d, const rt_client_lib *lib, void *h,
+                     const char *name);
+void rt__client_close(void *h);
+
+/* In an X-macro list: a compile error when the header declares the function
+ * with another signature (a conditional between incompatible pointer types
+ * is a constraint violation; sizeof evaluates nothing, so nothing refers to
+ * the library's symbols and the linker never asks for the library). */
+#define RT_CLIENT_CHECK(ret, name, args) \
+    _Static_assert(sizeof(1 ? (ret(*) args)0 : &name) > 0, #name);
+/* Declare a member of the table. */
+#define RT_CLIENT_FIELD(ret, name, args) ret(*name) args;
 
 /* Result building. */
 rt_rows *rt__rows_new(size_t ncols);

@@ -1,11 +1,77 @@
 /* driver_pg.c - the PostgreSQL driver (libpq: PQconnectdbParams,
- * PQexec, PQexecParams).  Blocking calls; notices are swallowed (a library
- * never prints). */
+ * PQexec, PQsendQueryParams in single-row mode).  Blocking calls; notices
+ * are swallowed (a library never prints).  libpq is loaded with dlopen when
+ * a PostgreSQL URL is used (driver_int.h, "Client libraries"): joryu and
+ * joryu-run do not link it. */
 #include "driver_int.h"
 
 #include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Every libpq function the driver calls: X(return type, name, (parameters)). */
+#define PG_FUNCS(X)                                                                          \
+    X(PGconn *, PQconnectdbParams, (const char *const *, const char *const *, int))          \
+    X(ConnStatusType, PQstatus, (const PGconn *))                                            \
+    X(char *, PQerrorMessage, (const PGconn *))                                              \
+    X(PQnoticeProcessor, PQsetNoticeProcessor, (PGconn *, PQnoticeProcessor, void *))        \
+    X(const char *, PQparameterStatus, (const PGconn *, const char *))                       \
+    X(void, PQfinish, (PGconn *))                                                            \
+    X(PGresult *, PQexec, (PGconn *, const char *))                                          \
+    X(int, PQsendQueryParams,                                                                \
+      (PGconn *, const char *, int, const Oid *, const char *const *, const int *,           \
+       const int *, int))                                                                    \
+    X(int, PQsetSingleRowMode, (PGconn *))                                                   \
+    X(PGresult *, PQgetResult, (PGconn *))                                                   \
+    X(ExecStatusType, PQresultStatus, (const PGresult *))                                    \
+    X(char *, PQresultErrorField, (const PGresult *, int))                                   \
+    X(void, PQclear, (PGresult *))                                                           \
+    X(int, PQnfields, (const PGresult *))                                                    \
+    X(int, PQntuples, (const PGresult *))                                                    \
+    X(char *, PQfname, (const PGresult *, int))                                              \
+    X(int, PQgetisnull, (const PGresult *, int, int))                                        \
+    X(char *, PQgetvalue, (const PGresult *, int, int))                                      \
+    X(int, PQgetlength, (const PGresult *, int, int))                                        \
+    X(char *, PQcmdTuples, (PGresult *))
+
+PG_FUNCS(RT_CLIENT_CHECK)
+
+typedef struct pg_api {
+    PG_FUNCS(RT_CLIENT_FIELD)
+} pg_api;
+
+/* c->handle of a PostgreSQL connection. */
+typedef struct pg_link {
+    PGconn *pg;
+    void *lib; /* dlopen's handle of libpq */
+    pg_api f;
+} pg_link;
+
+static const rt_client_lib pg_lib = {"PostgreSQL", "libpq", "libpq.so.5", "JORYU_LIBPQ",
+                                     "libpq5"};
+
+/* Load libpq and fill the table; NULL after the diagnostic. */
+static pg_link *pg_load(rt_conn *c, jy_diags *d)
+{
+    pg_link *l = calloc(1, sizeof *l);
+    if (!l) {
+        rt__connect_error(c, d, RT_CONNERR_OTHER, "out of memory");
+        return NULL;
+    }
+    if (!(l->lib = rt__client_open(c, d, &pg_lib))) {
+        free(l);
+        return NULL;
+    }
+#define PG_RESOLVE(ret, name, args)                                               \
+    if (!(l->f.name = (ret(*) args)rt__client_sym(c, d, &pg_lib, l->lib, #name))) { \
+        rt__client_close(l->lib);                                                 \
+        free(l);                                                                  \
+        return NULL;                                                              \
+    }
+    PG_FUNCS(PG_RESOLVE)
+#undef PG_RESOLVE
+    return l;
+}
 
 static void quiet_notice(void *arg, const char *message)
 {
@@ -57,12 +123,16 @@ static int pg_connect(rt_conn *c, const rt_url *u, jy_diags *d)
     }
     keys[n] = NULL;
     vals[n] = NULL;
-    PGconn *pg = PQconnectdbParams(keys, vals, 0);
+    pg_link *l = pg_load(c, d);
+    if (!l)
+        return -1;
+    c->handle = l;
+    const pg_api *f = &l->f;
+    PGconn *pg = l->pg = f->PQconnectdbParams(keys, vals, 0);
     if (!pg)
         return rt__connect_error(c, d, RT_CONNERR_OTHER, "out of memory");
-    c->handle = pg;
-    if (PQstatus(pg) != CONNECTION_OK) {
-        const char *m = PQerrorMessage(pg);
+    if (f->PQstatus(pg) != CONNECTION_OK) {
+        const char *m = f->PQerrorMessage(pg);
         rt_connerr kind = RT_CONNERR_OTHER;
         if (contains(m, "Connection refused") || contains(m, "No such file or directory"))
             kind = RT_CONNERR_REFUSED;
@@ -74,50 +144,57 @@ static int pg_connect(rt_conn *c, const rt_url *u, jy_diags *d)
             kind = RT_CONNERR_UNKNOWN_DB;
         return rt__connect_error(c, d, kind, m);
     }
-    PQsetNoticeProcessor(pg, quiet_notice, NULL);
-    const char *v = PQparameterStatus(pg, "server_version");
+    f->PQsetNoticeProcessor(pg, quiet_notice, NULL);
+    const char *v = f->PQparameterStatus(pg, "server_version");
     c->server_version = strdup(v ? v : "");
     return 0;
 }
 
 static void pg_close(rt_conn *c)
 {
-    PQfinish(c->handle);
+    pg_link *l = c->handle;
+    if (l->pg)
+        l->f.PQfinish(l->pg);
+    rt__client_close(l->lib);
+    free(l);
     c->handle = NULL;
 }
 
 /* Record the error of a failed result (or of the connection). */
 static int pg_error(rt_conn *c, jy_diags *d, PGresult *res, const char *sql)
 {
-    const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-    const char *code = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-    const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+    pg_link *l = c->handle;
+    const pg_api *f = &l->f;
+    const char *msg = res ? f->PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *code = res ? f->PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *detail = res ? f->PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
     jy_buf b;
     jy_buf_init(&b);
-    jy_buf_puts(&b, msg ? msg : PQerrorMessage(c->handle));
-    const char *hint = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_HINT) : NULL;
+    jy_buf_puts(&b, msg ? msg : f->PQerrorMessage(l->pg));
+    const char *hint = res ? f->PQresultErrorField(res, PG_DIAG_MESSAGE_HINT) : NULL;
     if (detail)
         jy_buf_printf(&b, " (%s)", detail);
     if (hint)
         jy_buf_printf(&b, " (hint: %s)", hint);
     int rc = rt__sql_error(c, d, b.data ? b.data : "error", code, sql);
     jy_buf_free(&b);
-    PQclear(res);
+    f->PQclear(res);
     return rc;
 }
 
-static bool ok_status(PGresult *res)
+static bool ok_status(const pg_api *f, PGresult *res)
 {
-    ExecStatusType s = PQresultStatus(res);
+    ExecStatusType s = f->PQresultStatus(res);
     return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK || s == PGRES_EMPTY_QUERY;
 }
 
 static int pg_exec(rt_conn *c, const char *sql, jy_diags *d)
 {
-    PGresult *res = PQexec(c->handle, sql);
-    if (!res || !ok_status(res))
+    pg_link *l = c->handle;
+    PGresult *res = l->f.PQexec(l->pg, sql);
+    if (!res || !ok_status(&l->f, res))
         return pg_error(c, d, res, sql);
-    PQclear(res);
+    l->f.PQclear(res);
     return 0;
 }
 
@@ -133,50 +210,52 @@ static int pg_query(rt_conn *c, const char *sql, const char *const *params, size
 {
     if (nparams > 65535)
         return rt__sql_error(c, d, "too many parameters", NULL, sql);
-    PGconn *pg = c->handle;
-    if (!PQsendQueryParams(pg, sql, (int)nparams, NULL, params, NULL, NULL, 0))
+    pg_link *l = c->handle;
+    const pg_api *f = &l->f;
+    PGconn *pg = l->pg;
+    if (!f->PQsendQueryParams(pg, sql, (int)nparams, NULL, params, NULL, NULL, 0))
         return pg_error(c, d, NULL, sql);
-    PQsetSingleRowMode(pg); /* when it fails, the rows come whole: the same */
+    f->PQsetSingleRowMode(pg); /* when it fails, the rows come whole: the same */
     rt_rows *r = NULL;
     const char **cells = NULL;
     size_t *lens = NULL;
     PGresult *err = NULL, *res;
     bool oom = false, done = false;
     long long affected = -1;
-    while ((res = PQgetResult(pg)) != NULL) {
+    while ((res = f->PQgetResult(pg)) != NULL) {
         if (err || oom || done) { /* drain */
-            PQclear(res);
+            f->PQclear(res);
             continue;
         }
-        ExecStatusType st = PQresultStatus(res);
-        if (st != PGRES_SINGLE_TUPLE && !ok_status(res)) {
+        ExecStatusType st = f->PQresultStatus(res);
+        if (st != PGRES_SINGLE_TUPLE && !ok_status(f, res)) {
             err = res;
             continue;
         }
-        int nf = PQnfields(res), nt = PQntuples(res);
+        int nf = f->PQnfields(res), nt = f->PQntuples(res);
         if (!r) {
             r = rt__rows_new((size_t)nf);
             cells = nf ? calloc((size_t)nf, sizeof *cells) : NULL;
             lens = nf ? calloc((size_t)nf, sizeof *lens) : NULL;
             oom = !r || (nf && (!cells || !lens));
             for (int i = 0; !oom && i < nf; i++)
-                oom = !rt__rows_colname(r, (size_t)i, PQfname(res, i));
+                oom = !rt__rows_colname(r, (size_t)i, f->PQfname(res, i));
         }
         if (!oom && (size_t)nf != r->ncols)
             oom = true; /* cannot happen: one statement, one row shape */
         for (int t = 0; !oom && t < nt; t++) {
             for (int i = 0; i < nf; i++) {
-                cells[i] = PQgetisnull(res, t, i) ? NULL : PQgetvalue(res, t, i);
-                lens[i] = cells[i] ? (size_t)PQgetlength(res, t, i) : 0;
+                cells[i] = f->PQgetisnull(res, t, i) ? NULL : f->PQgetvalue(res, t, i);
+                lens[i] = cells[i] ? (size_t)f->PQgetlength(res, t, i) : 0;
             }
             oom = !rt__rows_add(r, cells, lens);
         }
         if (st != PGRES_SINGLE_TUPLE) {
-            const char *ct = PQcmdTuples(res);
+            const char *ct = f->PQcmdTuples(res);
             affected = ct && *ct ? strtoll(ct, NULL, 10) : -1;
             done = true;
         }
-        PQclear(res);
+        f->PQclear(res);
     }
     free(cells);
     free(lens);
@@ -203,26 +282,28 @@ static int pg_query(rt_conn *c, const char *sql, const char *const *params, size
 /* Each row as libpq hands it over (single-row mode): no result table. */
 static int pg_each(rt_conn *c, const char *sql, rt_row_fn fn, void *ctx, jy_diags *d)
 {
-    PGconn *pg = c->handle;
-    if (!PQsendQueryParams(pg, sql, 0, NULL, NULL, NULL, NULL, 0))
+    pg_link *l = c->handle;
+    const pg_api *f = &l->f;
+    PGconn *pg = l->pg;
+    if (!f->PQsendQueryParams(pg, sql, 0, NULL, NULL, NULL, NULL, 0))
         return pg_error(c, d, NULL, sql);
-    PQsetSingleRowMode(pg);
+    f->PQsetSingleRowMode(pg);
     PGresult *err = NULL, *res;
     char **cells = NULL;
     size_t ncells = 0;
     bool oom = false, done = false;
     int out = 0;
-    while ((res = PQgetResult(pg)) != NULL) {
+    while ((res = f->PQgetResult(pg)) != NULL) {
         if (err || oom || done || out) { /* drain */
-            PQclear(res);
+            f->PQclear(res);
             continue;
         }
-        ExecStatusType st = PQresultStatus(res);
-        if (st != PGRES_SINGLE_TUPLE && !ok_status(res)) {
+        ExecStatusType st = f->PQresultStatus(res);
+        if (st != PGRES_SINGLE_TUPLE && !ok_status(f, res)) {
             err = res;
             continue;
         }
-        int nf = PQnfields(res), nt = PQntuples(res);
+        int nf = f->PQnfields(res), nt = f->PQntuples(res);
         if (!cells) {
             ncells = nf ? (size_t)nf : 1;
             cells = calloc(ncells, sizeof *cells);
@@ -232,17 +313,17 @@ static int pg_each(rt_conn *c, const char *sql, rt_row_fn fn, void *ctx, jy_diag
             oom = true; /* cannot happen: one statement, one row shape */
         for (int t = 0; !oom && !out && t < nt; t++) {
             for (int i = 0; i < nf && !oom; i++) {
-                if (PQgetisnull(res, t, i)) {
+                if (f->PQgetisnull(res, t, i)) {
                     cells[i] = NULL;
                     continue;
                 }
-                size_t n = (size_t)PQgetlength(res, t, i);
+                size_t n = (size_t)f->PQgetlength(res, t, i);
                 cells[i] = malloc(n + 1);
                 if (!cells[i]) {
                     oom = true;
                     break;
                 }
-                memcpy(cells[i], PQgetvalue(res, t, i), n);
+                memcpy(cells[i], f->PQgetvalue(res, t, i), n);
                 cells[i][n] = 0;
             }
             if (!oom)
@@ -254,7 +335,7 @@ static int pg_each(rt_conn *c, const char *sql, rt_row_fn fn, void *ctx, jy_diag
         }
         if (st != PGRES_SINGLE_TUPLE)
             done = true;
-        PQclear(res);
+        f->PQclear(res);
     }
     free(cells);
     if (err)
