@@ -841,7 +841,13 @@ static int apply_run(vx_run *run, const vm_apply_opts *o, rt_state *st)
         if (s == VX_RETRY) {
             /* a statement of the fast group failed: roll the group back
                and redo it carefully from where it began */
+            bool state_lost = run->grp_state;
             vx_grp_rollback(run);
+            /* the state tables were created in that group: again, alone */
+            if (state_lost && rt_state_ensure(run->c, d)) {
+                rc = -1;
+                goto out;
+            }
             *run->r = run->grp_r;
             run->progressed = run->grp_progressed;
             run->ev_skip = run->grp_events;
@@ -915,16 +921,32 @@ int vm_apply(rt_conn *c, const vm_bundle *b, const vm_apply_opts *o, vm_result *
         if (rt_lock_acquire(c, o->lock_timeout, d))
             return -1;
         locked = true;
-        if (rt_state_ensure(c, d)) {
-            rt_lock_release(c, NULL);
-            return -1;
-        }
     }
     rt_state st;
     memset(&st, 0, sizeof st);
     int rc = rt_state_load_unfinished(c, &st, d);
+    if (rc == 0 && !run.dry) {
+        /* No state tables where DDL is transactional: they are created in
+           the transaction of the first commit group (one commit fewer); a
+           crash before it commits loses them with the group, and the next
+           run creates them again. */
+        if (run.txddl && !st.exists) {
+            rc = rt_begin(c, d);
+            run.grp_open = run.grp_adopt = run.grp_state = rc == 0;
+            run.grp_t0 = vx_now();
+        }
+        if (rc == 0)
+            rc = rt_state_ensure(c, d);
+    }
     if (rc == 0)
         rc = apply_run(&run, o, &st);
+    /* a run that ended before its first group (an error, a refusal)
+       leaves the adopted transaction open */
+    if (run.grp_open) {
+        if (rc == 0 && vx_grp_commit(&run))
+            rc = -1;
+        vx_grp_rollback(&run);
+    }
     rt_state_free(&st);
     vx_clear_fail(&run);
     vx_run_free(&run);

@@ -126,11 +126,14 @@ void vx_set_fail(vx_run *run, const char *msg, const char *sql)
 
 int vx_grp_begin(vx_run *run)
 {
-    if (run->grp_open)
+    if (run->grp_open && !run->grp_adopt)
         return 0;
-    if (rt_begin(run->c, run->d))
+    if (!run->grp_open && rt_begin(run->c, run->d))
         return -1;
+    /* an adopted transaction (the one vm_apply created the state tables
+       in) becomes this group: the group begins here */
     run->grp_open = true;
+    run->grp_adopt = false;
     run->grp_t0 = vx_now();
     run->grp_plan = run->cur_plan;
     run->grp_step = run->cur_step;
@@ -157,7 +160,7 @@ int vx_grp_commit(vx_run *run)
     }
     if (vx_flush_state(run))
         return -1; /* the group stays open: the caller rolls it back */
-    run->grp_open = run->sp_open = run->careful = false;
+    run->grp_open = run->sp_open = run->careful = run->grp_adopt = run->grp_state = false;
     return rt_commit(run->c, run->d);
 }
 
@@ -166,7 +169,7 @@ void vx_grp_rollback(vx_run *run)
     run->nmw = run->nsw = 0;
     if (!run->grp_open)
         return;
-    run->grp_open = run->sp_open = false;
+    run->grp_open = run->sp_open = run->grp_adopt = run->grp_state = false;
     rt_rollback(run->c, NULL);
 }
 

@@ -32,6 +32,10 @@ typedef struct vx_run {
     double grp_t0;
     bool sp_open;            /* the step savepoint of the group is set (it is
                                 released when the next one is set) */
+    bool grp_adopt;          /* the open transaction is not a group yet: the
+                                next vx_grp_begin makes it one (vm_apply) */
+    bool grp_state;          /* the open transaction created the state tables:
+                                rolling it back drops them */
     /* A fast group (PostgreSQL, SQLite: run.fast and not careful) runs
        fresh steps with no savepoint and defers their state rows (mw, sw),
        written at the group's commit; a failing statement rolls the whole

@@ -347,6 +347,69 @@ static void test_failed_half_step(void **state)
     vt_case_failed_half_step(*state);
 }
 
+/*
+ * A fresh database: the state tables are created in the transaction of
+ * the first commit group, so a kill anywhere in that group leaves nothing
+ * at all (no table of the history, no state table: status says nothing is
+ * applied), and the next apply creates the tables and applies everything.
+ */
+static void test_fresh_kill_first_group(void **state)
+{
+    vt_env *e = *state;
+    vt_history(e);
+    vt_build x;
+    vt_compile(e, IR_D_SQLITE, &x);
+    uint32_t kills = 0;
+    for (uint32_t n = 1;; n++) {
+        vt_fresh_db(e);
+        fflush(stdout);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            jy_diags d;
+            jy_diags_init(&d);
+            rt_conn *c = rt_connect(e->url, &d);
+            if (!c)
+                _exit(90);
+            vm_apply_opts ko;
+            memset(&ko, 0, sizeof ko);
+            ko.lock_timeout = 10;
+            ko.kill_at = n;
+            vm_result r;
+            int rc = vm_apply(c, x.b, &ko, &r, &d);
+            _exit(rc ? 92 : r.exit_code);
+        }
+        int ws = 0;
+        assert_int_equal(waitpid(pid, &ws, 0), pid);
+        bool killed = WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL;
+        rt_conn *c = vt_connect(e);
+        if (killed) {
+            assert_int_equal(vt_long(c, "SELECT COUNT(*) FROM sqlite_master WHERE name IN"
+                                        " ('items', 'joryu_migrations', 'joryu_migration_steps')"),
+                             0);
+        } else {
+            assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+        }
+        rt_close(c);
+        vm_apply_opts o;
+        vt_events ev;
+        vt_opts(&o, &ev);
+        assert_int_equal(vt_apply(e, x.b, &o), 0);
+        assert_int_equal(ev.n[VM_EV_MIGRATION_DONE], killed ? 2 : 0);
+        c = vt_connect(e);
+        vt_assert_mig(c, ID1, "applied");
+        vt_assert_mig(c, ID2, "applied");
+        assert_int_equal(vt_long(c, "SELECT COUNT(*) FROM joryu_migration_steps WHERE status = 'done'"), 4);
+        assert_true(vt_column_exists(c, "items", "b"));
+        rt_close(c);
+        if (!killed)
+            break;
+        kills++;
+    }
+    assert_true(kills >= 4);
+    vt_build_free(&x);
+}
+
 /* The ask callback: restart from step 2 (step 1 stays done, its
  * fingerprint checked; steps 2.. run again). */
 static int ask_restart2(void *ctx, const vm_migration *m, const rt_mig_row *row, uint32_t *from)
@@ -417,6 +480,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_failed_half_step, setup, teardown),
         cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_kill_matrix, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fresh_kill_first_group, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
