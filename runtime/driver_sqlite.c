@@ -92,16 +92,26 @@ static int lite_exec(rt_conn *c, const char *sql, jy_diags *d)
     return 0;
 }
 
+/* Prepare sql, one statement (rt_query, rt_each).  An error (or a text
+ * with no statement in it) is the connection's error: -1. */
+static int lite_prepare(rt_conn *c, const char *sql, sqlite3_stmt **st, jy_diags *d)
+{
+    sqlite3 *db = c->handle;
+    *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK && *st)
+        return 0;
+    if (!*st && sqlite3_errcode(db) == SQLITE_OK)
+        return rt__sql_error(c, d, "empty statement", NULL, sql);
+    return lite_error(c, d, sql, strlen(sql));
+}
+
 static int lite_query(rt_conn *c, const char *sql, const char *const *params, size_t nparams,
                       rt_rows **out, jy_diags *d)
 {
     sqlite3 *db = c->handle;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK || !st) {
-        if (!st && sqlite3_errcode(db) == SQLITE_OK)
-            return rt__sql_error(c, d, "empty statement", NULL, sql);
-        return lite_error(c, d, sql, strlen(sql));
-    }
+    if (lite_prepare(c, sql, &st, d))
+        return -1;
     if ((int)nparams != sqlite3_bind_parameter_count(st)) {
         char msg[128];
         snprintf(msg, sizeof msg, "the statement has %d parameters, %zu given",
@@ -170,13 +180,9 @@ static int lite_query(rt_conn *c, const char *sql, const char *const *params, si
 /* Each row as it is stepped to: no result table. */
 static int lite_each(rt_conn *c, const char *sql, rt_row_fn fn, void *ctx, jy_diags *d)
 {
-    sqlite3 *db = c->handle;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK || !st) {
-        if (!st && sqlite3_errcode(db) == SQLITE_OK)
-            return rt__sql_error(c, d, "empty statement", NULL, sql);
-        return lite_error(c, d, sql, strlen(sql));
-    }
+    if (lite_prepare(c, sql, &st, d))
+        return -1;
     int ncols = sqlite3_column_count(st);
     char **cells = calloc(ncols ? (size_t)ncols : 1, sizeof *cells);
     int rc, out = 0;
