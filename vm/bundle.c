@@ -17,6 +17,12 @@
  * diagnostic and nothing is built.  Every read of the input goes through
  * rd32/rd64 at an offset already proved in range.
  */
+/* OpenSSL's direct SHA-256 interface (SHA256_Init...), deprecated in 3.0 but
+ * kept: EVP_sha256() would first load OpenSSL's providers and its
+ * configuration file, about 1 ms per process, more than hashing a
+ * 100-migration bundle takes.  The same assembly (SHA extensions) does the
+ * hashing either way. */
+#define OPENSSL_SUPPRESS_DEPRECATED 1
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -24,7 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include "vm.h"
 
@@ -128,16 +134,10 @@ static void wr16(unsigned char *p, uint16_t v)
     p[1] = (unsigned char)(v >> 8);
 }
 
-/* SHA-256 of data as 32 raw bytes (from jy_sha256_hex). */
-static void sha256_raw(const void *data, size_t len, unsigned char out[32], char hex[65])
+/* SHA-256 of data as 32 raw bytes. */
+static void sha256_raw(const void *data, size_t len, unsigned char out[32])
 {
-    jy_sha256_hex(data, len, hex);
-    for (int i = 0; i < 32; i++) {
-        unsigned hi = (unsigned)(hex[2 * i] <= '9' ? hex[2 * i] - '0' : hex[2 * i] - 'a' + 10);
-        unsigned lo =
-            (unsigned)(hex[2 * i + 1] <= '9' ? hex[2 * i + 1] - '0' : hex[2 * i + 1] - 'a' + 10);
-        out[i] = (unsigned char)(hi << 4 | lo);
-    }
+    SHA256(data, len, out);
 }
 
 /* ------------------------------------------------------------- sections */
@@ -464,8 +464,7 @@ int vm_bundle_serialize(const vm_bundle *b, unsigned char **data, size_t *len, j
         wr32(out + H_NORDER + 4 * dl, l.norder[dl]);
     wr32(out + H_NCODE, l.ncode);
     wr32(out + H_VERSTR, verstr);
-    char hex[65];
-    sha256_raw(out + H_HASHED, (size_t)(l.end - H_HASHED), out + H_SHA, hex);
+    sha256_raw(out + H_HASHED, (size_t)(l.end - H_HASHED), out + H_SHA);
     bool failed = sm.failed;
     strmap_free(&sm);
     if (failed) {
@@ -554,7 +553,7 @@ typedef struct src {
     uint64_t pos;              /* next offset to fetch */
     const unsigned char *cur, *end; /* the current window */
     unsigned char *buf;        /* file: the chunk buffer */
-    EVP_MD_CTX *md;
+    SHA256_CTX md;             /* bytes 64.. of the input, as they pass */
     int err;                   /* errno of a failed read */
     bool changed;              /* the file ended early or grew while read */
 } src;
@@ -1204,7 +1203,7 @@ static bool src_fill(src *s)
         s->end = s->buf + want;
     }
     s->pos += want;
-    EVP_DigestUpdate(s->md, s->cur, want);
+    SHA256_Update(&s->md, s->cur, want);
     return true;
 }
 
@@ -1409,12 +1408,8 @@ static bool read_strings(loader *ld, src *s, const unsigned char *keep, str_err 
                 str_fail(e, "string %u: the string table changed while it was read", i);
                 break;
             }
-            unsigned char md[EVP_MAX_MD_SIZE];
-            unsigned int mdn = 0;
-            if (!EVP_Digest(dst, (size_t)n + 1, md, &mdn, EVP_sha256(), NULL)) {
-                ok = false;
-                break;
-            }
+            unsigned char md[SHA256_DIGEST_LENGTH];
+            sha256_raw(dst, (size_t)n + 1, md);
             vm_lazy_str *ls = &z->v[z->n++];
             ls->ix = i;
             ls->len = n;
@@ -1469,13 +1464,8 @@ static int load(src *s, const char *name, ir_dmask want, unsigned code, vm_bundl
     if (check_prelude(&ld))
         return -1;
     /* everything from byte 64 on is hashed: the counts, then the body */
-    s->md = EVP_MD_CTX_new();
-    if (!s->md || !EVP_DigestInit_ex(s->md, EVP_sha256(), NULL)) {
-        EVP_MD_CTX_free(s->md);
-        s->md = NULL;
-        return refuse(&ld, "bundle.out-of-memory", "out of memory while loading the bundle");
-    }
-    EVP_DigestUpdate(s->md, hdr + H_HASHED, HDR_SIZE - H_HASHED);
+    SHA256_Init(&s->md);
+    SHA256_Update(&s->md, hdr + H_HASHED, HDR_SIZE - H_HASHED);
     s->pos = HDR_SIZE;
     const layout *l = &ld.l;
     bool counts_ok = l->end == (uint64_t)s->len;
@@ -1520,9 +1510,7 @@ static int load(src *s, const char *name, ir_dmask want, unsigned code, vm_bundl
         goto done;
     }
     unsigned char sha[32];
-    unsigned int mdlen = 0;
-    if (!EVP_DigestFinal_ex(s->md, sha, &mdlen) || mdlen != 32)
-        goto oom;
+    SHA256_Final(sha, &s->md);
     if (check_hash(&ld, sha) || check_counts(&ld))
         goto done;
     if (serr.set) {
@@ -1537,8 +1525,6 @@ static int load(src *s, const char *name, ir_dmask want, unsigned code, vm_bundl
 oom:
     refuse(&ld, "bundle.out-of-memory", "out of memory while loading the bundle");
 done:
-    EVP_MD_CTX_free(s->md);
-    s->md = NULL;
     free(rec);
     free(keep);
     jy_arena_free(ld.a); /* NULL once the bundle took it */
@@ -1644,11 +1630,10 @@ const char *vm_bundle_str(const vm_bundle *b, uint32_t x)
             return NULL;
         got += (size_t)r;
     }
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdn = 0;
+    unsigned char md[SHA256_DIGEST_LENGTH];
+    sha256_raw(p, want, md);
     /* the bytes hashed at load, or nothing: the file changed in place */
-    if (!EVP_Digest(p, want, md, &mdn, EVP_sha256(), NULL) ||
-        memcmp(md, ls->sha, sizeof ls->sha) != 0 || p[ls->len] != 0)
+    if (memcmp(md, ls->sha, sizeof ls->sha) != 0 || p[ls->len] != 0)
         return NULL;
     z->strs[x] = p;
     return p;
