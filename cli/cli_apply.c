@@ -1436,6 +1436,91 @@ static json_t *status_json(const session *s, const vm_status *st)
     return root;
 }
 
+/*
+ * The command line a status hint names: "joryu down", "joryu-run down
+ * app.jyb" (joryu-run takes the bundle first), with `extra` flags after.
+ */
+static const char *hint_cmd(char *buf, size_t n, const session *s, const char *cmd,
+                            const char *extra)
+{
+    /* the bundle path as a shell word: quoted when it holds anything else
+       than letters, digits and ./_-+=:,@% */
+    char path[512] = "";
+    if (s->src->npos) {
+        const char *p = s->a->pos[0];
+        if (*p && strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                            "./_-+=:,@%") == strlen(p)) {
+            snprintf(path, sizeof path, " %s", p);
+        } else {
+            size_t o = 0;
+            path[o++] = ' ';
+            path[o++] = '\'';
+            for (; *p && o + 6 < sizeof path; p++) {
+                if (*p == '\'') {
+                    memcpy(path + o, "'\\''", 4);
+                    o += 4;
+                } else {
+                    path[o++] = *p;
+                }
+            }
+            path[o++] = '\'';
+            path[o] = 0;
+        }
+    }
+    snprintf(buf, n, "%s %s%s%s%s", s->c->prog->name, cmd, path, extra && *extra ? " " : "",
+             extra ? extra : "");
+    return buf;
+}
+
+/*
+ * A failed migration whose downgrade stopped half way: the VM records it
+ * `failed` with last_error "downgrade stopped after undoing M of N steps:
+ * ..." (the wording docs/SPEC.md documents under `down`; vm/exec_admin.c
+ * parses it back the same way to continue the downgrade).  true with
+ * *undone = M and *nsteps = N.
+ */
+static bool down_stopped(const vm_status_entry *e, unsigned *undone, unsigned *nsteps)
+{
+    static const char prefix[] = "downgrade stopped after undoing ";
+    if (strcmp(e->status, "failed") != 0 || !e->last_error ||
+        strncmp(e->last_error, prefix, sizeof prefix - 1) != 0)
+        return false;
+    unsigned m = 0, n = 0;
+    if (sscanf(e->last_error + sizeof prefix - 1, "%u of %u steps", &m, &n) != 2 || m == 0 ||
+        m > n)
+        return false;
+    *undone = m;
+    *nsteps = n;
+    return true;
+}
+
+/*
+ * What to do next about entry i, whose downgrade stopped half way: `down`
+ * again continues it (after undoing whatever was applied after it: down
+ * takes the last applied first), or `apply` redoes the migration.
+ */
+static void status_next_down(const session *s, const vm_status *st, size_t i, unsigned undone,
+                             unsigned nsteps)
+{
+    FILE *f = s->c->out;
+    const vm_status_entry *e = &st->e[i];
+    size_t later = 0; /* applied after it in apply order: down undoes them first */
+    for (size_t k = i + 1; k < st->n; k++)
+        if (st->e[k].mig && strcmp(st->e[k].status, "applied") == 0)
+            later++;
+    char steps[32] = "", down[600], apply[600];
+    if (later)
+        snprintf(steps, sizeof steps, "--steps=%zu", later + 1);
+    fprintf(f, "next: the downgrade of %s stopped after undoing %u of %u steps: fix the cause and "
+               "run `%s` (it continues at step %u",
+            e->id, undone, nsteps, hint_cmd(down, sizeof down, s, "down", steps), undone + 1);
+    if (later)
+        fprintf(f, ", after undoing the %zu migration%s applied after it", later,
+                later == 1 ? "" : "s");
+    fprintf(f, "), or run `%s` to redo the migration\n",
+            hint_cmd(apply, sizeof apply, s, "apply", NULL));
+}
+
 static void status_text(const session *s, const vm_status *st)
 {
     cli_ctx *c = s->c;
@@ -1475,17 +1560,26 @@ static void status_text(const session *s, const vm_status *st)
     }
     fprintf(f, "\n%zu migration%s: %zu applied, %zu pending, %zu failed, %zu paused\n", st->n,
             st->n == 1 ? "" : "s", st->napplied, st->npending, st->nfailed, st->npaused);
-    if (st->nfailed)
-        fprintf(f, "next: fix the failed migration and run `%s apply%s%s` (it resumes), or see "
+    /* a downgrade that stopped half way can go either way; any other
+       failure resumes with apply */
+    size_t nhalf = 0;
+    for (size_t i = 0; i < st->n; i++) {
+        unsigned undone, nsteps;
+        if (st->e[i].mig && down_stopped(&st->e[i], &undone, &nsteps)) {
+            status_next_down(s, st, i, undone, nsteps);
+            nhalf++;
+        }
+    }
+    char cmd[600];
+    hint_cmd(cmd, sizeof cmd, s, "apply", NULL);
+    if (st->nfailed > nhalf)
+        fprintf(f, "next: fix the failed migration and run `%s` (it resumes), or see "
                    "`%s mark --help`\n",
-                c->prog->name, s->src->npos ? " " : "", s->src->npos ? s->a->pos[0] : "",
-                c->prog->name);
-    else if (st->npaused)
-        fprintf(f, "next: `%s apply%s%s` resumes the paused migration\n", c->prog->name,
-                s->src->npos ? " " : "", s->src->npos ? s->a->pos[0] : "");
-    else if (st->npending)
-        fprintf(f, "next: `%s apply%s%s` applies the pending ones\n", c->prog->name,
-                s->src->npos ? " " : "", s->src->npos ? s->a->pos[0] : "");
+                cmd, c->prog->name);
+    else if (!st->nfailed && st->npaused)
+        fprintf(f, "next: `%s` resumes the paused migration\n", cmd);
+    else if (!st->nfailed && st->npending)
+        fprintf(f, "next: `%s` applies the pending ones\n", cmd);
     if (nmismatch)
         fprintf(f, "checksum changed: restore the file, or record the change with `%s repair "
                    "ID`\n", c->prog->name);

@@ -5,6 +5,8 @@
 # "downgrade stopped after undoing M of N steps: ...", its step rows gone;
 # `down` again continues at step M+1 (earlier steps "undone in an earlier
 # run"); `apply` instead redoes the migration (guards skip what is there).
+# `status` (joryu and joryu-run) says so on its "next:" line with the exact
+# commands, and the test runs the commands it names.
 # A downgrade that fails with nothing committed (one transaction) leaves the
 # migration applied, as before.  SQLite, PostgreSQL and MariaDB (fresh
 # databases, dropped at the end).
@@ -89,6 +91,23 @@ has_col() { # does items.$2 exist?
         [ "$(q "$db" "SELECT count(*) FROM information_schema.columns WHERE table_name = 'items' AND column_name = '$2' AND table_schema = current_schema()")" = 1 ]
     fi
 }
+# the "next:" line of `status` for a downgrade of $m2 stopped after 2 of 4
+# steps, from joryu (no $2) or joryu-run with the bundle $2; checks it and
+# prints the commands it names, one a line: the down, then the apply
+next_of() {
+    local db=$1 bundle=${2:-} prog=joryu
+    if [ -n "$bundle" ]; then
+        prog="joryu-run"
+        "$bin/joryu-run" status "$bundle" --db "$db" >st.txt || fail "joryu-run status on $db"
+    else
+        "$bin/joryu" status --db "$db" >st.txt || fail "joryu status on $db"
+    fi
+    [ "$(grep -c '^next:' st.txt)" = 1 ] || fail "$prog status: one next: line on $db: $(cat st.txt)"
+    local sp=${bundle:+ $bundle}
+    grep -qxF "next: the downgrade of $m2 stopped after undoing 2 of 4 steps: fix the cause and run \`$prog down$sp\` (it continues at step 3), or run \`$prog apply$sp\` to redo the migration" st.txt ||
+        fail "$prog status: the next: line of a half downgrade on $db: $(grep '^next:' st.txt)"
+    grep '^next:' st.txt | grep -o '`[^`]*`' | tr -d '`'
+}
 status_of() { "$bin/joryu" status --db "$1" --json | /usr/bin/python3 -c '
 import json, sys
 d = json.load(sys.stdin)
@@ -113,10 +132,17 @@ for db in "${dbs[@]}"; do
     has_col "$db" b || fail "column b is gone too early on $db"
     [ "$(q "$db" "SELECT count(*) FROM joryu_migration_steps WHERE migration_id = '$m2'")" = 0 ] ||
         fail "the upgrade's step rows are still recorded done on $db"
-    # apply refuses nothing else meanwhile; down of something else halts
-    # fix the cause; down again continues at step 3
+    # status names both ways on: down again, or apply; both programs
+    "$bin/joryuc" build migrations -o app.jyb >/dev/null || fail "joryuc build"
+    mapfile -t hint < <(next_of "$db")
+    [ "${hint[0]:-}" = "joryu down" ] && [ "${hint[1]:-}" = "joryu apply" ] || fail "joryu hints: ${hint[*]}"
+    mapfile -t rhint < <(next_of "$db" app.jyb)
+    [ "${rhint[0]:-}" = "joryu-run down app.jyb" ] && [ "${rhint[1]:-}" = "joryu-run apply app.jyb" ] ||
+        fail "joryu-run hints: ${rhint[*]}"
+    # fix the cause; down again (the command status named) continues at step 3
     q "$db" "ALTER TABLE items ADD COLUMN blocker INT" >/dev/null
-    "$bin/joryu" down --db "$db" --plain >out.txt 2>err.txt || fail "down again on $db: $(cat err.txt)"
+    eval "\"\$bin\"/${hint[0]} --db \"\$db\" --plain" >out.txt 2>err.txt ||
+        fail "${hint[0]} (from status) on $db: $(cat err.txt)"
     grep -q "step 1/4: skipped (undone in an earlier run)" out.txt ||
         fail "down again passes over step 1 on $db: $(cat out.txt)"
     grep -q "step 2/4: skipped (undone in an earlier run)" out.txt ||
@@ -134,8 +160,13 @@ for db in "${dbs[@]}"; do
     "$bin/joryu" down --db "$db" --quiet 2>err.txt; rc=$?
     set -e
     [ "$rc" = 2 ] || fail "second half downgrade: exit $rc on $db"
-    "$bin/joryu" apply --db "$db" --non-interactive --quiet 2>err.txt ||
-        fail "apply after a half downgrade on $db: $(cat err.txt)"
+    # the apply joryu-run's status names redoes it
+    mapfile -t rhint < <(next_of "$db" app.jyb)
+    [ "${rhint[1]:-}" = "joryu-run apply app.jyb" ] || fail "joryu-run hints after the second half downgrade: ${rhint[*]}"
+    eval "\"\$bin\"/${rhint[1]} --db \"\$db\" --non-interactive --quiet" 2>err.txt ||
+        fail "${rhint[1]} (from status) after a half downgrade on $db: $(cat err.txt)"
+    "$bin/joryu" status --db "$db" >st.txt
+    grep -q '^next:' st.txt && fail "status after the redo still says what to do: $(cat st.txt)"
     [ "$(status_of "$db" "$m2" | sed -n 1p)" = applied ] || fail "not applied after apply on $db"
     has_col "$db" c || fail "apply did not redo column c on $db"
     "$bin/joryu" down --steps=2 --db "$db" --quiet 2>/dev/null && fail "down --steps=2 should fail at step 3 again on $db"
@@ -185,4 +216,44 @@ set +e
 set -e
 [ "$rc" = 2 ] && grep -q "stopped half way: step 1 is undone and committed" err.txt &&
     grep -q "it continues at step 2" err.txt || fail "one step undone: exit $rc: $(cat err.txt)"
+# a migration applied after the half-undone one (it depends on $m1 only, so
+# apply --continue-past-failed runs it): status says `down --steps=2`, which
+# undoes it and then continues the downgrade (SQLite)
+write ', transaction_mode="none"'
+cat > migrations/20260103T000000_tags.py <<'PY'
+import joryu
+from joryu import op, types as t
+
+
+@joryu.migration(id="20260103T000000_tags", depends_on=["20260101T000000_items"])
+def upgrade():
+    op.create_table("tags", op.column("id", t.Int, primary_key=True))
+PY
+db="sqlite:///$work/later.db"
+"$bin/joryu" apply --db "$db" --target=$m2 --quiet || fail "apply to $m2 (later)"
+"$bin/joryu" down --db "$db" --quiet 2>/dev/null && fail "down should stop half way (later)"
+set +e
+"$bin/joryu" apply --db "$db" --continue-past-failed --non-interactive --on-failure=abort --quiet 2>err.txt; rc=$?
+set -e
+[ "$rc" = 2 ] || fail "apply --continue-past-failed past the half-undone one: exit $rc: $(cat err.txt)"
+[ "$(status_of "$db" 20260103T000000_tags | sed -n 1p)" = applied ] || fail "tags not applied (later)"
+"$bin/joryuc" build migrations -o later.jyb >/dev/null || fail "joryuc build (later)"
+later=" (it continues at step 3, after undoing the 1 migration applied after it)"
+for prog in joryu joryu-run; do
+    if [ $prog = joryu ]; then "$bin/joryu" status --db "$db" >st.txt; sp=""
+    else "$bin/joryu-run" status later.jyb --db "$db" >st.txt; sp=" later.jyb"; fi
+    grep -qxF "next: the downgrade of $m2 stopped after undoing 2 of 4 steps: fix the cause and run \`$prog down$sp --steps=2\`$later, or run \`$prog apply$sp\` to redo the migration" st.txt ||
+        fail "$prog status with a migration applied after the half-undone one: $(grep '^next:' st.txt)"
+done
+# a bundle path that needs quoting comes quoted; the command runs as printed
+cp later.jyb "my app's.jyb"
+"$bin/joryu-run" status "my app's.jyb" --db "$db" >st.txt
+cmd=$(grep '^next:' st.txt | grep -o '`[^`]*`' | head -1 | tr -d '`')
+[ "$cmd" = "joryu-run down 'my app'\\''s.jyb' --steps=2" ] || fail "the quoted bundle path: $cmd"
+q "$db" "ALTER TABLE items ADD COLUMN blocker INT" >/dev/null
+eval "\"\$bin\"/$cmd --db \"\$db\" --quiet" 2>err.txt || fail "$cmd (from status): $(cat err.txt)"
+for id in $m2 20260103T000000_tags; do
+    [ "$(status_of "$db" $id | sed -n 1p)" = pending ] || fail "$id not undone by $cmd"
+done
+[ "$(status_of "$db" "$m1" | sed -n 1p)" = applied ] || fail "$m1 was undone by $cmd"
 echo "down_partial: ok"
