@@ -290,7 +290,8 @@ typedef struct rt_mig_row {
 } rt_mig_row;
 
 typedef struct rt_state {
-    bool exists;              /* the tables exist */
+    bool exists;              /* joryu_migrations exists */
+    bool ready;               /* both tables and the status index exist */
     rt_mig_row *migs;         /* sorted by id */
     size_t n;
     jy_arena *arena;          /* the rows' strings (one block, freed with the state) */
@@ -299,12 +300,23 @@ typedef struct rt_state {
 /* Create both tables and the status index when missing (idempotent; safe
  * when two appliers race).  0, or -1 with rt.sql-error. */
 int rt_state_ensure(rt_conn *c, jy_diags *d);
-/* Read every row (never creates anything: status and dry runs use it).
- * Tables absent: 0 with st->exists false and no rows. */
+/*
+ * Read the state tables into st.  flags:
+ *   RT_STATE_UNFINISHED  applied migrations come as id, checksum and status
+ *                        only (no times, version, dialect, messages, step
+ *                        rows); the others come whole with their steps
+ *                        (apply and text status: their work follows pending
+ *                        migrations, not history)
+ * Never creates anything (status and dry runs read too): tables absent is
+ * 0 with st->exists false and no rows; st->ready tells that both tables
+ * and the status index are there (rt_state_ensure has nothing to do).
+ * 0, or -1 with a diagnostic and st empty.
+ */
+enum { RT_STATE_UNFINISHED = 1u };
+int rt_state_read(rt_conn *c, unsigned flags, rt_state *st, jy_diags *d);
+/* rt_state_read(c, 0, ...): every row, every column. */
 int rt_state_load(rt_conn *c, rt_state *st, jy_diags *d);
-/* The same, but applied migrations come without their step rows (apply
- * needs steps only to resume: its memory and time follow pending work, not
- * history). */
+/* rt_state_read(c, RT_STATE_UNFINISHED, ...). */
 int rt_state_load_unfinished(rt_conn *c, rt_state *st, jy_diags *d);
 void rt_state_free(rt_state *st);
 const rt_mig_row *rt_state_find(const rt_state *st, const char *id);

@@ -1,6 +1,6 @@
 /*
  * state.c - joryu's state tables (reference §9.2): joryu_migrations and
- * joryu_migration_steps, created by rt_state_ensure, read by rt_state_load,
+ * joryu_migration_steps, created by rt_state_ensure, read by rt_state_read,
  * written by the rt_state_* writers (docs/SPEC.md "State tables").
  *
  * Every writer is one statement with bound parameters, run on the
@@ -361,20 +361,6 @@ static int rows_each(rt_conn *c, const char *sql, rt_row_fn fn, void *ctx, jy_di
     return rc;
 }
 
-/* The number of rows of table (to size the arrays before the rows come);
- * 0 when it cannot be read (the arrays then grow). */
-static size_t count_rows(rt_conn *c, const char *sql)
-{
-    rt_rows *r = NULL;
-    if (rt_query(c, sql, NULL, 0, &r, NULL) != 0)
-        return 0;
-    const char *v = r->nrows ? rt_rows_cell(r, 0, 0) : NULL;
-    unsigned long long n = v ? strtoull(v, NULL, 10) : 0;
-    rt_rows_free(r);
-    rt__clear_error(c);
-    return n > 1000000000ull ? 0 : (size_t)n;
-}
-
 /* Make room for one more element in *v (n used, *cap allocated). */
 static bool reserve(void **v, size_t n, size_t *cap, size_t size)
 {
@@ -393,9 +379,11 @@ typedef struct load_ctx {
     rt_conn *c;
     rt_state *st;
     jy_diags *d;
-    loose_step *v; /* load_steps */
+    size_t mcap;      /* st->migs allocated */
+    size_t unfinished; /* migration rows whose status is not applied */
+    loose_step *v;    /* step rows not yet attached */
     size_t n, cap;
-    int rc;        /* -1 once a row was refused (the others are still read) */
+    int rc;           /* -1 once a row was refused (the others are still read) */
 } load_ctx;
 
 /* Move a cell out of a row (the driver frees what is left). */
@@ -413,18 +401,31 @@ static char *keep_cell(load_ctx *x, char **cells, size_t i)
     return cells[i] ? jy_arena_strdup(x->st->arena, cells[i]) : NULL;
 }
 
+/* The details of a migration row (started_at ... pause_reason: cells[0..5]). */
+static void keep_details(load_ctx *x, rt_mig_row *m, char **cells)
+{
+    m->started_at = keep_cell(x, cells, 0);
+    m->finished_at = keep_cell(x, cells, 1);
+    m->joryu_version = keep_cell(x, cells, 2);
+    m->dialect = keep_cell(x, cells, 3);
+    m->last_error = keep_cell(x, cells, 4);
+    m->pause_reason = keep_cell(x, cells, 5);
+}
+
+/* One row of MIG_LEAN (3 columns: id, checksum, status) or MIG_FULL (9:
+ * the details follow). */
 static int mig_row(void *ctx, char **cells, size_t ncols)
 {
     load_ctx *x = ctx;
     rt_state *st = x->st;
-    if (ncols < 9)
+    if (ncols != 3 && ncols < 9)
         return rt__sql_error(x->c, x->d, "joryu_migrations has too few columns", NULL, NULL);
     const char *status = cells[2];
     const char *id = cells[0];
     if (!id)
         return 0;
     void *v = st->migs;
-    if (!reserve(&v, st->n, &x->cap, sizeof *st->migs))
+    if (!reserve(&v, st->n, &x->mcap, sizeof *st->migs))
         return rt__sql_error(x->c, x->d, "out of memory reading joryu_migrations", NULL, NULL);
     st->migs = v;
     rt_mig_row *m = &st->migs[st->n];
@@ -436,35 +437,33 @@ static int mig_row(void *ctx, char **cells, size_t ncols)
     }
     m->id = keep_cell(x, cells, 0);
     m->checksum = keep_cell(x, cells, 1);
-    m->started_at = keep_cell(x, cells, 3);
-    m->finished_at = keep_cell(x, cells, 4);
-    m->joryu_version = keep_cell(x, cells, 5);
-    m->dialect = keep_cell(x, cells, 6);
-    m->last_error = keep_cell(x, cells, 7);
-    m->pause_reason = keep_cell(x, cells, 8);
+    if (ncols >= 9)
+        keep_details(x, m, cells + 3);
     if (!m->id)
         return rt__sql_error(x->c, x->d, "out of memory reading joryu_migrations", NULL, NULL);
+    x->unfinished += m->status != RT_MS_APPLIED;
     st->n++;
     return 0;
 }
 
-/* Read the migration rows into st (sorted by id).  0 or -1. */
-static int load_migs(rt_conn *c, rt_state *st, jy_diags *d)
+#define MIG_LEAN "SELECT id, checksum, status FROM joryu_migrations"
+#define MIG_FULL                                                                         \
+    "SELECT id, checksum, status, started_at, finished_at, joryu_version, dialect,"      \
+    " last_error, pause_reason FROM joryu_migrations"
+
+/* Read the migration rows into st (sorted by id): all columns, or with
+ * `lean` id, checksum and status only.  0 or -1. */
+static int load_migs(load_ctx *x, bool lean)
 {
-    load_ctx x = {.c = c, .st = st, .d = d};
-    x.cap = count_rows(c, "SELECT count(*) FROM joryu_migrations");
-    if (x.cap && !(st->migs = calloc(x.cap, sizeof *st->migs)))
-        x.cap = 0;
-    if (rows_each(c,
-                  "SELECT id, checksum, status, started_at, finished_at, joryu_version, dialect,"
-                  " last_error, pause_reason FROM joryu_migrations",
-                  mig_row, &x, d) != 0)
+    if (rows_each(x->c, lean ? MIG_LEAN : MIG_FULL, mig_row, x, x->d) != 0)
         return -1;
-    if (st->n > 1)
-        qsort(st->migs, st->n, sizeof *st->migs, cmp_mig);
-    return x.rc;
+    if (x->st->n > 1)
+        qsort(x->st->migs, x->st->n, sizeof *x->st->migs, cmp_mig);
+    return x->rc;
 }
 
+/* One step row: cells[0..7] are migration_id, step_index, op_kind,
+ * op_fingerprint, status, started_at, finished_at, progress. */
 static int step_row(void *ctx, char **cells, size_t ncols)
 {
     load_ctx *x = ctx;
@@ -518,26 +517,55 @@ static int step_row(void *ctx, char **cells, size_t ncols)
     return 0;
 }
 
-/* Read the step rows and attach them to their migrations (sorted by
- * step_index).  Steps of a migration without a row are left out; with
- * unfinished_only, so are the steps of applied migrations. */
-#define UNFINISHED_ONLY \
-    " WHERE migration_id IN (SELECT id FROM joryu_migrations WHERE status <> 'applied')"
-static int load_steps(rt_conn *c, rt_state *st, bool unfinished_only, jy_diags *d)
+/* The migration row of st with this id (st sorted), mutable. */
+static rt_mig_row *find_mig(rt_state *st, const char *id)
 {
-    load_ctx x = {.c = c, .st = st, .d = d};
-    x.cap = count_rows(c, unfinished_only ? "SELECT count(*) FROM joryu_migration_steps" UNFINISHED_ONLY
-                                          : "SELECT count(*) FROM joryu_migration_steps");
-    if (x.cap && !(x.v = calloc(x.cap, sizeof *x.v)))
-        x.cap = 0;
-#define STEP_COLUMNS                                                                   \
-    "SELECT migration_id, step_index, op_kind, op_fingerprint, status, started_at," \
-    " finished_at, progress FROM joryu_migration_steps"
-    int qr = rows_each(c, unfinished_only ? STEP_COLUMNS UNFINISHED_ONLY : STEP_COLUMNS, step_row,
-                       &x, d);
-    loose_step *v = x.v;
-    size_t n = x.n;
-    int rc = qr != 0 ? -1 : x.rc;
+    return (rt_mig_row *)rt_state_find(st, id);
+}
+
+/* One row of UNFINISHED: a step row (cells[0..7], all NULL for a
+ * migration without steps) and its migration's details (cells[9..14]). */
+static int unfinished_row(void *ctx, char **cells, size_t ncols)
+{
+    load_ctx *x = ctx;
+    if (ncols < 15)
+        return rt__sql_error(x->c, x->d, "joryu_migrations has too few columns", NULL, NULL);
+    rt_mig_row *m = cells[8] ? find_mig(x->st, cells[8]) : NULL;
+    if (m && !m->started_at) /* started_at is NOT NULL: set once per migration */
+        keep_details(x, m, cells + 9);
+    return step_row(ctx, cells, 8);
+}
+
+/*
+ * The step rows of every migration (STEPS_ALL), or the steps and the
+ * details of the unfinished migrations only (UNFINISHED: one statement,
+ * the index on status finds them; without the steps table the step columns
+ * are NULL).  `IN` lists the stored statuses other than applied: a row
+ * with another status was refused by mig_row already.
+ */
+#define STEP_COLUMNS(t)                                                                  \
+    t "migration_id, " t "step_index, " t "op_kind, " t "op_fingerprint, " t "status, " t \
+      "started_at, " t "finished_at, " t "progress"
+#define STEPS_ALL "SELECT " STEP_COLUMNS("") " FROM joryu_migration_steps"
+#define UNFINISHED_DETAILS                                                               \
+    " m.id, m.started_at, m.finished_at, m.joryu_version, m.dialect, m.last_error,"     \
+    " m.pause_reason FROM joryu_migrations m"
+#define UNFINISHED_WHERE " WHERE m.status IN ('pending', 'running', 'failed', 'paused')"
+#define UNFINISHED                                                                       \
+    "SELECT " STEP_COLUMNS("s.") "," UNFINISHED_DETAILS                                  \
+    " LEFT JOIN joryu_migration_steps s ON s.migration_id = m.id" UNFINISHED_WHERE
+#define UNFINISHED_NO_STEPS                                                              \
+    "SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," UNFINISHED_DETAILS            \
+    UNFINISHED_WHERE
+
+/* Attach the loose steps of x to their migrations (sorted by step_index);
+ * steps of a migration without a row are left out.  Frees x->v. */
+static int attach_steps(load_ctx *x)
+{
+    rt_state *st = x->st;
+    loose_step *v = x->v;
+    size_t n = x->n;
+    int rc = x->rc;
     if (n > 1)
         qsort(v, n, sizeof *v, cmp_loose);
     /* both lists are sorted by id: walk them together */
@@ -554,8 +582,8 @@ static int load_steps(rt_conn *c, rt_state *st, bool unfinished_only, jy_diags *
         if (k > j) {
             m->steps = calloc(k - j, sizeof *m->steps);
             if (!m->steps) {
-                rc = rt__sql_error(c, d, "out of memory reading joryu_migration_steps", NULL,
-                                   NULL);
+                rc = rt__sql_error(x->c, x->d, "out of memory reading joryu_migration_steps",
+                                   NULL, NULL);
                 break;
             }
             for (size_t t = j; t < k; t++) {
@@ -570,29 +598,43 @@ static int load_steps(rt_conn *c, rt_state *st, bool unfinished_only, jy_diags *
     for (; j < n; j++)
         free(v[j].migration_id);
     free(v);
+    x->v = NULL;
+    x->n = x->cap = 0;
     return rc;
 }
 
 /*
- * Read both tables.  Never creates anything.  st->exists tells whether
- * joryu_migrations is there; when joryu_migration_steps is missing (a
- * MySQL applier killed between the two CREATE TABLEs) the migrations have
- * no steps.  On any error st is left empty (exists false).
+ * Read the state (see rt_state_read).  The statements: one catalog query,
+ * the migration rows, and the step rows - with RT_STATE_UNFINISHED only
+ * when some migration is not applied, joined with those migrations'
+ * details.  No count(*) first: the arrays grow.  On any error st is left
+ * empty (exists false).
  */
-static int state_load(rt_conn *c, rt_state *st, bool unfinished_only, jy_diags *d)
+int rt_state_read(rt_conn *c, unsigned flags, rt_state *st, jy_diags *d)
 {
     memset(st, 0, sizeof *st);
     bool has_migs = false, has_steps = false;
-    if (count_objects(c, false, &has_migs, &has_steps, d) < 0)
+    int nobj = count_objects(c, true, &has_migs, &has_steps, d);
+    if (nobj < 0)
         return -1;
     if (!has_migs)
         return 0;
     st->exists = true;
+    st->ready = nobj == 3;
     if (!(st->arena = jy_arena_new())) {
         memset(st, 0, sizeof *st);
         return rt__sql_error(c, d, "out of memory reading joryu_migrations", NULL, NULL);
     }
-    if (load_migs(c, st, d) != 0 || (has_steps && load_steps(c, st, unfinished_only, d) != 0)) {
+    bool lean = flags & RT_STATE_UNFINISHED;
+    load_ctx x = {.c = c, .st = st, .d = d};
+    int rc = load_migs(&x, lean);
+    if (rc == 0 && lean && x.unfinished)
+        rc = rows_each(c, has_steps ? UNFINISHED : UNFINISHED_NO_STEPS, unfinished_row, &x, d);
+    else if (rc == 0 && !lean && has_steps)
+        rc = rows_each(c, STEPS_ALL, step_row, &x, d);
+    if (rc != 0)
+        x.rc = -1;
+    if (attach_steps(&x) != 0) {
         rt_state_free(st);
         return -1;
     }
@@ -605,12 +647,12 @@ static int state_load(rt_conn *c, rt_state *st, bool unfinished_only, jy_diags *
 
 int rt_state_load(rt_conn *c, rt_state *st, jy_diags *d)
 {
-    return state_load(c, st, false, d);
+    return rt_state_read(c, 0, st, d);
 }
 
 int rt_state_load_unfinished(rt_conn *c, rt_state *st, jy_diags *d)
 {
-    return state_load(c, st, true, d);
+    return rt_state_read(c, RT_STATE_UNFINISHED, st, d);
 }
 
 void rt_state_free(rt_state *st)

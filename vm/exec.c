@@ -935,7 +935,7 @@ int vm_apply(rt_conn *c, const vm_bundle *b, const vm_apply_opts *o, vm_result *
             run.grp_open = run.grp_adopt = run.grp_state = rc == 0;
             run.grp_t0 = vx_now();
         }
-        if (rc == 0)
+        if (rc == 0 && !st.ready) /* the read's catalog query found all */
             rc = rt_state_ensure(c, d);
     }
     if (rc == 0)

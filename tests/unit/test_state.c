@@ -600,7 +600,88 @@ static void test_load_unfinished(void **state)
 
     /* the full load still has every step */
     st = load(c);
+    assert_true(st.ready);
     assert_int_equal(rt_state_find(&st, done)->nsteps, 1);
+    assert_non_null(rt_state_find(&st, done)->started_at);
+    assert_string_equal(rt_state_find(&st, done)->joryu_version, JORYU_VERSION);
+    rt_state_free(&st);
+    rt_close(c);
+}
+
+/* rt_state_read(RT_STATE_UNFINISHED): an applied migration is id, checksum
+ * and status only; an unfinished one comes whole, with or without steps,
+ * and without the steps table (a MySQL applier killed between the two
+ * CREATE TABLEs); st.ready says whether rt_state_ensure has work left. */
+static void test_read_lean(void **state)
+{
+    fixture *f = *state;
+    rt_conn *c = fresh(f);
+    rt_state st;
+    MUST(rt_state_read(c, RT_STATE_UNFINISHED, &st, d));
+    assert_false(st.exists);
+    assert_false(st.ready);
+    assert_int_equal(st.n, 0);
+    rt_state_free(&st);
+
+    MUST(rt_state_ensure(c, d));
+    const char *done = "20260101T000001_done", *failed = "20260101T000002_failed",
+               *paused = "20260101T000003_paused";
+    MUST(rt_state_mig_begin(c, done, "s1", NULL, d));
+    MUST(rt_state_step_begin(c, done, 0, "create_table", "fpa", d));
+    MUST(rt_state_mig_set(c, done, RT_MS_APPLIED, NULL, NULL, d));
+    MUST(rt_state_mig_begin(c, failed, "s2", NULL, d));
+    MUST(rt_state_step_begin(c, failed, 0, "add_column", "fpb", d));
+    MUST(rt_state_step_set(c, failed, 0, RT_SS_FAILED, "{\"stmts_done\":1}", d));
+    MUST(rt_state_mig_set(c, failed, RT_MS_FAILED, "boom", NULL, d));
+    MUST(rt_state_mig_begin(c, paused, "s3", "sqlite", d));
+    MUST(rt_state_mig_set(c, paused, RT_MS_PAUSED, NULL, "max-duration", d));
+
+    MUST(rt_state_read(c, RT_STATE_UNFINISHED, &st, d));
+    assert_true(st.exists);
+    assert_true(st.ready);
+    assert_int_equal(st.n, 3);
+    const rt_mig_row *m = rt_state_find(&st, done);
+    assert_int_equal(m->status, RT_MS_APPLIED);
+    assert_string_equal(m->checksum, "s1");
+    assert_null(m->started_at);
+    assert_null(m->finished_at);
+    assert_null(m->joryu_version);
+    assert_null(m->dialect);
+    assert_int_equal(m->nsteps, 0);
+    m = rt_state_find(&st, failed);
+    assert_int_equal(m->status, RT_MS_FAILED);
+    assert_string_equal(m->checksum, "s2");
+    assert_non_null(m->started_at);
+    assert_non_null(m->finished_at);
+    assert_string_equal(m->joryu_version, JORYU_VERSION);
+    assert_string_equal(m->last_error, "boom");
+    assert_null(m->pause_reason);
+    assert_int_equal(m->nsteps, 1);
+    assert_string_equal(m->steps[0].op_kind, "add_column");
+    assert_string_equal(m->steps[0].progress, "{\"stmts_done\":1}");
+    assert_non_null(m->steps[0].started_at);
+    m = rt_state_find(&st, paused);
+    assert_int_equal(m->status, RT_MS_PAUSED);
+    assert_string_equal(m->dialect, "sqlite");
+    assert_string_equal(m->pause_reason, "max-duration");
+    assert_int_equal(m->nsteps, 0);
+    rt_state_free(&st);
+
+    /* no steps table: the unfinished migrations' details, no steps */
+    ok(c, "DROP TABLE joryu_migration_steps");
+    MUST(rt_state_read(c, RT_STATE_UNFINISHED, &st, d));
+    assert_true(st.exists);
+    assert_false(st.ready);
+    assert_int_equal(st.n, 3);
+    m = rt_state_find(&st, failed);
+    assert_string_equal(m->last_error, "boom");
+    assert_non_null(m->started_at);
+    assert_int_equal(m->nsteps, 0);
+    assert_null(rt_state_find(&st, done)->started_at);
+    rt_state_free(&st);
+    MUST(rt_state_ensure(c, d));
+    MUST(rt_state_read(c, RT_STATE_UNFINISHED, &st, d));
+    assert_true(st.ready);
     rt_state_free(&st);
     rt_close(c);
 }
@@ -1025,7 +1106,8 @@ static void test_lock_sqlite_file(void **state)
 #define STATE_TESTS                                                                                \
     cmocka_unit_test(test_ensure), cmocka_unit_test(test_ensure_in_transaction),                   \
         cmocka_unit_test(test_ensure_race), cmocka_unit_test(test_migration_rows),                 \
-        cmocka_unit_test(test_step_rows), cmocka_unit_test(test_load_unfinished),              \
+        cmocka_unit_test(test_step_rows), cmocka_unit_test(test_load_unfinished),                  \
+        cmocka_unit_test(test_read_lean),                                                          \
         cmocka_unit_test(test_batch),                            \
         cmocka_unit_test(test_writers_in_transaction),                                             \
         cmocka_unit_test(test_load_sorted), cmocka_unit_test(test_truncation),                     \
