@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,43 +247,51 @@ int rt__connect_error(rt_conn *c, jy_diags *d, rt_connerr kind, const char *mess
 
 /* --------------------------------------------------- client libraries */
 
-void *rt__client_open(rt_conn *c, jy_diags *d, const rt_client_lib *lib)
+/* Record that lib cannot serve: rt.driver-missing with the message fmt. */
+static void *client_error(rt_conn *c, jy_diags *d, const char *fmt, ...) JY_PRINTF(3, 4);
+static void *client_error(rt_conn *c, jy_diags *d, const char *fmt, ...)
+{
+    jy_buf b;
+    jy_buf_init(&b);
+    va_list ap;
+    va_start(ap, fmt);
+    jy_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    rt__connect_error(c, d, RT_CONNERR_LIBRARY, b.data ? b.data : "out of memory");
+    jy_buf_free(&b);
+    return NULL;
+}
+
+void *rt__client_load(rt_conn *c, jy_diags *d, const rt_client_lib *lib,
+                      const char *const *names, size_t n, void **syms)
 {
     const char *file = getenv(lib->env);
     bool from_env = file && *file;
     if (!from_env)
         file = lib->soname;
     void *h = dlopen(file, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
-    if (h)
-        return h;
-    const char *why = dlerror();
-    jy_buf b;
-    jy_buf_init(&b);
-    jy_buf_printf(&b, "%s support needs %s, which cannot be loaded (%s%s%s); install it: "
-                      "apt-get install %s",
-                  lib->database, lib->library, from_env ? lib->env : "", from_env ? ": " : "",
-                  why ? why : file, lib->package);
-    rt__connect_error(c, d, RT_CONNERR_LIBRARY, b.data ? b.data : "out of memory");
-    jy_buf_free(&b);
-    return NULL;
-}
-
-void *rt__client_sym(rt_conn *c, jy_diags *d, const rt_client_lib *lib, void *h,
-                     const char *name)
-{
-    dlerror();
-    void *f = dlsym(h, name);
-    if (f)
-        return f;
-    const char *why = dlerror();
-    jy_buf b;
-    jy_buf_init(&b);
-    jy_buf_printf(&b, "%s support needs a %s with %s (%s); install a current one: "
-                      "apt-get install %s",
-                  lib->database, lib->library, name, why ? why : "not found", lib->package);
-    rt__connect_error(c, d, RT_CONNERR_LIBRARY, b.data ? b.data : "out of memory");
-    jy_buf_free(&b);
-    return NULL;
+    if (!h) {
+        const char *why = dlerror();
+        return client_error(c, d,
+                            "%s support needs %s, which cannot be loaded (%s%s%s); install it: "
+                            "apt-get install %s",
+                            lib->database, lib->library, from_env ? lib->env : "",
+                            from_env ? ": " : "", why ? why : file, lib->package);
+    }
+    for (size_t i = 0; i < n; i++) {
+        dlerror();
+        if ((syms[i] = dlsym(h, names[i])) != NULL)
+            continue;
+        const char *why = dlerror();
+        client_error(c, d,
+                     "%s support needs a %s with %s (%s); install a current one: "
+                     "apt-get install %s",
+                     lib->database, lib->library, names[i], why ? why : "not found",
+                     lib->package);
+        dlclose(h);
+        return NULL;
+    }
+    return h;
 }
 
 void rt__client_close(void *h)

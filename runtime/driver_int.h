@@ -37,7 +37,7 @@ char *rt__scrub(const rt_conn *c, const char *message);
  * (issue 4).  Each driver lists the functions it calls once, in an X-macro
  * X(return type, name, (parameter types)) that declares its table of
  * pointers, checks every signature against the library's header at compile
- * time (RT_CLIENT_CHECK) and resolves them (RT_CLIENT_RESOLVE).  The table
+ * time (RT_CLIENT_CHECK) and resolves them (RT_CLIENT_NAME, RT_CLIENT_SET).  The table
  * lives in the connection (c->handle): no global state.
  */
 typedef struct rt_client_lib {
@@ -51,13 +51,12 @@ typedef struct rt_client_lib {
 /* Load the library (RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE: it stays mapped
  * after rt__client_close, so that the exit handlers of OpenSSL and krb5
  * never point into unmapped code, and the next connection's dlopen is only
- * a reference count).  NULL after one diagnostic (rt.driver-missing, exit 1
- * as a connection failure) that says what to install. */
-void *rt__client_open(rt_conn *c, jy_diags *d, const rt_client_lib *lib);
-/* A function of the library, or NULL after the same diagnostic naming the
- * missing function (a library too old). */
-void *rt__client_sym(rt_conn *c, jy_diags *d, const rt_client_lib *lib, void *h,
-                     const char *name);
+ * a reference count) and look up the n functions names[] into syms[].
+ * The handle, or NULL after one diagnostic (rt.driver-missing, exit 1 as a
+ * connection failure) that names the package to install, or the function
+ * missing from a library too old. */
+void *rt__client_load(rt_conn *c, jy_diags *d, const rt_client_lib *lib,
+                      const char *const *names, size_t n, void **syms);
 void rt__client_close(void *h);
 
 /* In an X-macro list: a compile error when the header declares the function
@@ -68,6 +67,10 @@ void rt__client_close(void *h);
     _Static_assert(sizeof(1 ? (ret(*) args)0 : &name) > 0, #name);
 /* Declare a member of the table. */
 #define RT_CLIENT_FIELD(ret, name, args) ret(*name) args;
+/* The list's names, for rt__client_load. */
+#define RT_CLIENT_NAME(ret, name, args) #name,
+/* Set a member from rt__client_load's syms (an index i counts them). */
+#define RT_CLIENT_SET(ret, name, args) api->name = (ret(*) args)syms[i++];
 
 /* Result building. */
 rt_rows *rt__rows_new(size_t ncols);

@@ -72,23 +72,20 @@ static my_link *my_load(rt_conn *c, jy_diags *d)
         rt__connect_error(c, d, RT_CONNERR_OTHER, "out of memory");
         return NULL;
     }
-    if (!(l->lib = rt__client_open(c, d, &my_lib))) {
+    static const char *const names[] = {MY_FUNCS(RT_CLIENT_NAME)};
+    void *syms[JY_COUNTOF(names)];
+    if (!(l->lib = rt__client_load(c, d, &my_lib, names, JY_COUNTOF(names), syms))) {
         free(l);
         return NULL;
     }
-#define MY_RESOLVE(ret, name, args)                                               \
-    if (!(l->f.name = (ret(*) args)rt__client_sym(c, d, &my_lib, l->lib, #name))) { \
-        rt__client_close(l->lib);                                                 \
-        free(l);                                                                  \
-        return NULL;                                                              \
-    }
-    MY_FUNCS(MY_RESOLVE)
-#undef MY_RESOLVE
+    my_api *api = &l->f;
+    size_t i = 0;
+    MY_FUNCS(RT_CLIENT_SET)
     return l;
 }
 
 /* The connection's table of connector functions. */
-static const my_api *api(const rt_conn *c)
+static const my_api *fns(const rt_conn *c)
 {
     return &((const my_link *)c->handle)->f;
 }
@@ -109,13 +106,13 @@ static int my_error(rt_conn *c, jy_diags *d, unsigned err, const char *msg, cons
 static int conn_error(rt_conn *c, jy_diags *d, const char *sql)
 {
     MYSQL *m = mysql_of(c);
-    const my_api *f = api(c);
+    const my_api *f = fns(c);
     return my_error(c, d, f->mysql_errno(m), f->mysql_error(m), f->mysql_sqlstate(m), sql);
 }
 
 static int stmt_error(rt_conn *c, jy_diags *d, MYSQL_STMT *st, const char *sql)
 {
-    const my_api *f = api(c);
+    const my_api *f = fns(c);
     int rc = my_error(c, d, f->mysql_stmt_errno(st), f->mysql_stmt_error(st),
                       f->mysql_stmt_sqlstate(st), sql);
     f->mysql_stmt_close(st);
@@ -194,7 +191,7 @@ static void my_close(rt_conn *c)
 static int my_text(rt_conn *c, const char *sql, rt_rows **out, jy_diags *d)
 {
     MYSQL *m = mysql_of(c);
-    const my_api *f = api(c);
+    const my_api *f = fns(c);
     if (f->mysql_real_query(m, sql, strlen(sql)) != 0)
         return conn_error(c, d, sql);
     rt_rows *last = NULL;
@@ -269,7 +266,7 @@ static int my_prepared(rt_conn *c, const char *sql, const char *const *params, s
                        rt_rows **out, jy_diags *d)
 {
     MYSQL *m = mysql_of(c);
-    const my_api *f = api(c);
+    const my_api *f = fns(c);
     MYSQL_STMT *st = f->mysql_stmt_init(m);
     if (!st)
         return conn_error(c, d, sql);

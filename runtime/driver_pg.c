@@ -58,18 +58,15 @@ static pg_link *pg_load(rt_conn *c, jy_diags *d)
         rt__connect_error(c, d, RT_CONNERR_OTHER, "out of memory");
         return NULL;
     }
-    if (!(l->lib = rt__client_open(c, d, &pg_lib))) {
+    static const char *const names[] = {PG_FUNCS(RT_CLIENT_NAME)};
+    void *syms[JY_COUNTOF(names)];
+    if (!(l->lib = rt__client_load(c, d, &pg_lib, names, JY_COUNTOF(names), syms))) {
         free(l);
         return NULL;
     }
-#define PG_RESOLVE(ret, name, args)                                               \
-    if (!(l->f.name = (ret(*) args)rt__client_sym(c, d, &pg_lib, l->lib, #name))) { \
-        rt__client_close(l->lib);                                                 \
-        free(l);                                                                  \
-        return NULL;                                                              \
-    }
-    PG_FUNCS(PG_RESOLVE)
-#undef PG_RESOLVE
+    pg_api *api = &l->f;
+    size_t i = 0;
+    PG_FUNCS(RT_CLIENT_SET)
     return l;
 }
 
@@ -198,15 +195,42 @@ static int pg_exec(rt_conn *c, const char *sql, jy_diags *d)
     return 0;
 }
 
+/* Hand one row to fn: each cell a malloc'd copy that fn may take (rt_row_fn),
+ * the others freed when it returns.  false when out of memory (fn not
+ * called); *stop is fn's value. */
+static bool pg_row_to_fn(char **copies, const char *const *cells, const size_t *lens, size_t n,
+                         rt_row_fn fn, void *ctx, int *stop)
+{
+    size_t i = 0;
+    for (; i < n; i++) {
+        copies[i] = NULL;
+        if (!cells[i])
+            continue;
+        if (!(copies[i] = malloc(lens[i] + 1)))
+            break;
+        memcpy(copies[i], cells[i], lens[i]);
+        copies[i][lens[i]] = 0;
+    }
+    if (i == n)
+        *stop = fn(ctx, copies, n);
+    for (size_t j = 0; j < i; j++) {
+        free(copies[j]);
+        copies[j] = NULL;
+    }
+    return i == n;
+}
+
 /*
- * Rows arrive one at a time (libpq's single-row mode) and are copied as
- * they come: a 10,000-row state table is never held twice, once by libpq
- * and once in rt_rows (issue 4, joryu-run's memory).  Every result is
- * drained, whatever happens, so that the connection is ready for the next
- * statement.
+ * Run one statement and take its rows one at a time as libpq hands them
+ * over (single-row mode), so that a 10,000-row state table is never held
+ * twice, once by libpq and once by us (issue 4, joryu-run's memory).  The
+ * rows go either into *keep (rt_query: copied into an rt_rows) or, when
+ * keep is NULL, to fn one by one (rt_driver.each; fn's nonzero value stops
+ * the statement and is returned).  Every result is drained, whatever
+ * happens, so that the connection is ready for the next statement.
  */
-static int pg_query(rt_conn *c, const char *sql, const char *const *params, size_t nparams,
-                    rt_rows **out, jy_diags *d)
+static int pg_run(rt_conn *c, const char *sql, const char *const *params, size_t nparams,
+                  rt_rows **keep, rt_row_fn fn, void *ctx, jy_diags *d)
 {
     if (nparams > 65535)
         return rt__sql_error(c, d, "too many parameters", NULL, sql);
@@ -219,11 +243,14 @@ static int pg_query(rt_conn *c, const char *sql, const char *const *params, size
     rt_rows *r = NULL;
     const char **cells = NULL;
     size_t *lens = NULL;
+    char **copies = NULL;
+    int ncols = -1;
     PGresult *err = NULL, *res;
     bool oom = false, done = false;
+    int stop = 0; /* fn's nonzero value */
     long long affected = -1;
     while ((res = f->PQgetResult(pg)) != NULL) {
-        if (err || oom || done) { /* drain */
+        if (err || oom || done || stop) { /* drain */
             f->PQclear(res);
             continue;
         }
@@ -233,22 +260,34 @@ static int pg_query(rt_conn *c, const char *sql, const char *const *params, size
             continue;
         }
         int nf = f->PQnfields(res), nt = f->PQntuples(res);
-        if (!r) {
-            r = rt__rows_new((size_t)nf);
-            cells = nf ? calloc((size_t)nf, sizeof *cells) : NULL;
-            lens = nf ? calloc((size_t)nf, sizeof *lens) : NULL;
-            oom = !r || (nf && (!cells || !lens));
-            for (int i = 0; !oom && i < nf; i++)
-                oom = !rt__rows_colname(r, (size_t)i, f->PQfname(res, i));
+        if (ncols < 0) { /* the first result: the row shape */
+            ncols = nf;
+            size_t m = nf ? (size_t)nf : 1;
+            cells = calloc(m, sizeof *cells);
+            lens = calloc(m, sizeof *lens);
+            oom = !cells || !lens;
+            if (keep) {
+                r = rt__rows_new((size_t)nf);
+                oom = oom || !r;
+                for (int i = 0; !oom && i < nf; i++)
+                    oom = !rt__rows_colname(r, (size_t)i, f->PQfname(res, i));
+            } else {
+                copies = calloc(m, sizeof *copies);
+                oom = oom || !copies;
+            }
         }
-        if (!oom && (size_t)nf != r->ncols)
+        if (!oom && nf != ncols)
             oom = true; /* cannot happen: one statement, one row shape */
-        for (int t = 0; !oom && t < nt; t++) {
+        for (int t = 0; !oom && !stop && t < nt; t++) {
             for (int i = 0; i < nf; i++) {
                 cells[i] = f->PQgetisnull(res, t, i) ? NULL : f->PQgetvalue(res, t, i);
                 lens[i] = cells[i] ? (size_t)f->PQgetlength(res, t, i) : 0;
             }
-            oom = !rt__rows_add(r, cells, lens);
+            if (keep) {
+                oom = !rt__rows_add(r, cells, lens);
+            } else {
+                oom = !pg_row_to_fn(copies, cells, lens, (size_t)nf, fn, ctx, &stop);
+            }
         }
         if (st != PGRES_SINGLE_TUPLE) {
             const char *ct = f->PQcmdTuples(res);
@@ -259,94 +298,39 @@ static int pg_query(rt_conn *c, const char *sql, const char *const *params, size
     }
     free(cells);
     free(lens);
-    if (err) {
+    free(copies);
+    if (err || oom || stop || !done)
         rt_rows_free(r);
-        return pg_error(c, d, err, sql);
-    }
-    if (!done && !oom) { /* no final result: the connection failed */
-        rt_rows_free(r);
-        return pg_error(c, d, NULL, sql);
-    }
-    if (oom) {
-        rt_rows_free(r);
-        return rt__sql_error(c, d, "out of memory", NULL, sql);
-    }
-    r->affected = affected;
-    if (out)
-        *out = r;
-    else
-        rt_rows_free(r);
-    return 0;
-}
-
-/* Each row as libpq hands it over (single-row mode): no result table. */
-static int pg_each(rt_conn *c, const char *sql, rt_row_fn fn, void *ctx, jy_diags *d)
-{
-    pg_link *l = c->handle;
-    const pg_api *f = &l->f;
-    PGconn *pg = l->pg;
-    if (!f->PQsendQueryParams(pg, sql, 0, NULL, NULL, NULL, NULL, 0))
-        return pg_error(c, d, NULL, sql);
-    f->PQsetSingleRowMode(pg);
-    PGresult *err = NULL, *res;
-    char **cells = NULL;
-    size_t ncells = 0;
-    bool oom = false, done = false;
-    int out = 0;
-    while ((res = f->PQgetResult(pg)) != NULL) {
-        if (err || oom || done || out) { /* drain */
-            f->PQclear(res);
-            continue;
-        }
-        ExecStatusType st = f->PQresultStatus(res);
-        if (st != PGRES_SINGLE_TUPLE && !ok_status(f, res)) {
-            err = res;
-            continue;
-        }
-        int nf = f->PQnfields(res), nt = f->PQntuples(res);
-        if (!cells) {
-            ncells = nf ? (size_t)nf : 1;
-            cells = calloc(ncells, sizeof *cells);
-            oom = !cells;
-        }
-        if (!oom && (size_t)nf > ncells)
-            oom = true; /* cannot happen: one statement, one row shape */
-        for (int t = 0; !oom && !out && t < nt; t++) {
-            for (int i = 0; i < nf && !oom; i++) {
-                if (f->PQgetisnull(res, t, i)) {
-                    cells[i] = NULL;
-                    continue;
-                }
-                size_t n = (size_t)f->PQgetlength(res, t, i);
-                cells[i] = malloc(n + 1);
-                if (!cells[i]) {
-                    oom = true;
-                    break;
-                }
-                memcpy(cells[i], f->PQgetvalue(res, t, i), n);
-                cells[i][n] = 0;
-            }
-            if (!oom)
-                out = fn(ctx, cells, (size_t)nf);
-            for (int i = 0; i < nf; i++) {
-                free(cells[i]);
-                cells[i] = NULL;
-            }
-        }
-        if (st != PGRES_SINGLE_TUPLE)
-            done = true;
-        f->PQclear(res);
-    }
-    free(cells);
     if (err)
         return pg_error(c, d, err, sql);
     if (oom)
         return rt__sql_error(c, d, "out of memory", NULL, sql);
-    if (out)
-        return out;
-    if (!done)
+    if (stop)
+        return stop;
+    if (!done) /* no final result: the connection failed */
         return pg_error(c, d, NULL, sql);
+    if (keep) {
+        r->affected = affected;
+        *keep = r;
+    }
     return 0;
+}
+
+static int pg_query(rt_conn *c, const char *sql, const char *const *params, size_t nparams,
+                    rt_rows **out, jy_diags *d)
+{
+    rt_rows *r = NULL;
+    int rc = pg_run(c, sql, params, nparams, &r, NULL, NULL, d);
+    if (out)
+        *out = r;
+    else
+        rt_rows_free(r);
+    return rc;
+}
+
+static int pg_each(rt_conn *c, const char *sql, rt_row_fn fn, void *ctx, jy_diags *d)
+{
+    return pg_run(c, sql, NULL, 0, NULL, fn, ctx, d);
 }
 
 static int pg_begin(rt_conn *c, jy_diags *d)

@@ -60,6 +60,48 @@ int vm_status_read(rt_conn *c, const vm_bundle *b, vm_status **out, jy_diags *d)
     return vm_status_read_ex(c, b, true, out, d);
 }
 
+/*
+ * Pair the bundle's migrations with the state rows: row[k] is the row of
+ * b->migs[k] (NULL: none); known[j] tells that row j belongs to a migration
+ * listed for this dialect.  Both lists are sorted by id (the loader's and
+ * rt_state_read's order), so one walk pairs them (status over a long
+ * history: no search per migration); a bundle that is not sorted (built by
+ * hand) is paired by lookups.  The number of rows not known, or SIZE_MAX
+ * when memory fails.
+ */
+static size_t pair_rows(jy_arena *a, const vm_bundle *b, const rt_state *st, const bool *listed,
+                        const rt_mig_row ***row_out, bool **known_out)
+{
+    const rt_mig_row **row = jy_arena_calloc(a, b->nmigs ? b->nmigs : 1, sizeof *row);
+    bool *known = jy_arena_calloc(a, st->n ? st->n : 1, sizeof *known);
+    if (!row || !known)
+        return SIZE_MAX;
+    bool sorted = true;
+    for (size_t k = 1; k < b->nmigs && sorted; k++)
+        sorted = strcmp(b->migs[k - 1].id, b->migs[k].id) < 0;
+    size_t j = 0, nknown = 0;
+    for (size_t k = 0; k < b->nmigs; k++) {
+        const char *id = b->migs[k].id;
+        const rt_mig_row *r = NULL;
+        if (sorted) {
+            while (j < st->n && strcmp(st->migs[j].id, id) < 0)
+                j++;
+            if (j < st->n && strcmp(st->migs[j].id, id) == 0)
+                r = &st->migs[j];
+        } else {
+            r = rt_state_find(st, id);
+        }
+        row[k] = r;
+        if (r && listed[k] && !known[r - st->migs]) {
+            known[r - st->migs] = true;
+            nknown++;
+        }
+    }
+    *row_out = row;
+    *known_out = known;
+    return st->n - nknown;
+}
+
 int vm_status_read_ex(rt_conn *c, const vm_bundle *b, bool applied_steps, vm_status **out,
                       jy_diags *d)
 {
@@ -74,15 +116,23 @@ int vm_status_read_ex(rt_conn *c, const vm_bundle *b, bool applied_steps, vm_sta
         jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "vm.out-of-memory", NULL, "out of memory");
         return -1;
     }
-    if ((applied_steps ? rt_state_load : rt_state_load_unfinished)(c, &s->state, d)) {
+    if (rt_state_read(c, applied_steps ? 0 : RT_STATE_UNFINISHED, &s->state, d)) {
         vm_status_free(s);
         return -1;
     }
     const rt_state st = s->state;
     jy_arena *a = s->arena = jy_arena_new();
     size_t n = b->norder[cd];
-    size_t cap = n + st.n;
-    if (!a || !(s->e = jy_arena_calloc(a, cap ? cap : 1, sizeof *s->e))) {
+    /* the migrations listed for this dialect, and the rows beside them */
+    bool *listed = a ? jy_arena_calloc(a, b->nmigs ? b->nmigs : 1, sizeof *listed) : NULL;
+    for (size_t k = 0; listed && k < n; k++)
+        if (b->order[cd][k] < b->nmigs)
+            listed[b->order[cd][k]] = true;
+    const rt_mig_row **rowof = NULL;
+    bool *known = NULL;
+    size_t unknown = listed ? pair_rows(a, b, &st, listed, &rowof, &known) : SIZE_MAX;
+    if (unknown == SIZE_MAX || !(s->e = jy_arena_calloc(a, n + unknown ? n + unknown : 1,
+                                                         sizeof *s->e))) {
         vm_status_free(s);
         jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "vm.out-of-memory", NULL, "out of memory");
         return -1;
@@ -92,7 +142,7 @@ int vm_status_read_ex(rt_conn *c, const vm_bundle *b, bool applied_steps, vm_sta
         if (b->order[cd][i] >= b->nmigs)
             continue;
         const vm_migration *m = &b->migs[b->order[cd][i]];
-        const rt_mig_row *row = rt_state_find(&st, m->id);
+        const rt_mig_row *row = rowof[b->order[cd][i]];
         vm_status_entry *e = &s->e[s->n++];
         e->id = m->id;
         e->mig = m;
@@ -109,14 +159,9 @@ int vm_status_read_ex(rt_conn *c, const vm_bundle *b, bool applied_steps, vm_sta
             fill_steps(a, e, &m->up[cd], row);
     }
     /* rows the bundle does not know (for this dialect) */
-    bool *listed = jy_arena_calloc(a, b->nmigs ? b->nmigs : 1, sizeof *listed);
-    for (size_t k = 0; listed && k < n; k++)
-        if (b->order[cd][k] < b->nmigs)
-            listed[b->order[cd][k]] = true;
-    for (size_t i = 0; listed && i < st.n; i++) {
+    for (size_t i = 0; i < st.n; i++) {
         const rt_mig_row *row = &st.migs[i];
-        const vm_migration *km = vx_find(b, row->id);
-        if (km && listed[km - b->migs])
+        if (known[i])
             continue;
         vm_status_entry *e = &s->e[s->n++];
         e->id = row->id;

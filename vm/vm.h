@@ -333,8 +333,9 @@ typedef struct vm_status {
 /* Read-only: never creates the state tables. */
 int vm_status_read(rt_conn *c, const vm_bundle *b, vm_status **out, jy_diags *d);
 /* The same; without applied_steps, applied migrations come with no steps
- * (nsteps 0) and their step rows are not read: what the text status needs,
- * in memory that follows unfinished work rather than history. */
+ * (nsteps 0) and no times or messages (NULL), and neither is read: what the
+ * text status needs, in time and memory that follow unfinished work rather
+ * than history. */
 int vm_status_read_ex(rt_conn *c, const vm_bundle *b, bool applied_steps, vm_status **out,
                       jy_diags *d);
 void vm_status_free(vm_status *s);
