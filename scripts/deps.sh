@@ -18,6 +18,10 @@ PACKAGES=(
     libclang-rt-dev
     # libraries: unit tests, JSON, SHA-256, the three database drivers
     libcmocka-dev libjansson-dev libssl-dev libsqlite3-dev libpq-dev libmariadb-dev
+    # the client libraries joryu loads with dlopen when a PostgreSQL or MySQL
+    # URL is used (no DT_NEEDED names them; the -dev packages pull them in
+    # today, but the programs need only these)
+    libpq5 libmariadb3
     # the databases the tests start, and their clients
     sqlite3 postgresql postgresql-client mariadb-server mariadb-client
     # benchmarks: /usr/bin/time -v, Alembic for side-by-side numbers (its
