@@ -80,6 +80,8 @@ const cli_flag cli_repair_flags[] = {
 };
 
 const cli_flag cli_history_flags[] = {
+    {"dialect", CLI_LIST, "D",
+     "mark the migrations that do not run on dialect D (default: the bundle's dialects)"},
     {"json", CLI_BOOL, NULL, "print {migrations: [{id, file, checksum, depends_on, ...}]}"},
     FLAG_END,
 };
@@ -1770,19 +1772,6 @@ int cli_repair(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
 
 /* ---------------------------------------------------------- history, heads */
 
-/* The apply order of a bundle without a database: the first dialect it has. */
-static void bundle_order(const vm_bundle *b, const uint32_t **order, uint32_t *n)
-{
-    for (int i = 0; i < IR_D__COUNT; i++)
-        if (b->norder[i] && b->order[i]) {
-            *order = b->order[i];
-            *n = b->norder[i];
-            return;
-        }
-    *order = NULL;
-    *n = b->nmigs;
-}
-
 static int session_bundle_only(session *s)
 {
     int rc = session_config(s);
@@ -1799,6 +1788,77 @@ static bool reversible_somewhere(const vm_migration *m)
     return false;
 }
 
+/* "postgresql, sqlite": the names of the dialects of m, in enum order. */
+static void dialect_names(char *buf, size_t n, ir_dmask m)
+{
+    size_t o = 0;
+    buf[0] = 0;
+    for (int i = 0; i < IR_D__COUNT && o < n; i++)
+        if (m & IR_DMASK(i)) {
+            int w = snprintf(buf + o, n - o, "%s%s", o ? ", " : "", ir_dialect_name((ir_dialect)i));
+            if (w < 0)
+                break;
+            o += (size_t)w;
+        }
+}
+
+int cli_history_print(cli_ctx *c, const cli_args *a, const cli_history_row *rows, size_t n,
+                      ir_dmask listed)
+{
+    char names[96];
+    if (cli_has(a, "json")) {
+        json_t *arr = json_array();
+        for (size_t i = 0; i < n; i++) {
+            const cli_history_row *r = &rows[i];
+            json_t *o = json_object();
+            json_object_set_new(o, "id", jstr(r->id));
+            json_object_set_new(o, "file", jstr(r->file));
+            json_object_set_new(o, "checksum", jstr(r->checksum));
+            json_t *deps = json_array();
+            for (size_t k = 0; k < r->ndepends; k++)
+                json_array_append_new(deps, jstr(r->depends_on[k]));
+            json_object_set_new(o, "depends_on", deps);
+            json_t *dl = json_array();
+            for (int k = 0; k < IR_D__COUNT; k++)
+                if (r->dialects & listed & IR_DMASK(k))
+                    json_array_append_new(dl, json_string(ir_dialect_name((ir_dialect)k)));
+            json_object_set_new(o, "dialects", dl);
+            json_object_set_new(o, "transaction_mode", json_string(ir_tx_mode_name(r->tx_mode)));
+            if (r->reversible >= 0)
+                json_object_set_new(o, "reversible", json_boolean(r->reversible));
+            json_array_append_new(arr, o);
+        }
+        json_t *root = json_object();
+        json_object_set_new(root, "migrations", arr);
+        print_json_doc(c->out, root);
+        return JY_EXIT_OK;
+    }
+    int w = 2;
+    for (size_t i = 0; i < n; i++)
+        if ((int)strlen(rows[i].id) > w)
+            w = (int)strlen(rows[i].id);
+    fprintf(c->out, "%s%-*s  %-67s  %s%s\n", cli_bold(c), w, "ID", "CHECKSUM", "DEPENDS_ON",
+            cli_reset(c));
+    for (size_t i = 0; i < n; i++) {
+        const cli_history_row *r = &rows[i];
+        fprintf(c->out, "%-*s  %-67s  ", w, r->id, r->checksum ? r->checksum : "");
+        if (r->ndepends == 0)
+            fputs("-", c->out);
+        for (size_t k = 0; k < r->ndepends; k++)
+            fprintf(c->out, "%s%s", k ? "," : "", r->depends_on[k]);
+        ir_dmask on = r->dialects & listed;
+        if (!on) {
+            dialect_names(names, sizeof names, listed);
+            fprintf(c->out, "  (not for %s)", names);
+        } else if (on != listed) {
+            dialect_names(names, sizeof names, on);
+            fprintf(c->out, "  (only for %s)", names);
+        }
+        fputc('\n', c->out);
+    }
+    return JY_EXIT_OK;
+}
+
 int cli_history(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
 {
     session s;
@@ -1808,47 +1868,40 @@ int cli_history(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
         session_free(&s);
         return rc;
     }
-    const uint32_t *order;
-    uint32_t n;
-    bundle_order(s.b, &order, &n);
-    if (cli_has(a, "json")) {
-        json_t *arr = json_array();
-        for (uint32_t i = 0; i < n; i++) {
-            const vm_migration *m = &s.b->migs[order ? order[i] : i];
-            json_t *o = json_object();
-            json_object_set_new(o, "id", jstr(m->id));
-            json_object_set_new(o, "file", jstr(m->file));
-            json_object_set_new(o, "checksum", jstr(m->checksum));
-            json_t *deps = json_array();
-            for (uint32_t k = 0; k < m->ndepends; k++)
-                json_array_append_new(deps, jstr(m->depends_on[k]));
-            json_object_set_new(o, "depends_on", deps);
-            json_object_set_new(o, "transaction_mode", json_string(ir_tx_mode_name(m->tx_mode)));
-            json_object_set_new(o, "reversible", json_boolean(reversible_somewhere(m)));
-            json_array_append_new(arr, o);
-        }
-        json_t *root = json_object();
-        json_object_set_new(root, "migrations", arr);
-        print_json_doc(c->out, root);
-    } else {
-        int w = 2;
-        for (uint32_t i = 0; i < s.b->nmigs; i++)
-            if ((int)strlen(s.b->migs[i].id) > w)
-                w = (int)strlen(s.b->migs[i].id);
-        fprintf(c->out, "%s%-*s  %-67s  %s%s\n", cli_bold(c), w, "ID", "CHECKSUM", "DEPENDS_ON",
-                cli_reset(c));
-        for (uint32_t i = 0; i < n; i++) {
-            const vm_migration *m = &s.b->migs[order ? order[i] : i];
-            fprintf(c->out, "%-*s  %-67s  ", w, m->id, m->checksum ? m->checksum : "");
-            if (m->ndepends == 0)
-                fputs("-", c->out);
-            for (uint32_t k = 0; k < m->ndepends; k++)
-                fprintf(c->out, "%s%s", k ? "," : "", m->depends_on[k]);
-            fputc('\n', c->out);
-        }
+    const vm_bundle *b = s.b;
+    /* the dialects the listing is about: --dialect, else every one the
+       bundle was built for (what joryu history lists for joryu.toml's
+       targets, which joryuc build compiles by default) */
+    ir_dmask listed;
+    if (cli_dialects(c, a, "dialect", b->dialects, &listed) != 0) {
+        session_free(&s);
+        return JY_EXIT_ERROR;
     }
+    if (listed & ~b->dialects) {
+        char want[96], have[96];
+        dialect_names(want, sizeof want, listed & ~b->dialects);
+        dialect_names(have, sizeof have, b->dialects);
+        cli_error(c, "the bundle has no code for %s (it was built for: %s)", want, have);
+        dialect_names(want, sizeof want, listed);
+        cli_hint(c, "build it with `joryuc build --dialect=%s`, or name a dialect it has", want);
+        session_free(&s);
+        return JY_EXIT_ERROR;
+    }
+    cli_history_row *rows = calloc(b->nmigs ? b->nmigs : 1, sizeof *rows);
+    if (!rows) {
+        cli_error(c, "out of memory");
+        session_free(&s);
+        return JY_EXIT_ERROR;
+    }
+    for (uint32_t i = 0; i < b->nmigs; i++) { /* migs is sorted by id */
+        const vm_migration *m = &b->migs[i];
+        rows[i] = (cli_history_row){m->id, m->file, m->checksum, m->depends_on, m->ndepends,
+                                    m->dialects, m->tx_mode, reversible_somewhere(m)};
+    }
+    rc = cli_history_print(c, a, rows, b->nmigs, listed);
+    free(rows);
     session_free(&s);
-    return JY_EXIT_OK;
+    return rc;
 }
 
 /* Heads: the migrations nothing comes after (docs/SPEC.md "history, heads"). */

@@ -161,6 +161,24 @@ int cli_down(cli_ctx *c, const cli_args *a, const cli_bundle_src *src);
 int cli_mark(cli_ctx *c, const cli_args *a, const cli_bundle_src *src);
 int cli_repair(cli_ctx *c, const cli_args *a, const cli_bundle_src *src);
 int cli_history(cli_ctx *c, const cli_args *a, const cli_bundle_src *src);
+
+/* One migration as `history` lists it: joryu-run's from the bundle,
+ * joryu's from the compiled program, printed by the same code. */
+typedef struct cli_history_row {
+    const char *id, *file, *checksum;
+    const char *const *depends_on; /* ids: a "group:<name>" entry is its members */
+    size_t ndepends;
+    ir_dmask dialects;             /* the dialects it runs on (dialects=) */
+    ir_tx_mode tx_mode;
+    int reversible;                /* 1 or 0; -1 when not known (not in --json) */
+} cli_history_row;
+
+/* Print rows (in id order) as `history` does, text or --json.  `listed`:
+ * the dialects the listing is about (--dialect, else every target); a
+ * migration that runs on none of them is marked "(not for ...)", one that
+ * runs on some "(only for ...)". */
+int cli_history_print(cli_ctx *c, const cli_args *a, const cli_history_row *rows, size_t n,
+                      ir_dmask listed);
 int cli_heads(cli_ctx *c, const cli_args *a, const cli_bundle_src *src);
 
 /* The --help texts of the database commands, shared by both programs. */

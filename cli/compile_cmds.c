@@ -29,7 +29,9 @@ const cli_flag cc_dump_flags[] = {
 };
 
 const cli_flag cc_history_flags[] = {
-    {"json", CLI_BOOL, NULL, "print {migrations: [{id, file, checksum, depends_on}]} as JSON"},
+    {"dialect", CLI_LIST, "D",
+     "mark the migrations that do not run on dialect D (default: joryu.toml targets)"},
+    {"json", CLI_BOOL, NULL, "print {migrations: [{id, file, checksum, depends_on, ...}]} as JSON"},
     {NULL, CLI_BOOL, NULL, NULL},
 };
 
@@ -339,6 +341,53 @@ int cc_dump(cli_ctx *c, const cli_args *a)
     return rc;
 }
 
+/*
+ * m's depends_on as a bundle stores it (vm/asm.c): a "group:<name>" entry
+ * becomes the ids of that group's migrations in id order, m itself left
+ * out, each id once.  So joryu history and joryu-run history print the same
+ * list.  *out is malloc'd (free it); -1 when out of memory.
+ */
+static int resolved_depends(const ir_program *p, const ir_migration *m, const char ***out,
+                            size_t *n)
+{
+    size_t cap = m->ndepends;
+    for (size_t i = 0; i < m->ndepends; i++)
+        if (strncmp(m->depends_on[i], "group:", 6) == 0)
+            cap += p->n;
+    *out = NULL;
+    *n = 0;
+    if (!cap)
+        return 0;
+    const char **v = calloc(cap, sizeof *v);
+    if (!v)
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < m->ndepends; i++) {
+        const char *dep = m->depends_on[i];
+        const char *group = strncmp(dep, "group:", 6) == 0 ? dep + 6 : NULL;
+        for (size_t j = 0; j < (group ? p->n : 1); j++) {
+            const char *id = dep;
+            if (group) {
+                const ir_migration *g = p->migs[j];
+                if (g == m || !g->group || strcmp(g->group, group) != 0)
+                    continue;
+                id = g->id;
+            }
+            bool dup = false;
+            for (size_t q = 0; q < k && !dup; q++)
+                dup = strcmp(v[q], id) == 0;
+            if (!dup)
+                v[k++] = id;
+        }
+    }
+    *out = v;
+    *n = k;
+    return 0;
+}
+
+/* history: every migration of the folder, printed as joryu-run history
+ * prints a bundle's (cli_history_print); the targets compiled are the
+ * dialects the listing is about. */
 int cc_history(cli_ctx *c, const cli_args *a)
 {
     cc_job j;
@@ -351,39 +400,33 @@ int cc_history(cli_ctx *c, const cli_args *a)
     if (rc == 0)
         rc = job_compile(&j, &prog, &d);
     cli_print_diags(c, &d);
-    if (rc == 0 && cli_has(a, "json")) {
-        json_t *arr = json_array();
-        for (size_t i = 0; i < prog->n; i++) {
+    cli_history_row *rows = NULL;
+    if (rc == 0) {
+        rows = calloc(prog->n ? prog->n : 1, sizeof *rows);
+        for (size_t i = 0; rows && i < prog->n; i++) {
             const ir_migration *m = prog->migs[i];
-            json_t *o = json_object();
-            json_object_set_new(o, "id", json_string(m->id));
-            json_object_set_new(o, "file", json_string(m->file));
-            json_object_set_new(o, "checksum", json_string(m->checksum));
-            json_t *deps = json_array();
-            for (size_t k = 0; k < m->ndepends; k++)
-                json_array_append_new(deps, json_string(m->depends_on[k]));
-            json_object_set_new(o, "depends_on", deps);
-            json_array_append_new(arr, o);
+            const char **deps;
+            size_t ndeps;
+            if (resolved_depends(prog, m, &deps, &ndeps) != 0) {
+                for (size_t k = 0; k < i; k++)
+                    free((void *)rows[k].depends_on);
+                free(rows);
+                rows = NULL;
+                break;
+            }
+            rows[i] = (cli_history_row){m->id, m->file, m->checksum, deps, ndeps,
+                                        m->dialects, m->tx_mode, -1};
         }
-        json_t *root = json_object();
-        json_object_set_new(root, "migrations", arr);
-        rc = print_json(c, root);
-    } else if (rc == 0) {
-        size_t w = 2;
+        if (!rows) {
+            cli_error(c, "out of memory");
+            rc = JY_EXIT_ERROR;
+        }
+    }
+    if (rc == 0) {
+        rc = cli_history_print(c, a, rows, prog->n, prog->targets);
         for (size_t i = 0; i < prog->n; i++)
-            if (strlen(prog->migs[i]->id) > w)
-                w = strlen(prog->migs[i]->id);
-        fprintf(c->out, "%s%-*s  %-67s  %s%s\n", cli_bold(c), (int)w, "ID", "CHECKSUM",
-                "DEPENDS_ON", cli_reset(c));
-        for (size_t i = 0; i < prog->n; i++) {
-            const ir_migration *m = prog->migs[i];
-            fprintf(c->out, "%-*s  %-67s  ", (int)w, m->id, m->checksum);
-            if (m->ndepends == 0)
-                fputs("-", c->out);
-            for (size_t k = 0; k < m->ndepends; k++)
-                fprintf(c->out, "%s%s", k ? "," : "", m->depends_on[k]);
-            fputc('\n', c->out);
-        }
+            free((void *)rows[i].depends_on);
+        free(rows);
     }
     ir_program_free(prog);
     jy_diags_free(&d);

@@ -50,7 +50,10 @@ int cc_verify(cli_ctx *c, const cli_args *a);
     {"history", "[DIR]", 0, 1,                                                                   \
      "list the migrations in id order with their checksums and depends_on",                     \
      "Compiles the migrations folder (default: joryu.toml's) and lists every migration:\n"       \
-     "id, semantic checksum, depends_on.  No database is read.",                                \
+     "id, semantic checksum, depends_on.  A migration whose dialects= leaves out some\n"         \
+     "of the targets (joryu.toml's, or --dialect) is marked (only for ...), one for\n"          \
+     "none of them (not for ...); joryu-run history lists a bundle the same way.\n"             \
+     "No database is read.",                                                                    \
      cc_history_flags, cc_history, NULL}
 
 #define CC_OPS_CMD                                                                               \

@@ -56,8 +56,10 @@ static const cli_cmd run_cmds[] = {
     {"repair", "BUNDLE ID", 2, 2, CLI_REPAIR_SUMMARY, CLI_REPAIR_HELP BUNDLE_NOTE,
      cli_repair_flags, run_repair, NULL},
     {"history", "BUNDLE", 1, 1, CLI_HISTORY_SUMMARY,
-     "Lists every migration of the bundle in apply order with its semantic checksum and\n"
-     "depends_on.  No database is read.",
+     "Lists every migration of the bundle in id order with its semantic checksum and\n"
+     "depends_on, as `joryu history` lists the project's.  A migration whose dialects=\n"
+     "leaves out some of the bundle's dialects (or those of --dialect) is marked\n"
+     "(only for ...), one for none of them (not for ...).  No database is read.",
      cli_history_flags, run_history, NULL},
     {"heads", "BUNDLE", 1, 1, CLI_HEADS_SUMMARY,
      "Prints the ids of the bundle's migrations that nothing comes after: no other\n"
