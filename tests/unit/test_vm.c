@@ -151,6 +151,31 @@ static void test_status(void **state)
     assert_null(s->e[2].mig);
     assert_string_equal(s->e[2].id, "20250101T000000_gone");
     vm_status_free(s);
+    /* the text status's lean read: the same entries; applied ones come
+       without steps and times, pending ones with the bundle's steps */
+    assert_int_equal(vm_status_read_ex(c, x.b, false, &s, &dg), 0);
+    assert_int_equal(s->n, 3);
+    assert_int_equal(s->napplied, 2);
+    assert_int_equal(s->npending, 1);
+    assert_string_equal(s->e[0].id, ID1);
+    assert_string_equal(s->e[0].status, "applied");
+    assert_false(s->e[0].checksum_mismatch);
+    assert_int_equal(s->e[0].nsteps, 0);
+    assert_null(s->e[0].started_at);
+    assert_string_equal(s->e[1].status, "pending");
+    assert_int_equal(s->e[1].nsteps, 3);
+    assert_null(s->e[2].mig);
+    assert_string_equal(s->e[2].id, "20250101T000000_gone");
+    assert_string_equal(s->e[2].status, "applied");
+    vm_status_free(s);
+    /* an edited applied migration shows in both reads */
+    vt_exec(c, "UPDATE joryu_migrations SET checksum = 'v1:edited' WHERE id = '" ID1 "'");
+    for (int lean = 0; lean < 2; lean++) {
+        assert_int_equal(vm_status_read_ex(c, x.b, !lean, &s, &dg), 0);
+        assert_true(s->e[0].checksum_mismatch);
+        assert_false(s->e[1].checksum_mismatch);
+        vm_status_free(s);
+    }
     jy_diags_free(&dg);
     rt_close(c);
     vt_build_free(&x);
