@@ -58,8 +58,10 @@ static int compile_open(cli_ctx *c, const cli_args *a, const rt_config *cfg, ir_
     cc_cache k;
     cc_cache_init(&k, cc_cache_mode_get(), dir, dl, cli_code_for(c));
     if (k.mode != CC_CACHE_OFF && cc_cache_lookup(&k, out) == 0) {
-        char what[320];
-        snprintf(what, sizeof what, "hit (%s)", k.path);
+        char what[400];
+        snprintf(what, sizeof what, "hit (%s; %zu files checked, %zu hashed%s%s)", k.path,
+                 k.nfiles, k.nhashed, k.listed ? ", folder listed" : "",
+                 k.refreshed ? ", key refreshed" : "");
         cache_note(c, &k, what);
         cc_cache_free(&k);
         return JY_EXIT_OK;

@@ -34,7 +34,13 @@ typedef struct cc_cache {
     unsigned code;       /* VM_KEEP_*: the code a hit loads (vm_bundle_load_code) */
     int64_t built_ns;    /* when the compile started (CLOCK_REALTIME) */
     char *manifest;      /* malloc'd: the key computed before compiling, or NULL */
+    size_t manifest_len;
     char why[160];       /* why the lookup missed (for JORYU_CACHE=verbose) */
+    /* what the last lookup did (for JORYU_CACHE=verbose) */
+    size_t nfiles;       /* files whose stat was compared */
+    size_t nhashed;      /* of them, files read and hashed (changed < 2 s before the key) */
+    bool listed;         /* the folder was listed (its own stat had changed) */
+    bool refreshed;      /* the key was written again so that they need not be */
 } cc_cache;
 
 /* code: what the command runs (VM_KEEP_UP_CODE for apply, ...). */
@@ -45,7 +51,9 @@ void cc_cache_free(cc_cache *k);
 /*
  * Look the bundle up.  0 and *out (vm_bundle_free) on a hit; -1 on a miss
  * (k->why says why).  Never prints, never fails loudly: a missing, stale,
- * damaged or unreadable cache is a miss.
+ * damaged or unreadable cache is a miss.  A hit may write the key again
+ * (atomically) when files it had to hash are now old enough to be trusted
+ * by their stat alone (k->refreshed).
  */
 int cc_cache_lookup(cc_cache *k, vm_bundle **out);
 

@@ -2,14 +2,20 @@
 # compile_cache.sh - joryu's compile cache (.joryu/cache, docs/SPEC.md "The
 # compile cache") as a user meets it, on SQLite.  Evidence of a hit or a miss
 # is the JORYU_CACHE=verbose note on stderr, never a time.  The first apply
-# compiles and stores; status and a second apply hit; an edit of an applied
-# migration is seen (exit 4, checksum changed) even when its size and mtime
-# are kept; a new migration is applied; a removed pending one is gone from
-# status; a change of joryu.toml misses; a damaged or truncated cache file is
-# recompiled silently and rewritten; a failing compile stores nothing;
-# JORYU_CACHE=off neither reads nor writes; four runs at once all work and
-# leave a whole cache; a cache of another dialect is
-# kept apart; .joryu/.gitignore ignores the folder.
+# compiles and stores; status and a second apply hit, and a hit writes
+# nothing; an edit of an applied migration is seen (exit 4, checksum changed)
+# even when its size and mtime are kept; a new migration is applied (a file
+# this fresh is hashed on each lookup until it is 2 s old, then the key is
+# written again once and it is not); a removed pending one is gone from
+# status; a file renamed into or out of the migrations (mtimes of the file
+# and the folder kept) is seen; a file added with an old mtime is seen; a
+# folder whose own stat changed without any migration changing is still a
+# hit; another joryu binary misses; a change of joryu.toml (a comment, the
+# target dialects) misses; a key of the older text format, a damaged or
+# truncated cache file is recompiled silently and rewritten; a failing
+# compile stores nothing; JORYU_CACHE=off neither reads nor writes; four
+# runs at once all work and leave a whole cache; a cache of another dialect
+# is kept apart; .joryu/.gitignore ignores the folder.
 set -euo pipefail
 bin=${JORYU_BIN:?}
 src=${JORYU_SRC:?}
@@ -47,6 +53,14 @@ run "$bin/joryu" apply --plain
 expect_rc 0 "second apply"
 expect_note "hit" "second apply"
 grep -q "nothing to do" "$work/out" || fail "second apply did something: $(cat "$work/out")"
+# a hit writes nothing: the key and the bundle are the same files as before
+ids() { stat -c '%i %Y %Z %s' .joryu/cache/sqlite.key .joryu/cache/sqlite.jyb; }
+before=$(ids)
+run "$bin/joryu" apply --quiet
+expect_note "hit" "third apply"
+run "$bin/joryu" status
+expect_note "hit" "status again"
+[[ $(ids) == "$before" ]] || fail "a hit rewrote the cache: $before -> $(ids)"
 
 # ---------------- an applied migration edited (same size, mtime restored)
 f=migrations/20260518T090000_create_orders.py
@@ -79,8 +93,9 @@ expect_rc 0 "status with a new migration"
 expect_note "miss" "status with a new migration"
 grep -q "pending        20260601T000000_add_notes" "$work/out" || fail "new migration not pending: $(cat "$work/out")"
 # a file this fresh is hashed, not trusted by its timestamps alone
-grep -Eq '^f [0-9]+ [0-9]+ [0-9]+ [0-9]+ [0-9a-f]{64} migrations/20260601T000000_add_notes.py$' \
-    .joryu/cache/sqlite.key || fail "the fresh file's manifest line has no content hash"
+run "$bin/joryu" status
+expect_note "hit" "status again with the new migration"
+grep -Eq "compile cache: hit .*[1-9][0-9]* hashed" "$work/err" || fail "the fresh file was not hashed"
 # the same second, same size, new content: seen
 sed -i 's/"notes"/"nates"/' migrations/20260601T000000_add_notes.py
 run "$bin/joryu" apply --plain
@@ -88,6 +103,56 @@ expect_rc 0 "apply of the new migration"
 grep -q "applied 1 migration" "$work/out" || fail "apply: $(cat "$work/out")"
 [[ $(/usr/bin/python3 -c 'import sqlite3; print(sqlite3.connect("app.db").execute("select count(*) from sqlite_master where name=\"nates\"").fetchone()[0])') == 1 ]] ||
     fail "the edited new migration's SQL did not run (table nates missing)"
+# 2 s later the fresh file is trusted by its stat: the key is written again
+# once, and later lookups neither hash it nor list the folder
+sleep 2.2
+run "$bin/joryu" status
+expect_note "hit" "status 2 s later"
+grep -q "key refreshed" "$work/err" || fail "the key was not written again: $(cat "$work/err")"
+run "$bin/joryu" status
+expect_note "hit" "status after the refresh"
+grep -Eq "compile cache: hit .* 0 hashed\)" "$work/err" || fail "files still hashed after the refresh"
+
+# Now the key trusts the folder's stat (it is 2 s old): a file renamed into
+# or out of the migrations with every mtime kept is still seen.
+# (touch -r copies a timestamp to the nanosecond; only the ctime moves)
+touch -r migrations "$work/dir.ref"
+old=migrations/20260514T093000_add_users.py
+cat >"$work/draft.txt" <<'EOF'
+import joryu
+from joryu import op, types as t
+
+@joryu.migration(id="20260604T000000_renamed")
+def upgrade():
+    op.create_table("renamed", op.column("id", t.BigInt, primary_key=True))
+EOF
+cp "$work/draft.txt" migrations/draft.txt # not a migration file: not compiled
+touch -r "$old" migrations/draft.txt
+touch -r "$work/dir.ref" migrations
+run "$bin/joryu" status
+expect_note "hit" "status with a file that is not a migration"
+grep -q "folder listed" "$work/err" || fail "the folder's stat changed but it was not listed"
+mv migrations/draft.txt migrations/20260604T000000_renamed.py
+touch -r "$work/dir.ref" migrations
+run "$bin/joryu" status
+expect_note "miss" "status after a rename into the migrations"
+grep -q "pending        20260604T000000_renamed" "$work/out" || fail "renamed-in file not pending: $(cat "$work/out")"
+mv migrations/20260604T000000_renamed.py migrations/.20260604T000000_renamed.py
+touch -r "$work/dir.ref" migrations
+run "$bin/joryu" status
+expect_note "miss" "status after a rename out of the migrations"
+grep -q "20260604T000000_renamed" "$work/out" && fail "renamed-out file still listed: $(cat "$work/out")"
+rm migrations/.20260604T000000_renamed.py
+cp "$work/draft.txt" migrations/20260604T000000_renamed.py
+touch -r "$old" migrations/20260604T000000_renamed.py
+touch -r "$work/dir.ref" migrations
+run "$bin/joryu" status
+expect_note "miss" "status after adding a file with an old mtime"
+grep -q "pending        20260604T000000_renamed" "$work/out" || fail "old-mtime file not pending: $(cat "$work/out")"
+rm migrations/20260604T000000_renamed.py
+run "$bin/joryu" status
+expect_note "miss" "status after removing it"
+
 
 # ------------------------------------------- a pending migration removed
 cat >migrations/20260602T000000_pending.py <<'EOF'
@@ -107,10 +172,37 @@ expect_note "miss" "status after removing a file"
 run "$bin/joryu" status
 expect_note "hit" "status again"
 
+# ------------------------------------------------------ another joryu build
+cp "$bin/joryu" "$work/joryu2" # the same bytes in another file: another build
+run "$work/joryu2" status
+expect_note "miss (joryu, joryu.toml or migrations_dir changed)" "another joryu binary"
+run "$bin/joryu" status
+expect_note "miss" "the first joryu again"
+
 # ------------------------------------------------- joryu.toml changed
 echo "# a comment" >>joryu.toml
 run "$bin/joryu" status
 expect_note "miss" "status after editing joryu.toml"
+run "$bin/joryu" status
+expect_note "hit" "status again"
+sed -i 's/^targets = .*/targets = ["postgresql", "sqlite"]/' joryu.toml
+run "$bin/joryu" status
+expect_note "miss (joryu, joryu.toml or migrations_dir changed)" "status after changing the targets"
+
+# ------------------------------------------ a key of the older text format
+printf 'joryu-compile-cache 1\njoryu 0.1.0 bundle-format 1\n' >.joryu/cache/sqlite.key
+run "$bin/joryu" status
+expect_note "miss (the cache was written by an older joryu): compiled, stored" "text key"
+run "$bin/joryu" status
+expect_note "hit" "status after the rewrite"
+/usr/bin/python3 - <<'EOF'
+p = ".joryu/cache/sqlite.key"
+b = bytearray(open(p, "rb").read())
+b[len(b) // 2] ^= 0x01 # one bit of a file's record
+open(p, "wb").write(b)
+EOF
+run "$bin/joryu" status
+expect_note "miss (the cache is damaged): compiled, stored" "a flipped bit in the key"
 
 # --------------------------------------- a damaged cache is recompiled
 /usr/bin/python3 - <<'EOF'
