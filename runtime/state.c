@@ -950,84 +950,94 @@ static size_t batch_rows(const rt_conn *c)
     return c->url.kind == RT_DB_SQLITE ? 100 : 1000;
 }
 
-/* "?, ?, ..." rows of a multi-row statement, expanded by write1. */
-static int batch_migs(rt_conn *c, const rt_state_mig_w *w, size_t n, jy_diags *d)
+/* One table's multi-row INSERT: head, then the rows' "(...)" (values adds
+ * one with its parameters, at most nparams, and returns how many; scratch
+ * holds text a parameter points into), then what a row that exists already
+ * becomes (MySQL's and the others' spelling). */
+typedef struct batch_table {
+    const char *head, *upsert_mysql, *upsert;
+    size_t nparams;
+    size_t (*values)(rt_conn *c, const void *rows, size_t i, jy_buf *b, const char **p,
+                     char scratch[16]);
+} batch_table;
+
+static size_t mig_values(rt_conn *c, const void *rows, size_t i, jy_buf *b, const char **p,
+                         char scratch[16])
 {
-    bool my = c->url.kind == RT_DB_MYSQL;
-    size_t rows = batch_rows(c);
-    for (size_t at = 0; at < n; at += rows) {
-        size_t k = n - at < rows ? n - at : rows;
-        const char **p = malloc(k * 5 * sizeof *p);
-        jy_buf b;
-        jy_buf_init(&b);
-        jy_buf_puts(&b, "INSERT INTO joryu_migrations (id, checksum, status, started_at,"
-                        " finished_at, joryu_version, dialect, last_error, pause_reason) VALUES ");
-        size_t np = 0;
-        for (size_t i = 0; p && i < k; i++) {
-            const rt_state_mig_w *m = &w[at + i];
-            bool fin = m->status == RT_MS_APPLIED;
-            jy_buf_printf(&b, "%s(?, ?, ?, CURRENT_TIMESTAMP, %s, ?, ?, NULL, NULL)", i ? ", " : "",
-                          fin ? "CURRENT_TIMESTAMP" : "NULL");
-            p[np++] = m->id;
-            p[np++] = m->checksum;
-            p[np++] = rt_mig_status_name(m->status);
-            p[np++] = JORYU_VERSION;
-            p[np++] = m->dialect ? m->dialect : ir_dialect_name(rt_conn_dialect(c));
-        }
-        jy_buf_puts(&b, my ? " ON DUPLICATE KEY UPDATE checksum = VALUES(checksum),"
-                             " status = VALUES(status), started_at = VALUES(started_at),"
-                             " finished_at = VALUES(finished_at),"
-                             " joryu_version = VALUES(joryu_version), dialect = VALUES(dialect),"
-                             " last_error = NULL, pause_reason = NULL"
-                           : " ON CONFLICT (id) DO UPDATE SET checksum = excluded.checksum,"
-                             " status = excluded.status, started_at = excluded.started_at,"
-                             " finished_at = excluded.finished_at,"
-                             " joryu_version = excluded.joryu_version, dialect = excluded.dialect,"
-                             " last_error = NULL, pause_reason = NULL");
-        int rc = !p || b.failed ? rt__sql_error(c, d, "out of memory", NULL, NULL)
-                                : write1(c, b.data, p, np, NULL, d);
-        free(p);
-        jy_buf_free(&b);
-        if (rc)
-            return rc;
-    }
-    return 0;
+    (void)scratch;
+    const rt_state_mig_w *m = (const rt_state_mig_w *)rows + i;
+    jy_buf_printf(b, "(?, ?, ?, CURRENT_TIMESTAMP, %s, ?, ?, NULL, NULL)",
+                  m->status == RT_MS_APPLIED ? "CURRENT_TIMESTAMP" : "NULL");
+    p[0] = m->id;
+    p[1] = m->checksum;
+    p[2] = rt_mig_status_name(m->status);
+    p[3] = JORYU_VERSION;
+    p[4] = m->dialect ? m->dialect : ir_dialect_name(rt_conn_dialect(c));
+    return 5;
 }
 
-static int batch_steps(rt_conn *c, const rt_state_step_w *w, size_t n, jy_diags *d)
+static const batch_table batch_migs = {
+    "INSERT INTO joryu_migrations (id, checksum, status, started_at, finished_at,"
+    " joryu_version, dialect, last_error, pause_reason) VALUES ",
+    " ON DUPLICATE KEY UPDATE checksum = VALUES(checksum), status = VALUES(status),"
+    " started_at = VALUES(started_at), finished_at = VALUES(finished_at),"
+    " joryu_version = VALUES(joryu_version), dialect = VALUES(dialect),"
+    " last_error = NULL, pause_reason = NULL",
+    " ON CONFLICT (id) DO UPDATE SET checksum = excluded.checksum,"
+    " status = excluded.status, started_at = excluded.started_at,"
+    " finished_at = excluded.finished_at, joryu_version = excluded.joryu_version,"
+    " dialect = excluded.dialect, last_error = NULL, pause_reason = NULL",
+    5, mig_values};
+
+static size_t step_values(rt_conn *c, const void *rows, size_t i, jy_buf *b, const char **p,
+                          char scratch[16])
 {
-    bool my = c->url.kind == RT_DB_MYSQL;
-    size_t rows = batch_rows(c);
-    for (size_t at = 0; at < n; at += rows) {
-        size_t k = n - at < rows ? n - at : rows;
-        const char **p = malloc(k * 4 * sizeof *p);
-        char (*idx)[16] = malloc(k * sizeof *idx);
+    const rt_state_step_w *s = (const rt_state_step_w *)rows + i;
+    snprintf(scratch, 16, "%u", (unsigned)s->step_index);
+    jy_buf_printf(b, "(?, %s, ?, ?, 'done', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, NULL)",
+                  c->url.kind == RT_DB_MYSQL ? "?" : "CAST(? AS INTEGER)");
+    p[0] = s->id;
+    p[1] = scratch;
+    p[2] = s->op_kind;
+    p[3] = s->fingerprint;
+    return 4;
+}
+
+static const batch_table batch_steps = {
+    "INSERT INTO joryu_migration_steps (migration_id, step_index, op_kind,"
+    " op_fingerprint, status, started_at, finished_at, progress) VALUES ",
+    " ON DUPLICATE KEY UPDATE op_kind = VALUES(op_kind),"
+    " op_fingerprint = VALUES(op_fingerprint), status = 'done',"
+    " started_at = CURRENT_TIMESTAMP, finished_at = CURRENT_TIMESTAMP",
+    " ON CONFLICT (migration_id, step_index) DO UPDATE SET"
+    " op_kind = excluded.op_kind, op_fingerprint = excluded.op_fingerprint,"
+    " status = 'done', started_at = CURRENT_TIMESTAMP, finished_at = CURRENT_TIMESTAMP",
+    4, step_values};
+
+/* Insert n rows of table t, batch_rows(c) per statement ("?" expanded by
+ * write1). */
+static int batch_insert(rt_conn *c, const batch_table *t, const void *rows, size_t n,
+                        jy_diags *d)
+{
+    size_t per = batch_rows(c);
+    for (size_t at = 0; at < n; at += per) {
+        size_t k = n - at < per ? n - at : per;
+        const char **p = malloc(k * t->nparams * sizeof *p);
+        char (*scratch)[16] = malloc(k * sizeof *scratch);
         jy_buf b;
         jy_buf_init(&b);
-        jy_buf_puts(&b, "INSERT INTO joryu_migration_steps (migration_id, step_index, op_kind,"
-                        " op_fingerprint, status, started_at, finished_at, progress) VALUES ");
+        jy_buf_puts(&b, t->head);
         size_t np = 0;
-        for (size_t i = 0; p && idx && i < k; i++) {
-            const rt_state_step_w *s = &w[at + i];
-            snprintf(idx[i], sizeof idx[i], "%u", (unsigned)s->step_index);
-            jy_buf_printf(&b, "%s(?, %s, ?, ?, 'done', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, NULL)",
-                          i ? ", " : "", my ? "?" : "CAST(? AS INTEGER)");
-            p[np++] = s->id;
-            p[np++] = idx[i];
-            p[np++] = s->op_kind;
-            p[np++] = s->fingerprint;
+        for (size_t i = 0; p && scratch && i < k; i++) {
+            if (i)
+                jy_buf_puts(&b, ", ");
+            np += t->values(c, rows, at + i, &b, p + np, scratch[i]);
         }
-        jy_buf_puts(&b, my ? " ON DUPLICATE KEY UPDATE op_kind = VALUES(op_kind),"
-                             " op_fingerprint = VALUES(op_fingerprint), status = 'done',"
-                             " started_at = CURRENT_TIMESTAMP, finished_at = CURRENT_TIMESTAMP"
-                           : " ON CONFLICT (migration_id, step_index) DO UPDATE SET"
-                             " op_kind = excluded.op_kind, op_fingerprint = excluded.op_fingerprint,"
-                             " status = 'done', started_at = CURRENT_TIMESTAMP,"
-                             " finished_at = CURRENT_TIMESTAMP");
-        int rc = !p || !idx || b.failed ? rt__sql_error(c, d, "out of memory", NULL, NULL)
-                                        : write1(c, b.data, p, np, NULL, d);
+        jy_buf_puts(&b, c->url.kind == RT_DB_MYSQL ? t->upsert_mysql : t->upsert);
+        int rc = !p || !scratch || b.failed ? rt__sql_error(c, d, "out of memory", NULL, NULL)
+                                            : write1(c, b.data, p, np, NULL, d);
         free(p);
-        free(idx);
+        free(scratch);
         jy_buf_free(&b);
         if (rc)
             return rc;
@@ -1089,10 +1099,10 @@ int rt_state_write_batch(rt_conn *c, const rt_state_mig_w *migs, size_t nm,
     for (size_t i = 0; i < nm; i++)
         if (migs[i].begin)
             begun[nb++] = migs[i];
-    int rc = batch_migs(c, begun, nb, d);
+    int rc = batch_insert(c, &batch_migs, begun, nb, d);
     free(begun);
     if (rc == 0)
-        rc = batch_steps(c, steps, ns, d);
+        rc = batch_insert(c, &batch_steps, steps, ns, d);
     if (rc == 0)
         rc = batch_applied(c, migs, nm, d);
     return rc;
