@@ -142,24 +142,17 @@ static int pg_release(rt_conn *c, jy_diags *d)
 /* -------------------------------------------------------------- MySQL */
 
 /*
- * The lock's name: GET_LOCK names are server-wide, so the database's name
- * is part of it; names longer than 64 characters (MySQL's limit) use a
- * SHA-256 prefix of the database name instead.
+ * The lock's name, computed by the server in the statement that takes or
+ * frees the lock (no round trip of its own): GET_LOCK names are
+ * server-wide, so the database's name is part of it; when that name is
+ * longer than 52 bytes (MySQL's limit for a lock name is 64 characters)
+ * the first 52 hex digits of its SHA-256 stand for it.  No database
+ * selected: "joryu_apply:".
  */
-static int my_lock_name(rt_conn *c, char name[72], jy_diags *d)
-{
-    char db[512];
-    if (query_value(c, "SELECT DATABASE()", NULL, 0, db, sizeof db, d) != 0)
-        return -1;
-    if (strlen(db) <= 64 - 12) {
-        snprintf(name, 72, "joryu_apply:%s", db);
-    } else {
-        char hex[65];
-        jy_sha256_hex(db, strlen(db), hex);
-        snprintf(name, 72, "joryu_apply:%.52s", hex);
-    }
-    return 0;
-}
+#define MY_LOCK_NAME                                                                     \
+    "(SELECT IF(LENGTH(db) <= 52, CONCAT('joryu_apply:', db),"                           \
+    " CONCAT('joryu_apply:', LEFT(SHA2(db, 256), 52))) AS name"                          \
+    " FROM (SELECT COALESCE(DATABASE(), '') AS db) AS d) AS k"
 
 /*
  * GET_LOCK waits on the server.  It stacks within a session too, so a
@@ -168,26 +161,30 @@ static int my_lock_name(rt_conn *c, char name[72], jy_diags *d)
  */
 static int my_acquire(rt_conn *c, double timeout, jy_diags *d)
 {
-    char name[72];
-    if (my_lock_name(c, name, d) != 0)
-        return -1;
     char secs[64];
     snprintf(secs, sizeof secs, "%.3f", timeout < 0 ? 86400.0 : timeout);
-    const char *p[] = {name, name, secs};
+    const char *p[] = {secs};
     for (;;) {
-        char v[8];
-        if (query_value(c, "SELECT IF(IS_USED_LOCK(?) = CONNECTION_ID(), 1, GET_LOCK(?, ?))", p,
-                        3, v, sizeof v, d) != 0)
+        rt_rows *r = NULL;
+        if (rt_query(c,
+                     "SELECT IF(IS_USED_LOCK(name) = CONNECTION_ID(), 1, GET_LOCK(name, ?)),"
+                     " name FROM " MY_LOCK_NAME,
+                     p, 1, &r, d) != 0)
             return -1;
-        if (strcmp(v, "1") == 0)
-            return 0;
-        if (!*v) {
+        const char *v = rt_rows_cell(r, 0, 0);
+        const char *name = rt_rows_cell(r, 0, 1);
+        int got = !v ? -1 : strcmp(v, "1") == 0 ? 1 : 0;
+        if (got < 0)
             jy_diag_where(d, JY_SEV_ERROR, JY_EXIT_ERROR, "rt.lock-failed", NULL,
                           "cannot take the apply lock on %s: GET_LOCK('%s') failed; check the "
                           "server's log",
-                          c->url.redacted ? c->url.redacted : "the database", name);
+                          c->url.redacted ? c->url.redacted : "the database",
+                          name ? name : "joryu_apply");
+        rt_rows_free(r);
+        if (got > 0)
+            return 0;
+        if (got < 0)
             return -1;
-        }
         if (timeout >= 0)
             return timed_out(c, timeout, d);
     }
@@ -195,11 +192,9 @@ static int my_acquire(rt_conn *c, double timeout, jy_diags *d)
 
 static int my_release(rt_conn *c, jy_diags *d)
 {
-    char name[72], v[8];
-    if (my_lock_name(c, name, d) != 0)
-        return -1;
-    const char *p[] = {name};
-    return query_value(c, "SELECT RELEASE_LOCK(?)", p, 1, v, sizeof v, d);
+    char v[8];
+    return query_value(c, "SELECT RELEASE_LOCK(name) FROM " MY_LOCK_NAME, NULL, 0, v, sizeof v,
+                       d);
 }
 
 /* ------------------------------------------------------------- SQLite */
