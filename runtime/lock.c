@@ -161,15 +161,16 @@ static int pg_release(rt_conn *c, jy_diags *d)
  */
 static int my_acquire(rt_conn *c, double timeout, jy_diags *d)
 {
-    char secs[64];
-    snprintf(secs, sizeof secs, "%.3f", timeout < 0 ? 86400.0 : timeout);
-    const char *p[] = {secs};
+    /* the timeout is a number we print: a literal, so that the statement
+       is one round trip (parameters cost a prepare first) */
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT IF(IS_USED_LOCK(name) = CONNECTION_ID(), 1, GET_LOCK(name, %.3f)), name"
+             " FROM " MY_LOCK_NAME,
+             timeout < 0 ? 86400.0 : timeout);
     for (;;) {
         rt_rows *r = NULL;
-        if (rt_query(c,
-                     "SELECT IF(IS_USED_LOCK(name) = CONNECTION_ID(), 1, GET_LOCK(name, ?)),"
-                     " name FROM " MY_LOCK_NAME,
-                     p, 1, &r, d) != 0)
+        if (rt_query(c, sql, NULL, 0, &r, d) != 0)
             return -1;
         const char *v = rt_rows_cell(r, 0, 0);
         const char *name = rt_rows_cell(r, 0, 1);
