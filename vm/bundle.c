@@ -717,6 +717,12 @@ static bool utf8_valid(const unsigned char *s, size_t n, size_t *bad)
                 break;
             i += 8;
         }
+        if (i < n && n - i < 8 && n >= 8) { /* the tail: the last eight bytes */
+            uint64_t w;
+            memcpy(&w, s + n - 8, 8);
+            if (!((w | (w - one)) & top))
+                break; /* s[n-8..n) is ASCII without NUL, and s[0..i) was checked */
+        }
         if (i >= n)
             break;
         unsigned c = s[i];
@@ -1450,9 +1456,12 @@ static void str_fail(str_err *e, const char *fmt, ...)
  * Read the string data: string i is the len_i bytes that follow string
  * i - 1's NUL (offsets are stored, and must be exactly that), then a NUL;
  * no NUL inside, valid UTF-8; the strings fill the string data exactly.
- * Kept strings are copied into ld->a (ld->strs[i]); the others pass through
- * a scratch buffer, and so do long operands of a file (keep 2, ld->lazy_ok),
- * which are recorded in ld->lazy with their SHA-256 instead of being kept.
+ * Each string is checked where it lies in the chunk buffer (or, when it
+ * straddles two chunks, read into its place or a scratch buffer).  Kept
+ * strings are copied into ld->a (ld->strs[i]); the others are not copied;
+ * long operands of a file (keep 2, ld->lazy_ok) are recorded in ld->lazy
+ * with their fingerprint instead of being kept.  Every slot of ld->strs is
+ * set (NULL when not kept): it held string entry i until then.
  * Problems go to *e.  false: out of memory.
  */
 static bool read_strings(loader *ld, src *s, const unsigned char *keep, str_err *e)

@@ -135,8 +135,9 @@ typedef struct vm_bundle {
  * String x of b's table: strings[x], or, for a statement that
  * vm_bundle_load_code left in the file (long instruction operands, checked
  * and hashed at load like every string), the string read now from the file
- * the bundle was loaded from, compared with the SHA-256 taken at load and
- * kept for the bundle's lifetime.  NULL when x is out of range, the string
+ * the bundle was loaded from, compared with the fingerprint taken at load
+ * (from the bytes the body's SHA-256 covered) and kept for the bundle's
+ * lifetime.  NULL when x is out of range, the string
  * was not kept, or the file no longer holds the same bytes.
  */
 const char *vm_bundle_str(const vm_bundle *b, uint32_t x);
