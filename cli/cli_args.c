@@ -303,6 +303,7 @@ static bool want_color(FILE *f)
 
 int cli_main(const cli_prog *prog, int argc, char **argv)
 {
+    rt_process_init();
     cli_ctx c = {.prog = prog, .out = stdout, .err = stderr};
     c.color_out = want_color(stdout);
     c.color_err = want_color(stderr);

@@ -5,6 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+void rt_process_init(void)
+{
+    /* SQLITE_MISUSE when SQLite is initialized already: nothing changes */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int lite_error(rt_conn *c, jy_diags *d, const char *stmt, size_t n)
 {
     sqlite3 *db = c->handle;

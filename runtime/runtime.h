@@ -199,6 +199,13 @@ struct rt_conn {
  *   rt.connect-failed  anything else (the driver's message)
  */
 rt_conn *rt_connect(const char *url, jy_diags *d);
+/* Process-wide settings of the client libraries for a joryu program: the
+ * programs' cli_main calls it first, before any other thread and any
+ * connection (an application that embeds libjoryu need not).  SQLite
+ * keeps no memory statistics (SQLITE_CONFIG_MEMSTATUS off): they cost a
+ * mutex around every one of its allocations, about a tenth of the
+ * instructions of a fresh apply, and nothing in joryu reads them. */
+void rt_process_init(void);
 /* The same, read-only from the start (dry runs, status): the session can
  * write nothing (rt_set_read_only).  SQLite opens the file read-only
  * (?mode=ro) and never creates it: a file that does not exist reads as an
