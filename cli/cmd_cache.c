@@ -55,6 +55,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -65,6 +66,9 @@
 #define KEY_MAGIC_LEN 8
 #define KEY_MAX_BYTES (256u * 1024u * 1024u)
 #define HEX_LEN 64
+/* From this many files on, the bundle is loaded on a second thread while
+ * the files are compared (below, that takes about 1.5 us a file). */
+#define LOAD_THREAD_MIN 64
 /* Timestamps this close before the compile started are not trusted alone. */
 #define RACY_NS 2000000000LL
 /* a file record without its hash and name */
@@ -604,7 +608,7 @@ out:
     return why;
 }
 
-/* The bundle load of a lookup. */
+/* The bundle load a lookup starts (on a thread of its own when it can). */
 typedef struct loader {
     char path[256];
     ir_dmask dialects;
@@ -624,9 +628,11 @@ static void *load_bundle(void *arg)
 }
 
 /*
- * The lookup: one read of the key, its identity computed again, the files
- * compared, then the bundle loaded and checked (SHA-256 of its body, every
- * record).
+ * The lookup: one read of the key, its identity computed again, then the
+ * files compared while the bundle is loaded and checked (SHA-256 of its
+ * body, every record) on a second thread: on a hit, the two are needed
+ * anyway and neither waits for the other; on a miss the load is wasted,
+ * next to a compile.
  */
 int cc_cache_lookup(cc_cache *k, vm_bundle **out)
 {
@@ -670,10 +676,14 @@ int cc_cache_lookup(cc_cache *k, vm_bundle **out)
     memcpy(L.path, k->path, sizeof L.path);
     L.dialects = IR_DMASK(k->dl);
     L.code = k->code;
+    pthread_t th;
+    bool threaded = K.n >= LOAD_THREAD_MIN && pthread_create(&th, NULL, load_bundle, &L) == 0;
     struct stat dst;
     bool stale = false;
     const char *why = check_files(k, &K, t0, keep, &dst, &stale);
-    if (!why)
+    if (threaded)
+        pthread_join(th, NULL);
+    else if (!why)
         load_bundle(&L);
     if (why) {
         miss(k, why);
