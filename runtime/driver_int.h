@@ -36,9 +36,10 @@ char *rt__scrub(const rt_conn *c, const char *message);
  * libssl), which cost memory and dynamic-linking time at every start
  * (issue 4).  Each driver lists the functions it calls once, in an X-macro
  * X(return type, name, (parameter types)) that declares its table of
- * pointers, checks every signature against the library's header at compile
- * time (RT_CLIENT_CHECK) and resolves them (RT_CLIENT_NAME, RT_CLIENT_SET).  The table
- * lives in the connection (c->handle): no global state.
+ * pointers (RT_CLIENT_FIELD), checks every signature against the library's
+ * header at compile time (RT_CLIENT_CHECK) and resolves them
+ * (RT_CLIENT_NAME, RT_CLIENT_SET).  The table lives in the connection
+ * (c->handle): no global state.
  */
 typedef struct rt_client_lib {
     const char *database; /* "PostgreSQL" */
