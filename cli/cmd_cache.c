@@ -52,6 +52,7 @@
 
 #include "frontend.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -197,8 +198,13 @@ static uint64_t get_le(rd *r, int nbytes)
         return 0;
     }
     uint64_t v = 0;
-    for (int i = 0; i < nbytes; i++)
-        v |= (uint64_t)r->p[i] << (8 * i);
+    if (nbytes == 8) { /* most fields: one load */
+        memcpy(&v, r->p, 8);
+        v = le64toh(v);
+    } else {
+        for (int i = 0; i < nbytes; i++)
+            v |= (uint64_t)r->p[i] << (8 * i);
+    }
     r->p += nbytes;
     return v;
 }
