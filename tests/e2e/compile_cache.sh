@@ -15,7 +15,7 @@
 # truncated cache file is recompiled silently and rewritten; a failing
 # compile stores nothing; JORYU_CACHE=off neither reads nor writes; four
 # runs at once all work and leave a whole cache; a cache of another dialect
-# is kept apart; .joryu/.gitignore ignores the folder; with 100 migrations
+# is kept apart; .joryu/.gitignore ignores the folder; with 600 migrations
 # (the bundle loaded on a second thread while the files are compared) a hit
 # and a miss.
 set -euo pipefail
@@ -278,15 +278,15 @@ expect_rc 0 "status"
 run "$bin/joryu" heads
 expect_note "hit" "heads again"
 
-# ------------- 100 migrations: the bundle loads while the files are compared
-/usr/bin/python3 "$src/bench/genapply.py" 100 "$work/big" >/dev/null
+# ------------- 600 migrations: the bundle loads while the files are compared
+/usr/bin/python3 "$src/bench/genapply.py" 600 "$work/big" >/dev/null
 cd "$work/big/joryu"
 run "$bin/joryu" apply --quiet --db "sqlite:///$work/big.db"
-expect_rc 0 "apply of 100 migrations"
-expect_note "miss (no cache yet): compiled, stored" "apply of 100 migrations"
+expect_rc 0 "apply of 600 migrations"
+expect_note "miss (no cache yet): compiled, stored" "apply of 600 migrations"
 run "$bin/joryu" apply --plain --db "sqlite:///$work/big.db"
-expect_rc 0 "no-op apply of 100 migrations"
-expect_note "hit (.joryu/cache/sqlite.jyb; 100 files checked" "no-op apply of 100 migrations"
+expect_rc 0 "no-op apply of 600 migrations"
+expect_note "hit (.joryu/cache/sqlite.jyb; 600 files checked" "no-op apply of 600 migrations"
 grep -q "nothing to do" "$work/out" || fail "no-op apply did something: $(cat "$work/out")"
 last=$(ls migrations/*.py | tail -1)
 echo "# an edit" >>"$last"
@@ -295,5 +295,5 @@ expect_rc 0 "status after an edit"
 expect_note "miss (a migration file changed): compiled, stored" "status after an edit"
 run "$bin/joryu" status --db "sqlite:///$work/big.db"
 expect_note "hit" "status again"
-grep -q "100 applied, 0 pending" "$work/out" || fail "status: $(cat "$work/out")"
+grep -q "600 applied, 0 pending" "$work/out" || fail "status: $(cat "$work/out")"
 echo "compile_cache: ok"
