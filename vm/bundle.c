@@ -25,6 +25,7 @@
 #define OPENSSL_SUPPRESS_DEPRECATED 1
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -567,6 +568,9 @@ typedef struct loader {
                                  is set) */
     const unsigned char *r; /* the record sections from the migrations on: file
                                offset l.o_migs is r[0] (see sec) */
+    const unsigned char *c; /* the code section: in r, or (insns_kept) read
+                               straight into the bundle's arena */
+    bool insns_kept;        /* c is the bundle's vm_insn array (see load) */
     size_t len;             /* the input's size */
     const char *name;       /* the file, for messages */
     jy_diags *d;
@@ -579,7 +583,21 @@ typedef struct loader {
     struct vm_lazy *lazy;   /* the operands left in the file (in arena) */
 } loader;
 
-/* The record section that starts at file offset off (o_migs .. o_code). */
+/* Are the code section's records laid out as vm_insn (16 bytes: op, flags,
+ * u16 aux, u32 a, b, c, little-endian)?  Then a load that keeps all the code
+ * reads them straight into the bundle (see load). */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+_Static_assert(sizeof(vm_insn) == INSN_REC && offsetof(vm_insn, flags) == 1 &&
+                   offsetof(vm_insn, aux) == 2 && offsetof(vm_insn, a) == 4 &&
+                   offsetof(vm_insn, b) == 8 && offsetof(vm_insn, c) == 12,
+               "vm_insn is the code record");
+#define INSNS_AS_RECORDS 1
+#else
+#define INSNS_AS_RECORDS 0
+#endif
+
+/* The record section that starts at file offset off (o_migs .. o_order;
+ * the code is at ld->c). */
 static const unsigned char *sec(const loader *ld, uint64_t off)
 {
     return ld->r + (off - ld->l.o_migs);
@@ -917,7 +935,7 @@ static int check_code(loader *ld)
 {
     const layout *l = &ld->l;
     for (uint32_t i = 0; i < l->ncode; i++) {
-        const unsigned char *r = sec(ld, l->o_code) + (uint64_t)i * INSN_REC;
+        const unsigned char *r = ld->c + (uint64_t)i * INSN_REC;
         const vm_opcode_info *oi = vm_opcode_get(r[0]);
         if (!oi)
             return refuse(ld, "bundle.opcode",
@@ -978,7 +996,7 @@ static int check_steps(loader *ld)
                           i, first, (unsigned long long)first + n, l->ncode, rebuild);
         uint32_t nbackfill = 0;
         for (uint32_t k = 0; k < n; k++) {
-            unsigned op = sec(ld, l->o_code)[((uint64_t)first + k) * INSN_REC];
+            unsigned op = ld->c[((uint64_t)first + k) * INSN_REC];
             if (op == VM_OP_GUARD && k != 0)
                 return refuse(ld, "bundle.step",
                               "step record %u has a GUARD at instruction %u of its body; a "
@@ -1181,9 +1199,19 @@ static vm_step *build_steps(loader *ld, uint32_t first, uint32_t n)
     for (uint32_t k = 0; steps && k < n; k++) {
         const unsigned char *r = sec(ld, l->o_steps) + ((uint64_t)first + k) * STEP_REC;
         uint32_t cf = rd32(r + 20), cn = rd32(r + 24);
+        if (ld->insns_kept) { /* the checked records are the instructions */
+            steps[k] = (vm_step){.op_kind = strs[rd32(r)], .fingerprint = strs[rd32(r + 4)],
+                                 .summary = strs[rd32(r + 8)], .line = rd32(r + 12),
+                                 .flags = rd32(r + 16),
+                                 .code = cn ? (const vm_insn *)(const void *)(ld->c +
+                                                                             (uint64_t)cf * INSN_REC)
+                                            : NULL,
+                                 .ncode = cn};
+            continue;
+        }
         vm_insn *code = cn ? jy_arena_calloc(ld->a, cn, sizeof *code) : NULL;
         for (uint32_t i = 0; code && i < cn; i++) {
-            const unsigned char *c = sec(ld, l->o_code) + ((uint64_t)cf + i) * INSN_REC;
+            const unsigned char *c = ld->c + ((uint64_t)cf + i) * INSN_REC;
             code[i] = (vm_insn){.op = c[0], .flags = c[1], .aux = 0,
                                 .a = rd32(c + 4), .b = rd32(c + 8), .c = rd32(c + 12)};
         }
@@ -1414,7 +1442,7 @@ static void mark_kept(const loader *ld, unsigned char *keep)
                         continue; /* the operands of this code are not wanted */
                     uint64_t cf = rd32(tr + 20), cn = rd32(tr + 24);
                     for (uint64_t c = cf; c < cf + cn && c < l->ncode; c++) {
-                        const unsigned char *ir = sec(ld, l->o_code) + c * INSN_REC;
+                        const unsigned char *ir = ld->c + c * INSN_REC;
                         const vm_opcode_info *oi = vm_opcode_get(ir[0]);
                         if (!oi)
                             continue;
@@ -1527,7 +1555,7 @@ static bool read_strings(loader *ld, src *s, const unsigned char *keep, str_err 
            chunk buffer, hashed as read: nothing else writes it), else read
            into their place or the scratch buffer */
         const unsigned char *sp;
-        if ((size_t)(s->end - s->cur) >= sz) {
+        if (s->cur && (size_t)(s->end - s->cur) >= sz) {
             sp = s->cur;
             s->cur += sz;
         } else {
@@ -1638,14 +1666,26 @@ static int load(src *s, const char *name, ir_dmask want, unsigned code, vm_bundl
         /* the records after the string entries: read whole, checked, decoded,
            freed; the entries go into the memory of the string table, each
            read just before its slot is set (read_strings) */
-        rec = malloc((size_t)(l->o_strdata - l->o_migs) + 1);
+        /* A bundle with no dialect beyond those wanted keeps all its code:
+           on a little-endian host its instruction records are vm_insn
+           already, so they are read straight into the bundle's arena (the
+           steps point into them once checked) instead of into rec and then
+           copied. */
+        uint32_t dm = rd32(hdr + H_DIALECTS);
+        ld.insns_kept = INSNS_AS_RECORDS && l->ncode && !(dm & ~(uint32_t)ld.want);
+        uint64_t nrec = (ld.insns_kept ? l->o_code : l->o_strdata) - l->o_migs;
+        rec = malloc((size_t)nrec + 1);
         keep = calloc(l->nstrings ? l->nstrings : 1, 1);
         ld.strs = jy_arena_calloc(ld.a, l->nstrings ? l->nstrings : 1, sizeof *ld.strs);
         if (sizeof *ld.strs >= STR_REC)
             ld.ent = (const unsigned char *)ld.strs;
         else
             ld.ent = ent = malloc((size_t)l->nstrings * STR_REC + 1);
-        if (!rec || !keep || !ld.strs || !ld.ent)
+        if (ld.insns_kept)
+            ld.c = jy_arena_alloc(ld.a, (size_t)l->ncode * INSN_REC);
+        else if (rec)
+            ld.c = rec + (l->o_code - l->o_migs);
+        if (!rec || !keep || !ld.strs || !ld.ent || !ld.c)
             goto oom;
         if (s->fd >= 0 && ld.code != VM_KEEP_ALL_CODE) {
             ld.lazy = jy_arena_calloc(ld.a, 1, sizeof *ld.lazy);
@@ -1658,7 +1698,8 @@ static int load(src *s, const char *name, ir_dmask want, unsigned code, vm_bundl
         }
         ld.r = rec;
         if (src_read(s, (void *)ld.ent, (size_t)l->nstrings * STR_REC) &&
-            src_read(s, rec, (size_t)(l->o_strdata - l->o_migs))) {
+            src_read(s, rec, (size_t)nrec) &&
+            (!ld.insns_kept || src_read(s, (void *)ld.c, (size_t)l->ncode * INSN_REC))) {
             mark_kept(&ld, keep);
             if (!read_strings(&ld, s, keep, &serr))
                 goto oom;
