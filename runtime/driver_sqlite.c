@@ -62,6 +62,9 @@ static int lite_connect(rt_conn *c, const rt_url *u, jy_diags *d)
 
 static void lite_close(rt_conn *c)
 {
+    sqlite3_stmt *p; /* the statements lite_done kept */
+    while ((p = sqlite3_next_stmt(c->handle, NULL)) != NULL)
+        sqlite3_finalize(p);
     sqlite3_close_v2(c->handle);
     c->handle = NULL;
 }
@@ -98,12 +101,28 @@ static int lite_exec(rt_conn *c, const char *sql, jy_diags *d)
     return 0;
 }
 
-/* Prepare sql, one statement (rt_query, rt_each).  An error (or a text
- * with no statement in it) is the connection's error: -1. */
-static int lite_prepare(rt_conn *c, const char *sql, sqlite3_stmt **st, jy_diags *d)
+/* How many statements with parameters a connection keeps prepared. */
+#define LITE_KEEP 8
+
+/*
+ * Prepare sql, one statement (rt_query, rt_each).  keep (a statement with
+ * parameters, run by rt_query): a statement kept by an earlier call with
+ * the same text (lite_done: one that returns no rows) is reused instead
+ * (SQLite re-prepares it by itself when the schema changed since), so a
+ * writer called once per row prepares once.  The kept statements are the connection's own list
+ * (sqlite3_next_stmt): no other state.  An error (or a text with no
+ * statement in it) is the connection's error: -1.
+ */
+static int lite_prepare(rt_conn *c, const char *sql, bool keep, sqlite3_stmt **st, jy_diags *d)
 {
     sqlite3 *db = c->handle;
     *st = NULL;
+    if (keep)
+        for (sqlite3_stmt *p = sqlite3_next_stmt(db, NULL); p; p = sqlite3_next_stmt(db, p))
+            if (!sqlite3_stmt_busy(p) && strcmp(sqlite3_sql(p), sql) == 0) {
+                *st = p;
+                return 0;
+            }
     if (sqlite3_prepare_v2(db, sql, -1, st, NULL) == SQLITE_OK && *st)
         return 0;
     if (!*st && sqlite3_errcode(db) == SQLITE_OK)
@@ -111,12 +130,34 @@ static int lite_prepare(rt_conn *c, const char *sql, sqlite3_stmt **st, jy_diags
     return lite_error(c, d, sql, strlen(sql));
 }
 
+/* A statement that ran to its end: kept (reset: it holds no lock; the
+ * oldest beyond LITE_KEEP are finalized) or finalized.  Only statements
+ * that return no columns are kept: one that SQLite re-prepares for a new
+ * schema inside sqlite3_step may change its columns (SELECT *) after
+ * rt_query has counted them. */
+static void lite_done(sqlite3 *db, sqlite3_stmt *st, bool keep)
+{
+    if (!keep || sqlite3_column_count(st) != 0) {
+        sqlite3_finalize(st);
+        return;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    int n = 0;
+    for (sqlite3_stmt *p = sqlite3_next_stmt(db, NULL), *next; p; p = next) {
+        next = sqlite3_next_stmt(db, p);
+        if (!sqlite3_stmt_busy(p) && ++n > LITE_KEEP)
+            sqlite3_finalize(p);
+    }
+}
+
 static int lite_query(rt_conn *c, const char *sql, const char *const *params, size_t nparams,
                       rt_rows **out, jy_diags *d)
 {
     sqlite3 *db = c->handle;
     sqlite3_stmt *st = NULL;
-    if (lite_prepare(c, sql, &st, d))
+    bool keep = nparams > 0;
+    if (lite_prepare(c, sql, keep, &st, d))
         return -1;
     if ((int)nparams != sqlite3_bind_parameter_count(st)) {
         char msg[128];
@@ -175,7 +216,7 @@ static int lite_query(rt_conn *c, const char *sql, const char *const *params, si
         return e;
     }
     r->affected = sqlite3_stmt_readonly(st) ? 0 : sqlite3_changes64(db);
-    sqlite3_finalize(st);
+    lite_done(db, st, keep);
     if (out)
         *out = r;
     else
@@ -187,7 +228,7 @@ static int lite_query(rt_conn *c, const char *sql, const char *const *params, si
 static int lite_each(rt_conn *c, const char *sql, rt_row_fn fn, void *ctx, jy_diags *d)
 {
     sqlite3_stmt *st = NULL;
-    if (lite_prepare(c, sql, &st, d))
+    if (lite_prepare(c, sql, false, &st, d))
         return -1;
     int ncols = sqlite3_column_count(st);
     char **cells = calloc(ncols ? (size_t)ncols : 1, sizeof *cells);

@@ -1014,11 +1014,42 @@ static const batch_table batch_steps = {
     " status = 'done', started_at = CURRENT_TIMESTAMP, finished_at = CURRENT_TIMESTAMP",
     4, step_values};
 
+/*
+ * SQLite: one single-row statement per row, the same text for rows alike,
+ * which the driver prepares once and binds again (driver_sqlite.c keeps
+ * statements with parameters): SQLite compiles a multi-row VALUES as a
+ * compound SELECT, and the parse of 100 rows cost more than running them
+ * (issue 4: a fresh apply of 100 migrations ran 8.1 M of its 58 M
+ * instructions here, 3.8 M this way).  Same rows, same transaction as the
+ * multi-row form.
+ */
+static int batch_insert_each(rt_conn *c, const batch_table *t, const void *rows, size_t n,
+                             jy_diags *d)
+{
+    const char *p[8];
+    char scratch[16];
+    jy_buf b;
+    jy_buf_init(&b);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        jy_buf_reset(&b);
+        jy_buf_puts(&b, t->head);
+        size_t np = t->values(c, rows, i, &b, p, scratch);
+        jy_buf_puts(&b, t->upsert);
+        rc = b.failed ? rt__sql_error(c, d, "out of memory", NULL, NULL)
+                      : rt_query(c, b.data, p, np, NULL, d);
+    }
+    jy_buf_free(&b);
+    return rc;
+}
+
 /* Insert n rows of table t, batch_rows(c) per statement ("?" expanded by
  * write1). */
 static int batch_insert(rt_conn *c, const batch_table *t, const void *rows, size_t n,
                         jy_diags *d)
 {
+    if (c->url.kind == RT_DB_SQLITE)
+        return batch_insert_each(c, t, rows, n, d);
     size_t per = batch_rows(c);
     for (size_t at = 0; at < n; at += per) {
         size_t k = n - at < per ? n - at : per;

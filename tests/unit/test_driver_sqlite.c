@@ -83,6 +83,75 @@ static void test_exec_and_params(void **state)
     rt_close(c);
 }
 
+/*
+ * A statement with parameters run again (the driver keeps it prepared):
+ * each run sees its own parameters (a NULL where the last run bound text),
+ * the schema as it is now (a column added between two runs, a dropped and
+ * recreated table), and an error of one run does not stick to the next.
+ * More texts than the driver keeps all still run; closing frees them (ASan).
+ */
+static void test_statement_reuse(void **state)
+{
+    (void)state;
+    rt_conn *c = open_mem();
+    ok(c, "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE, note TEXT)");
+    const char *ins = "INSERT INTO t (name, note) VALUES (?, ?)";
+    for (int i = 0; i < 20; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "n%d", i);
+        const char *p[] = {name, i % 2 ? NULL : "even"};
+        assert_int_equal(rt_query(c, ins, p, 2, NULL, NULL), 0);
+    }
+    const char *q1[] = {"n3"};
+    char *v = scalar(c, "SELECT coalesce(note, 'null') FROM t WHERE name = ?", q1, 1);
+    assert_string_equal(v, "null");
+    free(v);
+    const char *q2[] = {"n4"};
+    v = scalar(c, "SELECT coalesce(note, 'null') FROM t WHERE name = ?", q2, 1);
+    assert_string_equal(v, "even");
+    free(v);
+    /* a duplicate fails, the next run of the same text works */
+    const char *dup[] = {"n4", "x"};
+    assert_int_equal(rt_query(c, ins, dup, 2, NULL, NULL), -1);
+    const char *fresh[] = {"n20", "x"};
+    assert_int_equal(rt_query(c, ins, fresh, 2, NULL, NULL), 0);
+    /* the schema changes between two runs of a kept SELECT */
+    const char *q3[] = {"n20"};
+    const char *sel = "SELECT * FROM t WHERE name = ?";
+    rt_rows *r = NULL;
+    assert_int_equal(rt_query(c, sel, q3, 1, &r, NULL), 0);
+    assert_int_equal(r->ncols, 3);
+    rt_rows_free(r);
+    ok(c, "ALTER TABLE t ADD COLUMN extra TEXT DEFAULT 'e'");
+    assert_int_equal(rt_query(c, sel, q3, 1, &r, NULL), 0);
+    assert_int_equal(r->ncols, 4);
+    assert_true(rt_rows_next(r));
+    assert_string_equal(rt_rows_get(r, 3, NULL), "e");
+    rt_rows_free(r);
+    ok(c, "DROP TABLE t; CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE, note TEXT)");
+    assert_int_equal(rt_query(c, ins, fresh, 2, NULL, NULL), 0);
+    v = scalar(c, "SELECT count(*) FROM t WHERE name = ?", q3, 1);
+    assert_string_equal(v, "1");
+    free(v);
+    /* more distinct texts than are kept */
+    for (int i = 0; i < 30; i++) {
+        char sql[64], want[16];
+        snprintf(sql, sizeof sql, "SELECT ? || '%d'", i);
+        snprintf(want, sizeof want, "x%d", i);
+        const char *x[] = {"x"};
+        v = scalar(c, sql, x, 1);
+        assert_string_equal(v, want);
+        free(v);
+    }
+    /* a transaction ends with statements kept */
+    ok(c, "BEGIN");
+    assert_int_equal(rt_query(c, ins, q1, 1, NULL, NULL), -1); /* 1 parameter given, 2 wanted */
+    const char *p2[] = {"n21", NULL};
+    assert_int_equal(rt_query(c, ins, p2, 2, NULL, NULL), 0);
+    ok(c, "COMMIT");
+    rt_close(c);
+}
+
 /* A read-only session refuses writes, with the server's message. */
 static void test_read_only(void **state)
 {
@@ -381,6 +450,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exec_and_params),
+        cmocka_unit_test(test_statement_reuse),
         cmocka_unit_test(test_transactions),
         cmocka_unit_test(test_errors_carry_statement),
         cmocka_unit_test(test_open_errors),
