@@ -15,7 +15,9 @@
  * permutation of the migrations compiled for the dialect that respects
  * depends_on).  The first problem found is reported as one bundle.*
  * diagnostic and nothing is built.  Every read of the input goes through
- * rd32/rd64 at an offset already proved in range.
+ * rd32/rd64 at an offset already proved in range (the one exception: a
+ * load that keeps all the code hands the checked instruction records to
+ * the steps as vm_insn, their layout on a little-endian host).
  */
 /* OpenSSL's direct SHA-256 interface (SHA256_Init...), deprecated in 3.0 but
  * kept: EVP_sha256() would first load OpenSSL's providers and its
