@@ -18,62 +18,12 @@
 static int setup(void **state)
 {
     vt_env *e = calloc(1, sizeof *e);
+    assert_non_null(e);
     vt_mkdir(e);
     snprintf(e->url, sizeof e->url, "sqlite:///%s/db.sqlite", e->dir);
     e->want = IR_D_SQLITE;
     *state = e;
     return 0;
-}
-
-static int teardown(void **state)
-{
-    vt_env *e = *state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", e->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", e->dir);
-    free(e);
-    return 0;
-}
-
-static void test_fresh_then_noop(void **state)
-{
-    vt_case_fresh_then_noop(*state);
-}
-
-static void test_fail_resume_per_step(void **state)
-{
-    vt_case_fail_resume(*state, IR_TX_PER_STEP);
-}
-
-static void test_fail_resume_per_migration(void **state)
-{
-    vt_case_fail_resume(*state, IR_TX_PER_MIGRATION);
-}
-
-static void test_fail_resume_none(void **state)
-{
-    vt_case_fail_resume(*state, IR_TX_NONE);
-}
-
-static void test_fingerprint(void **state)
-{
-    vt_case_fingerprint(*state);
-}
-
-static void test_checksum_repair(void **state)
-{
-    vt_case_checksum_repair(*state);
-}
-
-static void test_backfill_pause(void **state)
-{
-    vt_case_backfill_pause(*state);
-}
-
-static void test_down(void **state)
-{
-    vt_case_down(*state);
 }
 
 /* A dry run on a fresh database writes nothing, not even the state tables,
@@ -200,9 +150,7 @@ static void test_mark(void **state)
     assert_int_equal(vm_mark(c, x.b, ID2, 3, "pending", NULL, &dg), 0);
     vt_assert_mig(c, ID2, "failed");
     vt_assert_step(c, ID2, 2, "pending");
-    char *le = vt_scalar(c, "SELECT last_error FROM joryu_migrations WHERE id = '" ID2 "'");
-    assert_non_null(strstr(le, "step 3"));
-    free(le);
+    vt_assert_last_error(c, ID2, "step 3");
     /* applied cannot become failed; paused needs a reason */
     assert_int_equal(vm_mark(c, x.b, ID1, 0, "failed", NULL, &dg), -1);
     assert_true(vt_has(&dg, "vm.mark-invalid"));
@@ -352,26 +300,6 @@ static void test_dialect_missing(void **state)
     vt_build_free(&x);
 }
 
-static void test_kill_matrix(void **state)
-{
-    vt_case_kill_matrix(*state, 1);
-}
-
-static void test_concurrent(void **state)
-{
-    vt_case_concurrent(*state);
-}
-
-static void test_guards(void **state)
-{
-    vt_case_guards(*state);
-}
-
-static void test_failed_half_step(void **state)
-{
-    vt_case_failed_half_step(*state);
-}
-
 /*
  * A fresh database: the state tables are created in the transaction of
  * the first commit group, so a kill anywhere in that group leaves nothing
@@ -387,26 +315,8 @@ static void test_fresh_kill_first_group(void **state)
     uint32_t kills = 0;
     for (uint32_t n = 1;; n++) {
         vt_fresh_db(e);
-        fflush(stdout);
-        pid_t pid = fork();
-        assert_true(pid >= 0);
-        if (pid == 0) {
-            jy_diags d;
-            jy_diags_init(&d);
-            rt_conn *c = rt_connect(e->url, &d);
-            if (!c)
-                _exit(90);
-            vm_apply_opts ko;
-            memset(&ko, 0, sizeof ko);
-            ko.lock_timeout = 10;
-            ko.kill_at = n;
-            vm_result r;
-            int rc = vm_apply(c, x.b, &ko, &r, &d);
-            _exit(rc ? 92 : r.exit_code);
-        }
-        int ws = 0;
-        assert_int_equal(waitpid(pid, &ws, 0), pid);
-        bool killed = WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL;
+        int ws;
+        bool killed = vt_apply_killed_at(e, x.b, n, &ws);
         rt_conn *c = vt_connect(e);
         if (killed) {
             assert_int_equal(vt_long(c, "SELECT COUNT(*) FROM sqlite_master WHERE name IN"
@@ -486,26 +396,15 @@ static void test_ask_restart_from(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_fresh_then_noop, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fail_resume_per_step, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fail_resume_per_migration, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fail_resume_none, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fingerprint, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_checksum_repair, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_backfill_pause, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_down, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dry_run, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_status, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_mark, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_continue_past_failed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ask_skip, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_ask_restart_from, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dialect_missing, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_guards, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_failed_half_step, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_kill_matrix, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fresh_kill_first_group, setup, teardown),
+        VT_CORE_TESTS(setup, vt_teardown),
+        cmocka_unit_test_setup_teardown(test_dry_run, setup, vt_teardown),
+        cmocka_unit_test_setup_teardown(test_status, setup, vt_teardown),
+        cmocka_unit_test_setup_teardown(test_mark, setup, vt_teardown),
+        cmocka_unit_test_setup_teardown(test_continue_past_failed, setup, vt_teardown),
+        cmocka_unit_test_setup_teardown(test_ask_skip, setup, vt_teardown),
+        cmocka_unit_test_setup_teardown(test_ask_restart_from, setup, vt_teardown),
+        cmocka_unit_test_setup_teardown(test_dialect_missing, setup, vt_teardown),
+        cmocka_unit_test_setup_teardown(test_fresh_kill_first_group, setup, vt_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -98,6 +98,20 @@ static void vt_compile(const vt_env *e, ir_dialect d, vt_build *x)
 
 /* ------------------------------------------------------------ database */
 
+/* Work in the test's PostgreSQL schema or MySQL database (nothing to do
+ * on SQLite); 0 or rt_exec's error.  No assertion: forked children use it. */
+static int vt_use(const vt_env *e, rt_conn *c, jy_diags *d)
+{
+    char sql[256];
+    if (e->pg_schema)
+        snprintf(sql, sizeof sql, "SET search_path TO %s", e->pg_schema);
+    else if (e->my_db)
+        snprintf(sql, sizeof sql, "USE %s", e->my_db);
+    else
+        return 0;
+    return rt_exec(c, sql, d);
+}
+
 static rt_conn *vt_connect(const vt_env *e)
 {
     jy_diags d;
@@ -106,15 +120,7 @@ static rt_conn *vt_connect(const vt_env *e)
     if (!c)
         jy_diags_print(&d, stdout, false);
     assert_non_null(c);
-    char sql[256];
-    int rc = 0;
-    if (e->pg_schema) {
-        snprintf(sql, sizeof sql, "SET search_path TO %s", e->pg_schema);
-        rc = rt_exec(c, sql, &d);
-    } else if (e->my_db) {
-        snprintf(sql, sizeof sql, "USE %s", e->my_db);
-        rc = rt_exec(c, sql, &d);
-    }
+    int rc = vt_use(e, c, &d);
     if (rc)
         jy_diags_print(&d, stdout, false);
     assert_int_equal(rc, 0);
@@ -334,6 +340,49 @@ static int vt_apply_d(const vt_env *e, const vm_bundle *b, const vm_apply_opts *
 static int vt_apply(const vt_env *e, const vm_bundle *b, const vm_apply_opts *o)
 {
     return vt_apply_d(e, b, o, NULL);
+}
+
+/*
+ * The body of a forked child: connect (in the test's schema or database),
+ * apply with this lock timeout and kill point (vm.h; 0 = none), print the
+ * diagnostics of a failed apply, and end the process with the apply's exit
+ * code (90: no connection, 91: vt_use failed, 92: vm_apply failed).  No
+ * cmocka assertion here: a failing one would jump back into the parent's
+ * copy of the test; the parent waits for the status and asserts on it.
+ */
+static _Noreturn void vt_child_apply(const vt_env *e, const vm_bundle *b, double lock_timeout,
+                                     uint32_t kill_at)
+{
+    jy_diags d;
+    jy_diags_init(&d);
+    rt_conn *c = rt_connect(e->url, &d);
+    if (!c)
+        _exit(90);
+    if (vt_use(e, c, &d))
+        _exit(91);
+    vm_apply_opts ko;
+    memset(&ko, 0, sizeof ko);
+    ko.lock_timeout = lock_timeout;
+    ko.kill_at = kill_at;
+    vm_result r;
+    int rc = vm_apply(c, b, &ko, &r, &d);
+    if (rc || r.exit_code)
+        jy_diags_print(&d, stdout, false);
+    _exit(rc ? 92 : r.exit_code);
+}
+
+/* Fork a child that applies with kill point n (vt_child_apply) and wait for
+ * it: true when it was killed there (SIGKILL), its wait status in *ws. */
+static bool vt_apply_killed_at(const vt_env *e, const vm_bundle *b, uint32_t n, int *ws)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        vt_child_apply(e, b, 10, n);
+    *ws = 0;
+    assert_int_equal(waitpid(pid, ws, 0), pid);
+    return WIFSIGNALED(*ws) && WTERMSIG(*ws) == SIGKILL;
 }
 
 static bool vt_has(const jy_diags *d, const char *code)
@@ -776,33 +825,8 @@ static void vt_case_kill_matrix(vt_env *e, uint32_t every)
         o.target = ID1;
         assert_int_equal(vt_apply(e, x.b, &o), 0);
         vt_insert_rows(e, 30); /* ids 3..90: 13 batches of 7 keys */
-        fflush(stdout);
-        pid_t pid = fork();
-        assert_true(pid >= 0);
-        if (pid == 0) {
-            jy_diags d;
-            jy_diags_init(&d);
-            rt_conn *c = rt_connect(e->url, &d);
-            if (!c)
-                _exit(90);
-            char sql[128];
-            if (e->pg_schema)
-                snprintf(sql, sizeof sql, "SET search_path TO %s", e->pg_schema);
-            else if (e->my_db)
-                snprintf(sql, sizeof sql, "USE %s", e->my_db);
-            if ((e->pg_schema || e->my_db) && rt_exec(c, sql, &d))
-                _exit(91);
-            vm_apply_opts ko;
-            memset(&ko, 0, sizeof ko);
-            ko.lock_timeout = 10;
-            ko.kill_at = n;
-            vm_result r;
-            int rc = vm_apply(c, x.b, &ko, &r, &d);
-            _exit(rc ? 92 : r.exit_code);
-        }
-        int ws = 0;
-        assert_int_equal(waitpid(pid, &ws, 0), pid);
-        bool killed = WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL;
+        int ws;
+        bool killed = vt_apply_killed_at(e, x.b, n, &ws);
         if (!killed) {
             if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0)
                 print_message("kill point %u: the apply ended with status %d\n", n, ws);
@@ -852,28 +876,8 @@ static void vt_case_concurrent(vt_env *e)
     for (int i = 0; i < 4; i++) {
         kids[i] = fork();
         assert_true(kids[i] >= 0);
-        if (kids[i] == 0) {
-            jy_diags d;
-            jy_diags_init(&d);
-            rt_conn *c = rt_connect(e->url, &d);
-            if (!c)
-                _exit(90);
-            char sql[128];
-            if (e->pg_schema)
-                snprintf(sql, sizeof sql, "SET search_path TO %s", e->pg_schema);
-            else if (e->my_db)
-                snprintf(sql, sizeof sql, "USE %s", e->my_db);
-            if ((e->pg_schema || e->my_db) && rt_exec(c, sql, &d))
-                _exit(91);
-            vm_apply_opts ko;
-            memset(&ko, 0, sizeof ko);
-            ko.lock_timeout = -1;
-            vm_result r;
-            int rc = vm_apply(c, x.b, &ko, &r, &d);
-            if (rc || r.exit_code)
-                jy_diags_print(&d, stdout, false);
-            _exit(rc ? 92 : r.exit_code);
-        }
+        if (kids[i] == 0)
+            vt_child_apply(e, x.b, -1, 0);
     }
     for (int i = 0; i < 4; i++) {
         int ws = 0;

@@ -14,77 +14,16 @@
 
 static int setup(void **state)
 {
-    const char *url = getenv("JORYU_TEST_MYSQL_URL");
-    if (!url || !*url)
-        fail_msg("JORYU_TEST_MYSQL_URL is not set: start the servers with "
-                 "eval \"$(scripts/dbservers.sh start DIR)\" or run scripts/test.sh");
-    vt_env *e = calloc(1, sizeof *e);
-    vt_mkdir(e);
-    snprintf(e->url, sizeof e->url, "%s", url);
-    e->want = IR_D_MARIADB;
+    vt_env *e = vt_env_server("JORYU_TEST_MYSQL_URL", IR_D_MARIADB);
     e->my_db = "joryu_vm_test";
     *state = e;
     return 0;
 }
 
-static int teardown(void **state)
-{
-    vt_env *e = *state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", e->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", e->dir);
-    free(e);
-    return 0;
-}
-
-static void test_fresh_then_noop(void **state) { vt_case_fresh_then_noop(*state); }
-static void test_fail_resume_per_step(void **state) { vt_case_fail_resume(*state, IR_TX_PER_STEP); }
-static void test_fail_resume_per_migration(void **state)
-{
-    vt_case_fail_resume(*state, IR_TX_PER_MIGRATION);
-}
-static void test_fail_resume_none(void **state) { vt_case_fail_resume(*state, IR_TX_NONE); }
-static void test_fingerprint(void **state) { vt_case_fingerprint(*state); }
-static void test_checksum_repair(void **state) { vt_case_checksum_repair(*state); }
-static void test_backfill_pause(void **state) { vt_case_backfill_pause(*state); }
-static void test_down(void **state) { vt_case_down(*state); }
-
-static void test_kill_matrix(void **state)
-{
-    vt_case_kill_matrix(*state, 1);
-}
-
-static void test_concurrent(void **state)
-{
-    vt_case_concurrent(*state);
-}
-
-static void test_guards(void **state)
-{
-    vt_case_guards(*state);
-}
-
-static void test_failed_half_step(void **state)
-{
-    vt_case_failed_half_step(*state);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_fresh_then_noop, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fail_resume_per_step, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fail_resume_per_migration, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fail_resume_none, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fingerprint, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_checksum_repair, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_backfill_pause, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_down, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_guards, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_failed_half_step, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_concurrent, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_kill_matrix, setup, teardown),
+        VT_CORE_TESTS(setup, vt_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
