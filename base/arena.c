@@ -132,17 +132,24 @@ char *jy_arena_strdup(jy_arena *a, const char *s)
     return jy_arena_strndup(a, s, strlen(s));
 }
 
-char *jy_arena_printf(jy_arena *a, const char *fmt, ...)
+char *jy_arena_vprintf(jy_arena *a, const char *fmt, va_list ap)
 {
-    va_list ap, aq;
-    va_start(ap, fmt);
+    va_list aq;
     va_copy(aq, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
+    int n = vsnprintf(NULL, 0, fmt, aq);
+    va_end(aq);
     char *p = NULL;
     if (n >= 0 && (p = jy_arena_alloc(a, (size_t)n + 1)) != NULL)
-        vsnprintf(p, (size_t)n + 1, fmt, aq);
-    va_end(aq);
+        vsnprintf(p, (size_t)n + 1, fmt, ap);
+    return p;
+}
+
+char *jy_arena_printf(jy_arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *p = jy_arena_vprintf(a, fmt, ap);
+    va_end(ap);
     return p;
 }
 

@@ -54,6 +54,7 @@ void *jy_arena_grow(jy_arena *a, void *old, size_t old_n, size_t new_n, size_t s
 char *jy_arena_strndup(jy_arena *a, const char *s, size_t n);
 char *jy_arena_strdup(jy_arena *a, const char *s);
 char *jy_arena_printf(jy_arena *a, const char *fmt, ...) JY_PRINTF(2, 3);
+char *jy_arena_vprintf(jy_arena *a, const char *fmt, va_list ap);
 bool jy_arena_failed(const jy_arena *a);
 size_t jy_arena_bytes(const jy_arena *a); /* bytes reserved from the system */
 
@@ -154,6 +155,10 @@ bool jy_diags_keep(jy_diags *d, jy_source *src);
 jy_diag *jy_diag_at(jy_diags *d, jy_severity sev, int exit_code, const char *code,
                     jy_source *src, size_t offset, size_t end, const char *fmt, ...)
     JY_PRINTF(8, 9);
+/* The same with fmt's arguments in a va_list: for a function of its own
+ * that adds the code or the position and passes its arguments on. */
+jy_diag *jy_diag_vat(jy_diags *d, jy_severity sev, int exit_code, const char *code,
+                     jy_source *src, size_t offset, size_t end, const char *fmt, va_list ap);
 /* Add a diagnostic without a source position. */
 jy_diag *jy_diag_where(jy_diags *d, jy_severity sev, int exit_code, const char *code,
                        const char *where, const char *fmt, ...) JY_PRINTF(6, 7);
@@ -182,6 +187,8 @@ void jy_diags_print(jy_diags *d, FILE *out, bool color);
 size_t jy_edit_distance(const char *a, size_t an, const char *b, size_t bn, size_t cap);
 /* The closest of `n` candidates to `s` (NULL when none is close enough). */
 const char *jy_closest(const char *s, size_t sn, const char *const *cands, size_t n);
+/* Is s one of v[0..n)? */
+bool jy_str_in(const char *const *v, size_t n, const char *s);
 
 /* SHA-256 (libcrypto) of data, as 64 lowercase hex digits + NUL. */
 void jy_sha256_hex(const void *data, size_t len, char out[65]);

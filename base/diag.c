@@ -76,8 +76,8 @@ static jy_diag *push(jy_diags *d, jy_severity sev, int exit_code, const char *co
     return g;
 }
 
-jy_diag *jy_diag_at(jy_diags *d, jy_severity sev, int exit_code, const char *code,
-                    jy_source *src, size_t offset, size_t end, const char *fmt, ...)
+jy_diag *jy_diag_vat(jy_diags *d, jy_severity sev, int exit_code, const char *code,
+                     jy_source *src, size_t offset, size_t end, const char *fmt, va_list ap)
 {
     jy_diag *g = push(d, sev, exit_code, code);
     if (!g)
@@ -85,9 +85,16 @@ jy_diag *jy_diag_at(jy_diags *d, jy_severity sev, int exit_code, const char *cod
     g->src = src;
     g->offset = offset;
     g->end = end < offset ? offset : end;
+    g->message = vfmt(fmt, ap);
+    return g;
+}
+
+jy_diag *jy_diag_at(jy_diags *d, jy_severity sev, int exit_code, const char *code,
+                    jy_source *src, size_t offset, size_t end, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    g->message = vfmt(fmt, ap);
+    jy_diag *g = jy_diag_vat(d, sev, exit_code, code, src, offset, end, fmt, ap);
     va_end(ap);
     return g;
 }

@@ -44,6 +44,14 @@ const char *jy_closest(const char *s, size_t sn, const char *const *cands, size_
     return best;
 }
 
+bool jy_str_in(const char *const *v, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i], s) == 0)
+            return true;
+    return false;
+}
+
 void jy_sha256_hex(const void *data, size_t len, char out[65])
 {
     unsigned char md[32];

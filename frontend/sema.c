@@ -25,23 +25,11 @@ bool sm_vec_push(sema *s, sm_vec *v, void *p)
     return true;
 }
 
-static jy_diag *vdiag(sema *s, jy_severity sev, int exit_code, const char *code, uint32_t start,
-                      uint32_t end, const char *fmt, va_list ap)
-{
-    jy_buf b;
-    jy_buf_init(&b);
-    jy_buf_vprintf(&b, fmt, ap);
-    jy_diag *g = jy_diag_at(s->d, sev, exit_code, code, s->src, start, end, "%s",
-                            b.data ? b.data : "(out of memory)");
-    jy_buf_free(&b);
-    return g;
-}
-
 jy_diag *sm_err(sema *s, const char *code, uint32_t start, uint32_t end, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    jy_diag *g = vdiag(s, JY_SEV_ERROR, JY_EXIT_ERROR, code, start, end, fmt, ap);
+    jy_diag *g = jy_diag_vat(s->d, JY_SEV_ERROR, JY_EXIT_ERROR, code, s->src, start, end, fmt, ap);
     va_end(ap);
     return g;
 }
@@ -50,7 +38,8 @@ jy_diag *sm_err6(sema *s, const char *code, uint32_t start, uint32_t end, const 
 {
     va_list ap;
     va_start(ap, fmt);
-    jy_diag *g = vdiag(s, JY_SEV_ERROR, JY_EXIT_UNSUPPORTED, code, start, end, fmt, ap);
+    jy_diag *g =
+        jy_diag_vat(s->d, JY_SEV_ERROR, JY_EXIT_UNSUPPORTED, code, s->src, start, end, fmt, ap);
     va_end(ap);
     return g;
 }
@@ -59,7 +48,7 @@ jy_diag *sm_warn(sema *s, const char *code, uint32_t start, uint32_t end, const 
 {
     va_list ap;
     va_start(ap, fmt);
-    jy_diag *g = vdiag(s, JY_SEV_WARNING, 0, code, start, end, fmt, ap);
+    jy_diag *g = jy_diag_vat(s->d, JY_SEV_WARNING, 0, code, s->src, start, end, fmt, ap);
     va_end(ap);
     return g;
 }
@@ -1047,15 +1036,10 @@ static jy_diag *perr(jy_diags *d, ir_migration *m, const char *code, uint32_t st
 static jy_diag *perr(jy_diags *d, ir_migration *m, const char *code, uint32_t start,
                      uint32_t end, const char *fmt, ...)
 {
-    jy_buf b;
-    jy_buf_init(&b);
     va_list ap;
     va_start(ap, fmt);
-    jy_buf_vprintf(&b, fmt, ap);
+    jy_diag *g = jy_diag_vat(d, JY_SEV_ERROR, JY_EXIT_ERROR, code, m->src, start, end, fmt, ap);
     va_end(ap);
-    jy_diag *g = jy_diag_at(d, JY_SEV_ERROR, JY_EXIT_ERROR, code, m->src, start, end, "%s",
-                            b.data ? b.data : "(out of memory)");
-    jy_buf_free(&b);
     return g;
 }
 

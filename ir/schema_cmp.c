@@ -927,30 +927,26 @@ ir_schema *ir_schema_normalize(const ir_schema *src, ir_dialect d, jy_arena *are
 
 typedef struct diffs {
     jy_arena *a;
-    char **v;
+    const char **v;
     size_t n, cap;
 } diffs;
 
 static void addf(diffs *D, const char *fmt, ...) JY_PRINTF(2, 3);
 static void addf(diffs *D, const char *fmt, ...)
 {
-    jy_buf b;
-    jy_buf_init(&b);
     va_list ap;
     va_start(ap, fmt);
-    jy_buf_vprintf(&b, fmt, ap);
+    const char *line = jy_arena_vprintf(D->a, fmt, ap);
     va_end(ap);
-    char *line = jy_arena_strdup(D->a, b.data ? b.data : "");
-    jy_buf_free(&b);
     if (D->n == D->cap) {
         size_t nc = D->cap ? D->cap * 2 : 16;
-        char **nv = jy_arena_grow(D->a, D->v, D->n, nc, sizeof *nv);
+        const char **nv = jy_arena_grow(D->a, D->v, D->n, nc, sizeof *nv);
         if (!nv)
             return;
         D->v = nv;
         D->cap = nc;
     }
-    D->v[D->n++] = line;
+    D->v[D->n++] = line ? line : "(out of memory)";
 }
 
 static const char *q(const char *s)

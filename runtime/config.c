@@ -94,15 +94,10 @@ static jy_diag *perr(tparser *p, const char *code, size_t off, size_t end, const
     p->failed = true;
     if (jy_diags_has(p->d, code, p->src, off))
         return NULL;
-    jy_buf b;
-    jy_buf_init(&b);
     va_list ap;
     va_start(ap, fmt);
-    jy_buf_vprintf(&b, fmt, ap);
+    jy_diag *g = jy_diag_vat(p->d, JY_SEV_ERROR, JY_EXIT_ERROR, code, p->src, off, end, fmt, ap);
     va_end(ap);
-    jy_diag *g = jy_diag_at(p->d, JY_SEV_ERROR, JY_EXIT_ERROR, code, p->src, off, end, "%s",
-                            b.data ? b.data : "error");
-    jy_buf_free(&b);
     return g;
 }
 
@@ -887,15 +882,11 @@ static jy_diag *merr(mapper *m, const char *code, const tv *v, const char *fmt, 
 
 static jy_diag *merr(mapper *m, const char *code, const tv *v, const char *fmt, ...)
 {
-    jy_buf b;
-    jy_buf_init(&b);
     va_list ap;
     va_start(ap, fmt);
-    jy_buf_vprintf(&b, fmt, ap);
+    jy_diag *g = jy_diag_vat(m->d, JY_SEV_ERROR, JY_EXIT_ERROR, code, m->src, v->off, v->end,
+                             fmt, ap);
     va_end(ap);
-    jy_diag *g = jy_diag_at(m->d, JY_SEV_ERROR, JY_EXIT_ERROR, code, m->src, v->off, v->end, "%s",
-                            b.data ? b.data : "error");
-    jy_buf_free(&b);
     return g;
 }
 
