@@ -341,50 +341,6 @@ int cc_dump(cli_ctx *c, const cli_args *a)
     return rc;
 }
 
-/*
- * m's depends_on as a bundle stores it (vm/asm.c): a "group:<name>" entry
- * becomes the ids of that group's migrations in id order, m itself left
- * out, each id once.  So joryu history and joryu-run history print the same
- * list.  *out is malloc'd (free it); -1 when out of memory.
- */
-static int resolved_depends(const ir_program *p, const ir_migration *m, const char ***out,
-                            size_t *n)
-{
-    size_t cap = m->ndepends;
-    for (size_t i = 0; i < m->ndepends; i++)
-        if (strncmp(m->depends_on[i], "group:", 6) == 0)
-            cap += p->n;
-    *out = NULL;
-    *n = 0;
-    if (!cap)
-        return 0;
-    const char **v = calloc(cap, sizeof *v);
-    if (!v)
-        return -1;
-    size_t k = 0;
-    for (size_t i = 0; i < m->ndepends; i++) {
-        const char *dep = m->depends_on[i];
-        const char *group = strncmp(dep, "group:", 6) == 0 ? dep + 6 : NULL;
-        for (size_t j = 0; j < (group ? p->n : 1); j++) {
-            const char *id = dep;
-            if (group) {
-                const ir_migration *g = p->migs[j];
-                if (g == m || !g->group || strcmp(g->group, group) != 0)
-                    continue;
-                id = g->id;
-            }
-            bool dup = false;
-            for (size_t q = 0; q < k && !dup; q++)
-                dup = strcmp(v[q], id) == 0;
-            if (!dup)
-                v[k++] = id;
-        }
-    }
-    *out = v;
-    *n = k;
-    return 0;
-}
-
 /* history: every migration of the folder, printed as joryu-run history
  * prints a bundle's (cli_history_print); the targets compiled are the
  * dialects the listing is about. */
@@ -405,15 +361,18 @@ int cc_history(cli_ctx *c, const cli_args *a)
         rows = calloc(prog->n ? prog->n : 1, sizeof *rows);
         for (size_t i = 0; rows && i < prog->n; i++) {
             const ir_migration *m = prog->migs[i];
-            const char **deps;
-            size_t ndeps;
-            if (resolved_depends(prog, m, &deps, &ndeps) != 0) {
+            /* depends_on as a bundle stores it, groups expanded: joryu
+               history and joryu-run history print the same list */
+            size_t cap = ir_depends_bound(prog, m);
+            const char **deps = cap ? calloc(cap, sizeof *deps) : NULL;
+            if (cap && !deps) {
                 for (size_t k = 0; k < i; k++)
                     free((void *)rows[k].depends_on);
                 free(rows);
                 rows = NULL;
                 break;
             }
+            size_t ndeps = deps ? ir_depends_expand(prog, m, deps) : 0;
             rows[i] = (cli_history_row){m->id, m->file, m->checksum, deps, ndeps,
                                         m->dialects, m->tx_mode, -1};
         }

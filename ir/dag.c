@@ -421,3 +421,37 @@ bool ir_dag_ordered(ir_dag *g, size_t a, size_t b)
 {
     return ir_dag_reaches(g, a, b) || ir_dag_reaches(g, b, a);
 }
+
+/* ------------------------------------------ depends_on, groups expanded */
+
+size_t ir_depends_bound(const ir_program *p, const ir_migration *m)
+{
+    size_t n = m->ndepends;
+    for (size_t i = 0; i < m->ndepends; i++)
+        if (strncmp(m->depends_on[i], "group:", 6) == 0)
+            n += p->n;
+    return n;
+}
+
+size_t ir_depends_expand(const ir_program *p, const ir_migration *m, const char **v)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->ndepends; i++) {
+        const char *dep = m->depends_on[i];
+        if (strncmp(dep, "group:", 6) != 0) {
+            if (!jy_str_in(v, n, dep))
+                v[n++] = dep;
+            continue;
+        }
+        /* a group's members are distinct (ids are unique in a program):
+           each is looked for only among what earlier entries listed */
+        size_t before = n;
+        for (size_t j = 0; j < p->n; j++) {
+            const ir_migration *g = p->migs[j];
+            if (g != m && g->group && strcmp(g->group, dep + 6) == 0 &&
+                !jy_str_in(v, before, g->id))
+                v[n++] = g->id;
+        }
+    }
+    return n;
+}

@@ -786,6 +786,15 @@ bool ir_dag_reaches(ir_dag *g, size_t from, size_t to);
 /* Is there a depends_on path between a and b, either way? */
 bool ir_dag_ordered(ir_dag *g, size_t a, size_t b);
 
+/* m's depends_on with each "group:<name>" entry replaced by the ids of the
+ * other members of that group (in p->migs order: by id), each id listed
+ * once, first place kept: what a bundle stores (vm/asm.c) and what joryu
+ * history and joryu-run history print.  Unknown ids and groups are not
+ * checked (the DAG and sema do that).  v must hold ir_depends_bound(p, m)
+ * entries; returns how many it filled (pointers into p's strings). */
+size_t ir_depends_bound(const ir_program *p, const ir_migration *m);
+size_t ir_depends_expand(const ir_program *p, const ir_migration *m, const char **v);
+
 /*
  * Effects (ir/effects.c): for every op, the objects it reads and writes as
  * normalized targets (docs/SPEC.md "Effects").  Derived from the op's

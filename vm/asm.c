@@ -273,15 +273,12 @@ static long find_index(const ir_program *p, const char *id)
     return -1;
 }
 
-/* depends_on with "group:<name>" replaced by the ids of that group's
- * migrations (in id order), each id once, the migration itself left out. */
+/* depends_on with "group:<name>" entries expanded (ir_depends_expand), the
+ * ids interned. */
 static int asm_depends(asm_ctx *cx, const ir_program *p, const ir_migration *m,
                        vm_migration *vm)
 {
-    size_t cap = m->ndepends;
-    for (size_t i = 0; i < m->ndepends; i++)
-        if (strncmp(m->depends_on[i], "group:", 6) == 0)
-            cap += p->n;
+    size_t cap = ir_depends_bound(p, m);
     if (!cap)
         return 0;
     const char **v = jy_arena_calloc(cx->b->arena, cap, sizeof *v);
@@ -289,26 +286,9 @@ static int asm_depends(asm_ctx *cx, const ir_program *p, const ir_migration *m,
         cx->failed = true;
         return 0;
     }
-    size_t n = 0;
-    for (size_t i = 0; i < m->ndepends; i++) {
-        const char *dep = m->depends_on[i];
-        const char *group = strncmp(dep, "group:", 6) == 0 ? dep + 6 : NULL;
-        for (size_t j = 0; j < (group ? p->n : 1); j++) {
-            const char *id = dep;
-            if (group) {
-                const ir_migration *g = p->migs[j];
-                if (g == m || !g->group || strcmp(g->group, group) != 0)
-                    continue;
-                id = g->id;
-            }
-            const char *s = intern_ptr(&cx->strs, id);
-            bool dup = false;
-            for (size_t k = 0; k < n && !dup; k++)
-                dup = v[k] == s; /* interned: equal strings share a pointer */
-            if (!dup)
-                v[n++] = s;
-        }
-    }
+    size_t n = ir_depends_expand(p, m, v);
+    for (size_t k = 0; k < n; k++)
+        v[k] = intern_ptr(&cx->strs, v[k]);
     vm->depends_on = v;
     vm->ndepends = (uint32_t)n;
     return 0;
