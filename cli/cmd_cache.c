@@ -314,6 +314,25 @@ static bool identity(const cc_cache *k, jy_buf *m)
     return !m->failed;
 }
 
+/* The folder's files, listed and sorted by fe_list_dir (the one listing
+ * the compile reads); its diagnostics are dropped: a folder that cannot be
+ * listed is a miss.  0, or -1.  Free with fe_free_paths. */
+static int list_dir(const char *dir, char ***paths, size_t *n)
+{
+    jy_diags d;
+    jy_diags_init(&d);
+    int rc = fe_list_dir(dir, paths, n, &d);
+    jy_diags_free(&d);
+    return rc;
+}
+
+/* A listed path's file name: what follows its last '/'. */
+static const char *file_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
 /* The manifest of the files as they are now, for a compile started at
  * built.  false when something cannot be listed, read or written down
  * (then nothing is cached). */
@@ -341,16 +360,11 @@ static bool manifest(const cc_cache *k, int64_t built, jy_buf *m)
     put_dir(m, &st, built);
     char **paths = NULL;
     size_t n = 0;
-    jy_diags d;
-    jy_diags_init(&d);
-    int rc = fe_list_dir(k->dir, &paths, &n, &d);
-    jy_diags_free(&d);
-    bool ok = rc == 0 && n <= UINT32_MAX;
+    bool ok = list_dir(k->dir, &paths, &n) == 0 && n <= UINT32_MAX;
     if (ok)
         put_le(m, n, 4);
     for (size_t i = 0; i < n && ok; i++) {
-        const char *slash = strrchr(paths[i], '/');
-        const char *name = slash ? slash + 1 : paths[i];
+        const char *name = file_name(paths[i]);
         size_t namelen = strlen(name);
         /* each file by its name in the open folder: one lookup, not a path walk */
         if (namelen > UINT16_MAX || fstatat(dfd, name, &st, 0) != 0) {
@@ -519,14 +533,9 @@ static bool same_names(const cc_cache *k, const key *K)
 {
     char **paths = NULL;
     size_t n = 0;
-    jy_diags d;
-    jy_diags_init(&d);
-    int rc = fe_list_dir(k->dir, &paths, &n, &d);
-    jy_diags_free(&d);
-    bool same = rc == 0 && n == K->n;
+    bool same = list_dir(k->dir, &paths, &n) == 0 && n == K->n;
     for (size_t i = 0; i < n && same; i++) {
-        const char *slash = strrchr(paths[i], '/');
-        const char *name = slash ? slash + 1 : paths[i];
+        const char *name = file_name(paths[i]);
         same = strlen(name) == K->e[i].namelen &&
                memcmp(name, K->e[i].name, K->e[i].namelen) == 0;
     }
