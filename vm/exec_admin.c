@@ -23,33 +23,14 @@ static void finish(vx_run *run, int code)
 
 /* ------------------------------------------------------------ down */
 
-/* The last_error of a migration whose downgrade stopped half way (below):
- * "downgrade stopped after undoing M of N steps: ...".  Parsed back by
- * down_resume_point; the wording is documented (docs/SPEC.md, "down"). */
-#define VX_DOWN_PREFIX "downgrade stopped after undoing "
-
-/* A failed migration whose downgrade stopped half way: true, with *undone
- * the number of down steps that are undone and committed. */
-static bool down_resume_point(const rt_mig_row *row, uint32_t *undone)
-{
-    if (!row || row->status != RT_MS_FAILED || !row->last_error ||
-        strncmp(row->last_error, VX_DOWN_PREFIX, strlen(VX_DOWN_PREFIX)) != 0)
-        return false;
-    unsigned m = 0, n = 0;
-    if (sscanf(row->last_error + strlen(VX_DOWN_PREFIX), "%u of %u steps", &m, &n) != 2 ||
-        m == 0 || m > n)
-        return false;
-    *undone = m;
-    return true;
-}
-
 /*
  * A downgrade failed at 0-based step k after its first `undone` steps were
  * committed (they ran outside a transaction, or before one that had to):
  * the database is no longer what "applied" says.  Record the truth in one
- * transaction: the migration `failed` with last_error VX_DOWN_PREFIX..., its
- * step rows deleted (the upgrade's `done` rows no longer hold: a later
- * apply redoes every step with its guard).  down resumes at step undone+1.
+ * transaction: the migration `failed` with last_error VX_DOWN_PREFIX...
+ * (exec_int.h; vx_down_stopped parses it back), its step rows deleted (the
+ * upgrade's `done` rows no longer hold: a later apply redoes every step
+ * with its guard).  down resumes at step undone+1.
  */
 static vx_status record_down_failure(vx_run *run, const vm_migration *m, const vm_step *st,
                                      uint32_t k, uint32_t nsteps, uint32_t undone)
@@ -242,8 +223,8 @@ static int down_run(vx_run *run, const vm_down_opts *o, const rt_state *st)
             continue;
         const vm_migration *m = &b->migs[order[i]];
         const rt_mig_row *row = rt_state_find(st, m->id);
-        uint32_t undone = 0;
-        bool resume = down_resume_point(row, &undone);
+        uint32_t undone = 0, nrec;
+        bool resume = vx_down_stopped(row, &undone, &nrec);
         if (!row || (row->status != RT_MS_APPLIED && !resume))
             continue;
         if (!o->to && nt >= want)
@@ -263,8 +244,8 @@ static int down_run(vx_run *run, const vm_down_opts *o, const rt_state *st)
             selected = strcmp(todo[k]->id, st->migs[i].id) == 0;
         if (selected)
             continue;
-        uint32_t undone;
-        bool half = down_resume_point(&st->migs[i], &undone);
+        uint32_t undone, nrec;
+        bool half = vx_down_stopped(&st->migs[i], &undone, &nrec);
         jy_diag *g = jy_diag_where(d, JY_SEV_ERROR, s == RT_MS_FAILED ? JY_EXIT_FAILED : JY_EXIT_PAUSED,
                                    "vm.down-halted", st->migs[i].id,
                                    "migration %s is %s%s: nothing was undone", st->migs[i].id,

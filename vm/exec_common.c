@@ -22,6 +22,43 @@ vm_event vx_ev(vm_event_kind k, const vm_migration *m)
     return ev;
 }
 
+/* A whole number of at most 9 digits at *p (no sign, no space): true,
+ * with *p after it. */
+static bool down_count(const char **p, uint32_t *out)
+{
+    const char *s = *p;
+    uint32_t v = 0;
+    size_t n = 0;
+    for (; s[n] >= '0' && s[n] <= '9'; n++) {
+        if (n == 9)
+            return false;
+        v = v * 10 + (uint32_t)(s[n] - '0');
+    }
+    if (!n)
+        return false;
+    *p = s + n;
+    *out = v;
+    return true;
+}
+
+bool vx_down_stopped(const rt_mig_row *row, uint32_t *undone, uint32_t *nsteps)
+{
+    static const char prefix[] = VX_DOWN_PREFIX;
+    if (!row || row->status != RT_MS_FAILED || !row->last_error ||
+        strncmp(row->last_error, prefix, sizeof prefix - 1) != 0)
+        return false;
+    const char *p = row->last_error + sizeof prefix - 1;
+    uint32_t m, n;
+    if (!down_count(&p, &m) || strncmp(p, " of ", 4) != 0)
+        return false;
+    p += 4;
+    if (!down_count(&p, &n) || strncmp(p, " steps", 6) != 0 || m == 0 || m > n)
+        return false;
+    *undone = m;
+    *nsteps = n;
+    return true;
+}
+
 double vx_now(void)
 {
     struct timespec ts;

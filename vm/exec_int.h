@@ -84,6 +84,15 @@ typedef struct vx_run {
     bool fail_drift;         /* the failure is the guard's drift verdict */
 } vx_run;
 
+/* The last_error of a migration whose downgrade stopped half way
+ * (exec_admin.c, record_down_failure): "downgrade stopped after undoing M
+ * of N steps: ...", the wording docs/SPEC.md documents under `down`.
+ * vx_down_stopped is the one place that parses it back (down continues
+ * from it, status reports it): true for a failed row whose last_error
+ * starts that way with 0 < M <= N, with *undone = M and *nsteps = N. */
+#define VX_DOWN_PREFIX "downgrade stopped after undoing "
+bool vx_down_stopped(const rt_mig_row *row, uint32_t *undone, uint32_t *nsteps);
+
 /* An event of kind k about m (NULL for run-wide events), the rest zero. */
 vm_event vx_ev(vm_event_kind k, const vm_migration *m);
 /* Record a failed step (exec.c): its row failed, the migration failed

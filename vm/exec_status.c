@@ -46,6 +46,35 @@ static void fill_steps(jy_arena *a, vm_status_entry *e, const vm_script *sc, con
     }
 }
 
+/*
+ * A downgrade that stopped half way (vx_down_stopped): its counts, and the
+ * bundle's downgrade steps (sc: NULL when the bundle does not know the
+ * migration) as down would take them: the first min(undone, steps) passed
+ * over, the rest to run.
+ */
+static void fill_down(jy_arena *a, vm_status_entry *e, const vm_script *sc,
+                      const rt_mig_row *row)
+{
+    uint32_t undone, nsteps;
+    if (!vx_down_stopped(row, &undone, &nsteps))
+        return;
+    e->down_undone = undone;
+    e->down_nsteps = nsteps;
+    if (!sc || !sc->present || sc->irreversible || !sc->nsteps)
+        return;
+    e->down_steps = jy_arena_calloc(a, sc->nsteps, sizeof *e->down_steps);
+    if (!e->down_steps)
+        return;
+    e->ndown_steps = sc->nsteps;
+    for (uint32_t k = 0; k < sc->nsteps; k++) {
+        vm_status_step *s = &e->down_steps[k];
+        s->step = k + 1;
+        s->op_kind = sc->steps[k].op_kind;
+        s->summary = sc->steps[k].summary ? sc->steps[k].summary : "";
+        s->status = k < undone ? "undone" : "pending";
+    }
+}
+
 static const char *mig_status_text(const rt_mig_row *row)
 {
     if (!row)
@@ -157,6 +186,7 @@ int vm_status_read_ex(rt_conn *c, const vm_bundle *b, bool applied_steps, vm_sta
         }
         if (applied_steps || !row || row->status != RT_MS_APPLIED)
             fill_steps(a, e, &m->up[cd], row);
+        fill_down(a, e, &m->down[cd], row);
     }
     /* rows the bundle does not know (for this dialect) */
     for (size_t i = 0; i < st.n; i++) {
@@ -173,6 +203,7 @@ int vm_status_read_ex(rt_conn *c, const vm_bundle *b, bool applied_steps, vm_sta
         e->finished_at = row->finished_at;
         if (applied_steps || row->status != RT_MS_APPLIED)
             fill_steps(a, e, NULL, row);
+        fill_down(a, e, NULL, row);
     }
     for (size_t i = 0; i < s->n; i++) {
         const char *x = s->e[i].status;

@@ -320,6 +320,17 @@ typedef struct vm_status_entry {
     const char *last_error, *pause_reason, *started_at, *finished_at;
     vm_status_step *steps;       /* from the state table (and the bundle for pending) */
     uint32_t nsteps;
+    /* A downgrade that stopped half way (vm_down recorded the migration
+       `failed`, see docs/SPEC.md "down"): down_nsteps > 0, the steps its
+       downgrade had, of which the first down_undone are undone and
+       committed (the next down continues at down_undone + 1).  0 and 0
+       for every other entry.  down_steps: the bundle's downgrade steps
+       (ndown_steps of them, numbered from 1), status "undone" for those
+       the next down passes over, "pending" for the rest; NULL (0) when
+       the bundle does not know the migration or has no downgrade for it. */
+    uint32_t down_undone, down_nsteps;
+    vm_status_step *down_steps;
+    uint32_t ndown_steps;
 } vm_status_entry;
 
 typedef struct vm_status {

@@ -131,6 +131,88 @@ static void test_status(void **state)
     vt_build_free(&x);
 }
 
+/* A downgrade that stopped half way (vm_down records it failed with
+ * "downgrade stopped after undoing M of N steps: ..."): status carries M, N
+ * and the bundle's downgrade steps as the next down takes them, in both
+ * reads; only that wording, on a failed row, counts (down and status parse
+ * it in one place, vx_down_stopped). */
+static void test_status_down_stopped(void **state)
+{
+    vt_env *e = *state;
+    vt_fresh_db(e);
+    vt_history(e);
+    vt_build x;
+    vt_compile(e, IR_D_SQLITE, &x);
+    vm_apply_opts o;
+    vt_events ev;
+    vt_opts(&o, &ev);
+    assert_int_equal(vt_apply(e, x.b, &o), 0);
+    rt_conn *c = vt_connect(e);
+    vt_exec(c, "UPDATE joryu_migrations SET status = 'failed', last_error = 'downgrade stopped "
+               "after undoing 1 of 3 steps: step 2 (drop_column): boom' WHERE id = '" ID2 "'");
+    vt_exec(c, "DELETE FROM joryu_migration_steps WHERE migration_id = '" ID2 "'");
+    vm_status *s = NULL;
+    jy_diags dg;
+    jy_diags_init(&dg);
+    for (int lean = 0; lean < 2; lean++) {
+        assert_int_equal(vm_status_read_ex(c, x.b, !lean, &s, &dg), 0);
+        assert_int_equal(s->n, 2);
+        assert_int_equal(s->e[0].down_nsteps, 0);
+        assert_int_equal(s->e[0].down_undone, 0);
+        assert_null(s->e[0].down_steps);
+        const vm_status_entry *h = &s->e[1];
+        assert_string_equal(h->id, ID2);
+        assert_string_equal(h->status, "failed");
+        assert_int_equal(h->down_undone, 1);
+        assert_int_equal(h->down_nsteps, 3);
+        const vm_script *dn = &h->mig->down[IR_D_SQLITE];
+        assert_true(dn->nsteps >= 2);
+        assert_int_equal(h->ndown_steps, dn->nsteps);
+        for (uint32_t k = 0; k < h->ndown_steps; k++) {
+            assert_int_equal(h->down_steps[k].step, k + 1);
+            assert_string_equal(h->down_steps[k].op_kind, dn->steps[k].op_kind);
+            assert_string_equal(h->down_steps[k].status, k < 1 ? "undone" : "pending");
+        }
+        /* the upgrade's steps are still there, all pending (no rows) */
+        assert_int_equal(h->nsteps, 3);
+        assert_string_equal(h->steps[0].status, "pending");
+        vm_status_free(s);
+    }
+    /* anything else is an ordinary failure */
+    static const char *const other[] = {
+        "downgrade stopped after undoing 0 of 3 steps: x",
+        "downgrade stopped after undoing 4 of 3 steps: x",
+        "downgrade stopped after undoing  1 of 3 steps: x",
+        "downgrade stopped after undoing -1 of 3 steps: x",
+        "downgrade stopped after undoing 1 of 3: x",
+        "downgrade stopped after undoing 1of 3 steps: x",
+        "downgrade stopped after undoing 1234567890 of 1234567891 steps: x",
+        "step 2: downgrade stopped after undoing 1 of 3 steps: x",
+        "",
+    };
+    char sql[256];
+    for (size_t i = 0; i < sizeof other / sizeof *other; i++) {
+        snprintf(sql, sizeof sql, "UPDATE joryu_migrations SET last_error = '%s' WHERE id = '" ID2
+                 "'", other[i]);
+        vt_exec(c, sql);
+        assert_int_equal(vm_status_read_ex(c, x.b, false, &s, &dg), 0);
+        assert_string_equal(s->e[1].status, "failed");
+        assert_int_equal(s->e[1].down_nsteps, 0);
+        assert_int_equal(s->e[1].ndown_steps, 0);
+        vm_status_free(s);
+    }
+    /* the wording on a row that is not failed */
+    vt_exec(c, "UPDATE joryu_migrations SET status = 'paused', pause_reason = 'r', last_error = "
+               "'downgrade stopped after undoing 1 of 3 steps: x' WHERE id = '" ID2 "'");
+    assert_int_equal(vm_status_read_ex(c, x.b, false, &s, &dg), 0);
+    assert_string_equal(s->e[1].status, "paused");
+    assert_int_equal(s->e[1].down_nsteps, 0);
+    vm_status_free(s);
+    jy_diags_free(&dg);
+    rt_close(c);
+    vt_build_free(&x);
+}
+
 /* mark: the transitions of reference §9.2. */
 static void test_mark(void **state)
 {
@@ -399,6 +481,7 @@ int main(void)
         VT_CORE_TESTS(setup, vt_teardown),
         cmocka_unit_test_setup_teardown(test_dry_run, setup, vt_teardown),
         cmocka_unit_test_setup_teardown(test_status, setup, vt_teardown),
+        cmocka_unit_test_setup_teardown(test_status_down_stopped, setup, vt_teardown),
         cmocka_unit_test_setup_teardown(test_mark, setup, vt_teardown),
         cmocka_unit_test_setup_teardown(test_continue_past_failed, setup, vt_teardown),
         cmocka_unit_test_setup_teardown(test_ask_skip, setup, vt_teardown),
