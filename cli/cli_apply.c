@@ -1425,6 +1425,25 @@ static json_t *status_json(const session *s, const vm_status *st)
             json_array_append_new(steps, so);
         }
         json_object_set_new(o, "steps", steps);
+        /* a downgrade stopped half way: how far it came, and its steps */
+        json_t *ds = json_null();
+        if (e->down_nsteps) {
+            ds = json_object();
+            json_object_set_new(ds, "undone", json_integer(e->down_undone));
+            json_object_set_new(ds, "total", json_integer(e->down_nsteps));
+            json_t *dl = json_array();
+            for (uint32_t k = 0; k < e->ndown_steps; k++) {
+                const vm_status_step *ss = &e->down_steps[k];
+                json_t *so = json_object();
+                json_object_set_new(so, "step", json_integer(ss->step));
+                json_object_set_new(so, "op", jstr(ss->op_kind));
+                json_object_set_new(so, "description", jstr(ss->summary));
+                json_object_set_new(so, "status", jstr(ss->status));
+                json_array_append_new(dl, so);
+            }
+            json_object_set_new(ds, "steps", dl);
+        }
+        json_object_set_new(o, "downgrade_stopped", ds);
         json_array_append_new(arr, o);
     }
     json_object_set_new(root, "migrations", arr);
@@ -1475,24 +1494,16 @@ static const char *hint_cmd(char *buf, size_t n, const session *s, const char *c
 }
 
 /*
- * A failed migration whose downgrade stopped half way: the VM records it
- * `failed` with last_error "downgrade stopped after undoing M of N steps:
- * ..." (the wording docs/SPEC.md documents under `down`; vm/exec_admin.c
- * parses it back the same way to continue the downgrade).  true with
- * *undone = M and *nsteps = N.
+ * A failed migration whose downgrade stopped half way (the VM's
+ * vm_status_entry says so: down_nsteps > 0).  true with *undone = the
+ * steps of the downgrade undone and committed, *nsteps = all of them.
  */
 static bool down_stopped(const vm_status_entry *e, unsigned *undone, unsigned *nsteps)
 {
-    static const char prefix[] = "downgrade stopped after undoing ";
-    if (strcmp(e->status, "failed") != 0 || !e->last_error ||
-        strncmp(e->last_error, prefix, sizeof prefix - 1) != 0)
+    if (!e->down_nsteps)
         return false;
-    unsigned m = 0, n = 0;
-    if (sscanf(e->last_error + sizeof prefix - 1, "%u of %u steps", &m, &n) != 2 || m == 0 ||
-        m > n)
-        return false;
-    *undone = m;
-    *nsteps = n;
+    *undone = e->down_undone;
+    *nsteps = e->down_nsteps;
     return true;
 }
 
@@ -1545,14 +1556,19 @@ static void status_text(const session *s, const vm_status *st)
         fputc('\n', f);
         if (!detail)
             continue;
-        for (uint32_t k = 0; k < e->nsteps; k++) {
-            const vm_status_step *ss = &e->steps[k];
+        /* a downgrade stopped half way: its steps, undone or to undo (the
+           upgrade's step rows are gone: its steps would all say pending) */
+        bool down = e->ndown_steps > 0;
+        const vm_status_step *steps = down ? e->down_steps : e->steps;
+        uint32_t nsteps = down ? e->ndown_steps : e->nsteps;
+        for (uint32_t k = 0; k < nsteps; k++) {
+            const vm_status_step *ss = &steps[k];
             char desc[256], prog[512];
             snprintf(desc, sizeof desc, "%s%s%s", ss->op_kind ? ss->op_kind : "step",
                      ss->summary && *ss->summary ? " " : "", ss->summary ? ss->summary : "");
             progress_words(prog, sizeof prog, ss->progress);
-            fprintf(f, "      step %u/%u  %-9s %s%s%s%s\n", ss->step, e->nsteps,
-                    ss->status ? ss->status : "?", desc, *prog ? "  [" : "", prog,
+            fprintf(f, "      %sstep %u/%u  %-9s %s%s%s%s\n", down ? "down " : "", ss->step,
+                    nsteps, ss->status ? ss->status : "?", desc, *prog ? "  [" : "", prog,
                     *prog ? "]" : "");
         }
         if (e->last_error && *e->last_error)

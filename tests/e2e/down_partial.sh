@@ -6,7 +6,8 @@
 # `down` again continues at step M+1 (earlier steps "undone in an earlier
 # run"); `apply` instead redoes the migration (guards skip what is there).
 # `status` (joryu and joryu-run) says so on its "next:" line with the exact
-# commands, and the test runs the commands it names.
+# commands, and the test runs the commands it names; it lists the
+# downgrade's steps (undone / pending; --json: downgrade_stopped).
 # A downgrade that fails with nothing committed (one transaction) leaves the
 # migration applied, as before.  SQLite, PostgreSQL and MariaDB (fresh
 # databases, dropped at the end).
@@ -132,6 +133,26 @@ for db in "${dbs[@]}"; do
     has_col "$db" b || fail "column b is gone too early on $db"
     [ "$(q "$db" "SELECT count(*) FROM joryu_migration_steps WHERE migration_id = '$m2'")" = 0 ] ||
         fail "the upgrade's step rows are still recorded done on $db"
+    # status has the facts from the VM: M, N and the downgrade's steps,
+    # undone or to undo (--json: downgrade_stopped, null for the others;
+    # text: "down step" lines instead of the upgrade's all-pending steps)
+    "$bin/joryu" status --db "$db" --json | /usr/bin/python3 -c '
+import json, sys
+ms = {m["id"]: m for m in json.load(sys.stdin)["migrations"]}
+ds = ms[sys.argv[1]]["downgrade_stopped"]
+assert ds["undone"] == 2 and ds["total"] == 4, ds
+assert [s["step"] for s in ds["steps"]] == [1, 2, 3, 4], ds
+assert [s["op"] for s in ds["steps"]] == ["drop_index", "drop_column", "execute", "drop_column"], ds
+assert [s["status"] for s in ds["steps"]] == ["undone", "undone", "pending", "pending"], ds
+assert ms[sys.argv[2]]["downgrade_stopped"] is None, ms[sys.argv[2]]
+' "$m2" "$m1" || fail "status --json: downgrade_stopped of the half downgrade on $db"
+    "$bin/joryu" status --db "$db" >st.txt || fail "status (text) on $db"
+    printf '%s\n' "  failed         $m2" "      down step 1/4  undone    drop_index ix_items_c" \
+        "      down step 2/4  undone    drop_column items.c" "      down step 3/4  pending   execute" \
+        "      down step 4/4  pending   drop_column items.b" >want.txt
+    grep -A4 -xF "  failed         $m2" st.txt | diff want.txt - >/dev/null ||
+        fail "status: the downgrade's steps of the half downgrade on $db: $(cat st.txt)"
+    grep -q "^      step " st.txt && fail "status lists the upgrade's steps of the half downgrade on $db: $(cat st.txt)"
     # status names both ways on: down again, or apply; both programs
     "$bin/joryuc" build migrations -o app.jyb >/dev/null || fail "joryuc build"
     mapfile -t hint < <(next_of "$db")
@@ -151,6 +172,10 @@ for db in "${dbs[@]}"; do
     has_col "$db" b && fail "column b is still there after down on $db"
     st=$(status_of "$db" "$m2")
     grep -q "^pending$" <<<"$st" || fail "status after the resumed down on $db: $st"
+    "$bin/joryu" status --db "$db" --json | /usr/bin/python3 -c '
+import json, sys
+assert all(m["downgrade_stopped"] is None for m in json.load(sys.stdin)["migrations"])' ||
+        fail "status --json: downgrade_stopped after the resumed down on $db"
     [ "$(status_of "$db" "$m1" | sed -n 1p)" = applied ] || fail "$m1 was undone too on $db"
 
     # --- half way, then apply redoes the migration instead
