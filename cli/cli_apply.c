@@ -1788,11 +1788,17 @@ int cli_repair(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
 
 /* ---------------------------------------------------------- history, heads */
 
-static int session_bundle_only(session *s)
+/* A session over the bundle alone (no database): joryu.toml, then the
+ * bundle with every dialect.  On an error s is freed already. */
+static int session_bundle_only(session *s, cli_ctx *c, const cli_args *a,
+                               const cli_bundle_src *src)
 {
+    session_init(s, c, a, src);
     int rc = session_config(s);
     if (rc == 0)
         rc = open_bundle(s, IR_D__COUNT);
+    if (rc != 0)
+        session_free(s);
     return rc;
 }
 
@@ -1878,12 +1884,9 @@ int cli_history_print(cli_ctx *c, const cli_args *a, const cli_history_row *rows
 int cli_history(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
 {
     session s;
-    session_init(&s, c, a, src);
-    int rc = session_bundle_only(&s);
-    if (rc != 0) {
-        session_free(&s);
+    int rc = session_bundle_only(&s, c, a, src);
+    if (rc != 0)
         return rc;
-    }
     const vm_bundle *b = s.b;
     /* the dialects the listing is about: --dialect, else every one the
        bundle was built for (what joryu history lists for joryu.toml's
@@ -1924,12 +1927,9 @@ int cli_history(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
 int cli_heads(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
 {
     session s;
-    session_init(&s, c, a, src);
-    int rc = session_bundle_only(&s);
-    if (rc != 0) {
-        session_free(&s);
+    int rc = session_bundle_only(&s, c, a, src);
+    if (rc != 0)
         return rc;
-    }
     const vm_bundle *b = s.b;
     bool *dep = calloc(b->nmigs ? b->nmigs : 1, sizeof *dep);
     if (!dep) {
