@@ -1310,6 +1310,22 @@ static int build(loader *ld, vm_bundle **out)
 
 #define SRC_CHUNK (256u * 1024u)
 
+/* One pread of up to n bytes at s->pos (again after EINTR): how many it
+ * read, or 0 with s->err (a read error) or s->changed (the file got shorter
+ * since fstat) set. */
+static size_t src_read_at(src *s, void *dst, size_t n)
+{
+    ssize_t r;
+    do
+        r = pread(s->fd, dst, n, (off_t)s->pos);
+    while (r < 0 && errno == EINTR);
+    if (r < 0)
+        s->err = errno;
+    else if (r == 0)
+        s->changed = true;
+    return r > 0 ? (size_t)r : 0;
+}
+
 /* Make the next bytes available in [cur, end) and hash them.  false at
  * the end of the input (or on a read error: s->err). */
 static bool src_fill(src *s)
@@ -1322,19 +1338,9 @@ static bool src_fill(src *s)
         s->end = s->cur + (s->len - s->pos);
         want = (size_t)(s->len - s->pos);
     } else {
-        ssize_t r;
-        do
-            r = pread(s->fd, s->buf, want, (off_t)s->pos);
-        while (r < 0 && errno == EINTR);
-        if (r < 0) {
-            s->err = errno;
+        want = src_read_at(s, s->buf, want);
+        if (!want)
             return false;
-        }
-        if (r == 0) { /* the file got shorter since fstat */
-            s->changed = true;
-            return false;
-        }
-        want = (size_t)r;
         s->cur = s->buf;
         s->end = s->buf + want;
     }
@@ -1348,21 +1354,13 @@ static bool src_fill(src *s)
 static bool src_pread(src *s, unsigned char *dst, size_t n)
 {
     while (n) {
-        ssize_t r = pread(s->fd, dst, n, (off_t)s->pos);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            s->err = errno;
+        size_t r = src_read_at(s, dst, n);
+        if (!r)
             return false;
-        }
-        if (r == 0) { /* the file got shorter since fstat */
-            s->changed = true;
-            return false;
-        }
-        SHA256_Update(&s->md, dst, (size_t)r);
-        s->pos += (uint64_t)r;
+        SHA256_Update(&s->md, dst, r);
+        s->pos += r;
         dst += r;
-        n -= (size_t)r;
+        n -= r;
     }
     return true;
 }
