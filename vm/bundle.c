@@ -1303,9 +1303,6 @@ static int build(loader *ld, vm_bundle **out)
     return 0;
 }
 
-/* Check, then build.  `a` (or NULL): the arena data lives in, which the
- * bundle takes over; freed here on a refusal. */
-
 /* ------------------------------------------------------ reading the input */
 
 #define SRC_CHUNK (256u * 1024u)

@@ -1,7 +1,8 @@
 /*
  * exec_admin.c - the VM's other entry points: vm_down (downgrades in
- * reverse apply order), vm_status_read (read-only), vm_mark (the manual
- * transitions of reference §9.2) and vm_repair (record a new checksum).
+ * reverse apply order), vm_mark (the manual transitions of reference §9.2)
+ * and vm_repair (record a new checksum).  vm_status_read is in
+ * exec_status.c.
  */
 #include <inttypes.h>
 #include <stdio.h>
