@@ -27,14 +27,6 @@ static bool streq(const char *a, const char *b)
     return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-static bool has(const char *const *v, size_t n, const char *s)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(v[i], s) == 0)
-            return true;
-    return false;
-}
-
 static bool same_list(const char *const *a, size_t na, const char *const *b, size_t nb)
 {
     if (na != nb)
@@ -364,7 +356,7 @@ static void drop_column_sql(be_out *o, const ir_table *t, const char *c)
 {
     if (o->d == IR_D_SQLITE) {
         for (size_t i = 0; i < t->nindexes; i++)
-            if (has(t->indexes[i]->columns, t->indexes[i]->ncolumns, c))
+            if (jy_str_in(t->indexes[i]->columns, t->indexes[i]->ncolumns, c))
                 be_drop_index(o, t, t->indexes[i]->name);
         be_sql(o, "ALTER TABLE %s DROP COLUMN %s", be_qi(o, t->name), be_qi(o, c));
         return;

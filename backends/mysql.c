@@ -100,14 +100,6 @@ size_t be_my_fks_served_only_by(const ir_table *t, const char *name, bool unique
     return n;
 }
 
-static bool has_col(const char *const *v, size_t n, const char *c)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(v[i], c) == 0)
-            return true;
-    return false;
-}
-
 /* Is foreign key k served by the primary key, a unique constraint or an
  * index of t, once column `gone` (NULL: none) is dropped?  The server
  * drops a column from the primary key; the model drops the unique
@@ -124,13 +116,13 @@ static bool fk_served(const ir_table *t, const ir_fkey *k, const char *gone)
         return true;
     for (size_t i = 0; i < t->nuniques; i++) {
         const ir_unique *u = t->uniques[i];
-        if (!(gone && has_col(u->columns, u->ncolumns, gone)) &&
+        if (!(gone && jy_str_in(u->columns, u->ncolumns, gone)) &&
             fk_prefix(k, u->columns, u->ncolumns))
             return true;
     }
     for (size_t i = 0; i < t->nindexes; i++) {
         const ir_index *x = t->indexes[i];
-        if (!x->where && !(gone && has_col(x->columns, x->ncolumns, gone)) &&
+        if (!x->where && !(gone && jy_str_in(x->columns, x->ncolumns, gone)) &&
             fk_prefix(k, x->columns, x->ncolumns))
             return true;
     }
@@ -141,7 +133,7 @@ void be_my_drop_column_keys(be_out *o, const ir_table *t, const char *c)
 {
     for (size_t i = 0; i < t->nfkeys; i++) {
         const ir_fkey *k = t->fkeys[i];
-        if (!k->name || !has_col(k->columns, k->ncolumns, c))
+        if (!k->name || !jy_str_in(k->columns, k->ncolumns, c))
             continue;
         be_alter(o, t->name, "DROP FOREIGN KEY %s", be_qi(o, k->name));
         if (!fk_served(t, k, NULL) && k->ncolumns > 1) /* its own index */
@@ -150,15 +142,15 @@ void be_my_drop_column_keys(be_out *o, const ir_table *t, const char *c)
     /* (an index of c alone goes with the column) */
     for (size_t i = 0; i < t->nuniques; i++)
         if (t->uniques[i]->name && t->uniques[i]->ncolumns > 1 &&
-            has_col(t->uniques[i]->columns, t->uniques[i]->ncolumns, c))
+            jy_str_in(t->uniques[i]->columns, t->uniques[i]->ncolumns, c))
             be_alter(o, t->name, "DROP INDEX %s", be_qi(o, t->uniques[i]->name));
     for (size_t i = 0; i < t->nindexes; i++)
         if (t->indexes[i]->ncolumns > 1 &&
-            has_col(t->indexes[i]->columns, t->indexes[i]->ncolumns, c))
+            jy_str_in(t->indexes[i]->columns, t->indexes[i]->ncolumns, c))
             be_alter(o, t->name, "DROP INDEX %s", be_qi(o, t->indexes[i]->name));
     for (size_t i = 0; i < t->nfkeys; i++) {
         const ir_fkey *k = t->fkeys[i];
-        if (k->name && !has_col(k->columns, k->ncolumns, c) && fk_served(t, k, NULL) &&
+        if (k->name && !jy_str_in(k->columns, k->ncolumns, c) && fk_served(t, k, NULL) &&
             !fk_served(t, k, c))
             be_alter(o, t->name, "%s", be_my_fk_index_clause(o, t, k));
     }

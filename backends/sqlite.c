@@ -23,14 +23,6 @@ void be_lite_type(jy_buf *b, const ir_type *t)
     }
 }
 
-static bool has(const char *const *v, size_t n, const char *name)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(v[i], name) == 0)
-            return true;
-    return false;
-}
-
 static const char *str_arg(const ir_op *op, size_t i)
 {
     const ir_value *v = i < op->info->nparams ? op->args[i] : NULL;
@@ -51,7 +43,7 @@ bool be_lite_add_ok(const ir_schema *after, const char *tn, const char *cn, cons
     const ir_column *c = t && cn ? ir_table_column(t, cn) : NULL;
     if (!c)
         return true;
-    if (has(t->pk, t->npk, cn))
+    if (jy_str_in(t->pk, t->npk, cn))
         *why = "SQLite cannot add a PRIMARY KEY column";
     else if (c->def.kind == IR_DEF_NOW || c->def.kind == IR_DEF_SQL)
         *why = "SQLite cannot add a column whose default is an expression";
@@ -68,18 +60,18 @@ bool be_lite_drop_ok(const ir_schema *before, const char *tn, const char *cn, co
     const ir_table *t = tn ? ir_schema_table(before, tn) : NULL;
     if (!t || !cn)
         return true;
-    if (has(t->pk, t->npk, cn))
+    if (jy_str_in(t->pk, t->npk, cn))
         *why = "SQLite cannot drop a PRIMARY KEY column";
     for (size_t i = 0; !*why && i < t->nuniques; i++)
-        if (has(t->uniques[i]->columns, t->uniques[i]->ncolumns, cn))
+        if (jy_str_in(t->uniques[i]->columns, t->uniques[i]->ncolumns, cn))
             *why = "SQLite cannot drop a column of a UNIQUE constraint";
     for (size_t i = 0; !*why && i < t->nfkeys; i++)
-        if (has(t->fkeys[i]->columns, t->fkeys[i]->ncolumns, cn))
+        if (jy_str_in(t->fkeys[i]->columns, t->fkeys[i]->ncolumns, cn))
             *why = "SQLite cannot drop a column of a foreign key";
     for (size_t i = 0; !*why && i < before->ntables; i++)
         for (size_t j = 0; !*why && j < before->tables[i]->nfkeys; j++) {
             const ir_fkey *k = before->tables[i]->fkeys[j];
-            if (strcmp(k->ref_table, tn) == 0 && has(k->ref_columns, k->nref_columns, cn))
+            if (strcmp(k->ref_table, tn) == 0 && jy_str_in(k->ref_columns, k->nref_columns, cn))
                 *why = "SQLite cannot drop a column a foreign key references";
         }
     for (size_t i = 0; !*why && i < t->nchecks; i++)
