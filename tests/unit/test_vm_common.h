@@ -183,18 +183,21 @@ static inline vt_env *vt_env_server(const char *var, ir_dialect want)
 }
 
 /* cmocka teardown of a vt_env: drops its PostgreSQL schema (introspection
- * of the database lists schemas, so another suite would see it), removes
- * the migrations folder, frees it. */
+ * of the database lists schemas, so another suite would see it) or its
+ * MySQL database, removes the migrations folder, frees it. */
 static inline int vt_teardown(void **state)
 {
     vt_env *e = *state;
-    if (e->pg_schema) {
+    if (e->pg_schema || e->my_db) {
         jy_diags d;
         jy_diags_init(&d);
         rt_conn *c = rt_connect(e->url, &d);
         if (c) {
             char sql[128];
-            snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE", e->pg_schema);
+            if (e->pg_schema)
+                snprintf(sql, sizeof sql, "DROP SCHEMA IF EXISTS %s CASCADE", e->pg_schema);
+            else
+                snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", e->my_db);
             rt_exec(c, sql, &d);
             rt_close(c);
         }
