@@ -87,6 +87,8 @@ const cli_flag cli_history_flags[] = {
 };
 
 const cli_flag cli_heads_flags[] = {
+    {"dialect", CLI_LIST, "D",
+     "the heads of the migrations that run on dialect D (default: every migration)"},
     {"json", CLI_BOOL, NULL, "print {heads: [ids]}"},
     FLAG_END,
 };
@@ -1923,7 +1925,79 @@ int cli_history(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
     return rc;
 }
 
-/* Heads: the migrations nothing comes after (docs/SPEC.md "history, heads"). */
+static int row_cmp(const void *k, const void *r)
+{
+    return strcmp((const char *)k, ((const cli_history_row *)r)->id);
+}
+
+/* Heads: the migrations nothing comes after (docs/SPEC.md "history, heads").
+ * Of the rows in question (on == 0: every row; else those that run on one of
+ * the dialects of on), the ones no row in question comes after, directly or
+ * through others (whatever their dialects: the apply order of one dialect is
+ * the whole order with the other dialects' migrations left out).  Row i comes
+ * after the rows its depends_on names and, when that is empty (timestamp
+ * order, reference §3.2), after every row with a smaller id (rows are in id
+ * order).  So an id-ordered history has one head, its last. */
+int cli_heads_print(cli_ctx *c, const cli_args *a, const cli_history_row *rows, size_t n,
+                    ir_dmask on)
+{
+    size_t m = n ? n : 1;
+    bool *before = calloc(m, sizeof *before); /* something in question comes after it */
+    bool *done = calloc(m, sizeof *done);
+    size_t *stack = calloc(2 * m, sizeof *stack);
+    if (!before || !done || !stack) {
+        free(before);
+        free(done);
+        free(stack);
+        cli_error(c, "out of memory");
+        return JY_EXIT_ERROR;
+    }
+    size_t top = 0, prefix = 0; /* rows below prefix: all marked and stacked */
+    for (size_t i = 0; i < n; i++)
+        if (!on || (rows[i].dialects & on))
+            stack[top++] = i;
+    while (top) {
+        size_t v = stack[--top];
+        if (done[v])
+            continue;
+        done[v] = true;
+        const cli_history_row *r = &rows[v];
+        for (size_t k = 0; k < r->ndepends; k++) {
+            const cli_history_row *t = bsearch(r->depends_on[k], rows, n, sizeof *rows, row_cmp);
+            if (t && !before[t - rows]) {
+                before[t - rows] = true;
+                stack[top++] = (size_t)(t - rows);
+            }
+        }
+        if (r->ndepends == 0 && v > prefix) {
+            for (size_t k = prefix; k < v; k++)
+                if (!before[k]) {
+                    before[k] = true;
+                    stack[top++] = k;
+                }
+            prefix = v;
+        }
+    }
+    json_t *arr = cli_has(a, "json") ? json_array() : NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (before[i] || (on && !(rows[i].dialects & on)))
+            continue;
+        if (arr)
+            json_array_append_new(arr, json_string(rows[i].id));
+        else
+            fprintf(c->out, "%s\n", rows[i].id);
+    }
+    if (arr) {
+        json_t *root = json_object();
+        json_object_set_new(root, "heads", arr);
+        print_json_doc(c->out, root);
+    }
+    free(before);
+    free(done);
+    free(stack);
+    return JY_EXIT_OK;
+}
+
 int cli_heads(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
 {
     session s;
@@ -1931,44 +2005,38 @@ int cli_heads(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
     if (rc != 0)
         return rc;
     const vm_bundle *b = s.b;
-    bool *dep = calloc(b->nmigs ? b->nmigs : 1, sizeof *dep);
-    if (!dep) {
+    /* --dialect: the migrations that run there (the bundle's masks know
+       the dialects it was built for only); else every migration */
+    ir_dmask on = 0;
+    if (cli_dialects(c, a, "dialect", 0, &on) != 0) {
+        session_free(&s);
+        return JY_EXIT_ERROR;
+    }
+    if (on & ~b->dialects) {
+        char want[96], have[96];
+        dialect_names(want, sizeof want, on & ~b->dialects);
+        dialect_names(have, sizeof have, b->dialects);
+        cli_error(c, "the bundle has no code for %s (it was built for: %s)", want, have);
+        dialect_names(want, sizeof want, on);
+        cli_hint(c, "build it with `joryuc build --dialect=%s`, or name a dialect it has", want);
+        session_free(&s);
+        return JY_EXIT_ERROR;
+    }
+    cli_history_row *rows = calloc(b->nmigs ? b->nmigs : 1, sizeof *rows);
+    if (!rows) {
         cli_error(c, "out of memory");
         session_free(&s);
         return JY_EXIT_ERROR;
     }
-    for (uint32_t i = 0; i < b->nmigs; i++)
-        for (uint32_t k = 0; k < b->migs[i].ndepends; k++) {
-            const vm_migration *t = vm_bundle_find(b, b->migs[i].depends_on[k]);
-            if (t)
-                dep[t - b->migs] = true;
-        }
-    /* an empty depends_on means timestamp order (reference §3.2): such a
-       migration comes after every migration with a smaller id (migs is
-       sorted by id), so an id-ordered history has one head, its last */
-    for (uint32_t i = b->nmigs; i-- > 0;)
-        if (b->migs[i].ndepends == 0) {
-            for (uint32_t k = 0; k < i; k++)
-                dep[k] = true;
-            break;
-        }
-    json_t *arr = cli_has(a, "json") ? json_array() : NULL;
-    for (uint32_t i = 0; i < b->nmigs; i++) {
-        if (dep[i])
-            continue;
-        if (arr)
-            json_array_append_new(arr, json_string(b->migs[i].id));
-        else
-            fprintf(c->out, "%s\n", b->migs[i].id);
+    for (uint32_t i = 0; i < b->nmigs; i++) { /* migs is sorted by id */
+        const vm_migration *m = &b->migs[i];
+        rows[i] = (cli_history_row){m->id, m->file, m->checksum, m->depends_on, m->ndepends,
+                                    m->dialects, m->tx_mode, -1};
     }
-    if (arr) {
-        json_t *root = json_object();
-        json_object_set_new(root, "heads", arr);
-        print_json_doc(c->out, root);
-    }
-    free(dep);
+    rc = cli_heads_print(c, a, rows, b->nmigs, on);
+    free(rows);
     session_free(&s);
-    return JY_EXIT_OK;
+    return rc;
 }
 
 /* ------------------------------------------------------- the bundle file */

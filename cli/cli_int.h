@@ -179,6 +179,11 @@ typedef struct cli_history_row {
  * runs on some "(only for ...)". */
 int cli_history_print(cli_ctx *c, const cli_args *a, const cli_history_row *rows, size_t n,
                       ir_dmask listed);
+/* Print the heads of rows (in id order) as `heads` does, text or --json:
+ * of the rows that run on a dialect of `on` (0: every row), those none of
+ * them comes after (depends_on, or an empty depends_on: every smaller id). */
+int cli_heads_print(cli_ctx *c, const cli_args *a, const cli_history_row *rows, size_t n,
+                    ir_dmask on);
 int cli_heads(cli_ctx *c, const cli_args *a, const cli_bundle_src *src);
 
 /* The --help texts of the database commands, shared by both programs. */

@@ -143,7 +143,11 @@ int cmd_repair(cli_ctx *c, const cli_args *a)
     return cli_repair(c, a, &compile_src);
 }
 
+/* heads: every migration from the cached bundle; --dialect compiles the
+ * folder for those dialects (compile_cmds.c) */
 int cmd_heads(cli_ctx *c, const cli_args *a)
 {
+    if (cli_has(a, "dialect"))
+        return cc_heads(c, a);
     return cli_heads(c, a, &compile_src);
 }

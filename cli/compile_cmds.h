@@ -21,6 +21,7 @@ extern const cli_flag cc_ops_flags[];
 int cc_check(cli_ctx *c, const cli_args *a);
 int cc_dump(cli_ctx *c, const cli_args *a);
 int cc_history(cli_ctx *c, const cli_args *a);
+int cc_heads(cli_ctx *c, const cli_args *a);
 int cc_ops(cli_ctx *c, const cli_args *a);
 int cc_sql(cli_ctx *c, const cli_args *a);
 int cc_snapshot(cli_ctx *c, const cli_args *a);

@@ -539,7 +539,9 @@ static const cli_cmd joryu_cmds[] = {
     {"heads", "", 0, 0, CLI_HEADS_SUMMARY,
      "Compiles the migrations folder and prints the ids of the migrations that nothing\n"
      "comes after: no other migration names them in depends_on, and none with an empty\n"
-     "depends_on (which means timestamp order) has a larger id.  No database is read.",
+     "depends_on (which means timestamp order) has a larger id.  Every migration counts,\n"
+     "whatever its dialects=; with --dialect, those that run on one of them.  No\n"
+     "database is read.",
      cli_heads_flags, cmd_heads, NULL},
     {"sql", "[ID]", 0, 1, "print the SQL a migration runs, without a database",
      "ID (or a unique prefix of it) names one migration; without ID every migration\n"

@@ -64,7 +64,8 @@ static const cli_cmd run_cmds[] = {
     {"heads", "BUNDLE", 1, 1, CLI_HEADS_SUMMARY,
      "Prints the ids of the bundle's migrations that nothing comes after: no other\n"
      "migration names them in depends_on, and none with an empty depends_on (which\n"
-     "means timestamp order) has a larger id.  No database is read.",
+     "means timestamp order) has a larger id.  Every migration counts, whatever its\n"
+     "dialects=; with --dialect, those that run on one of them.  No database is read.",
      cli_heads_flags, run_heads, NULL},
 };
 
