@@ -1883,48 +1883,6 @@ int cli_history_print(cli_ctx *c, const cli_args *a, const cli_history_row *rows
     return JY_EXIT_OK;
 }
 
-int cli_history(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
-{
-    session s;
-    int rc = session_bundle_only(&s, c, a, src);
-    if (rc != 0)
-        return rc;
-    const vm_bundle *b = s.b;
-    /* the dialects the listing is about: --dialect, else every one the
-       bundle was built for (what joryu history lists for joryu.toml's
-       targets, which joryuc build compiles by default) */
-    ir_dmask listed;
-    if (cli_dialects(c, a, "dialect", b->dialects, &listed) != 0) {
-        session_free(&s);
-        return JY_EXIT_ERROR;
-    }
-    if (listed & ~b->dialects) {
-        char want[96], have[96];
-        dialect_names(want, sizeof want, listed & ~b->dialects);
-        dialect_names(have, sizeof have, b->dialects);
-        cli_error(c, "the bundle has no code for %s (it was built for: %s)", want, have);
-        dialect_names(want, sizeof want, listed);
-        cli_hint(c, "build it with `joryuc build --dialect=%s`, or name a dialect it has", want);
-        session_free(&s);
-        return JY_EXIT_ERROR;
-    }
-    cli_history_row *rows = calloc(b->nmigs ? b->nmigs : 1, sizeof *rows);
-    if (!rows) {
-        cli_error(c, "out of memory");
-        session_free(&s);
-        return JY_EXIT_ERROR;
-    }
-    for (uint32_t i = 0; i < b->nmigs; i++) { /* migs is sorted by id */
-        const vm_migration *m = &b->migs[i];
-        rows[i] = (cli_history_row){m->id, m->file, m->checksum, m->depends_on, m->ndepends,
-                                    m->dialects, m->tx_mode, reversible_somewhere(m)};
-    }
-    rc = cli_history_print(c, a, rows, b->nmigs, listed);
-    free(rows);
-    session_free(&s);
-    return rc;
-}
-
 static int row_cmp(const void *k, const void *r)
 {
     return strcmp((const char *)k, ((const cli_history_row *)r)->id);
@@ -1998,17 +1956,21 @@ int cli_heads_print(cli_ctx *c, const cli_args *a, const cli_history_row *rows, 
     return JY_EXIT_OK;
 }
 
-int cli_heads(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
+/* history and heads of a bundle: its migrations as rows (migs is sorted by
+ * id).  The dialects the listing is about: --dialect, else for history every
+ * one the bundle was built for (what joryu history lists for joryu.toml's
+ * targets, which joryuc build compiles by default), for heads none (every
+ * migration counts; with --dialect, the migrations that run there: the
+ * bundle's masks know the dialects it was built for only). */
+static int bundle_listing(cli_ctx *c, const cli_args *a, const cli_bundle_src *src, bool heads)
 {
     session s;
     int rc = session_bundle_only(&s, c, a, src);
     if (rc != 0)
         return rc;
     const vm_bundle *b = s.b;
-    /* --dialect: the migrations that run there (the bundle's masks know
-       the dialects it was built for only); else every migration */
-    ir_dmask on = 0;
-    if (cli_dialects(c, a, "dialect", 0, &on) != 0) {
+    ir_dmask on;
+    if (cli_dialects(c, a, "dialect", heads ? 0 : b->dialects, &on) != 0) {
         session_free(&s);
         return JY_EXIT_ERROR;
     }
@@ -2028,15 +1990,27 @@ int cli_heads(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
         session_free(&s);
         return JY_EXIT_ERROR;
     }
-    for (uint32_t i = 0; i < b->nmigs; i++) { /* migs is sorted by id */
+    for (uint32_t i = 0; i < b->nmigs; i++) {
         const vm_migration *m = &b->migs[i];
         rows[i] = (cli_history_row){m->id, m->file, m->checksum, m->depends_on, m->ndepends,
-                                    m->dialects, m->tx_mode, -1};
+                                    m->dialects, m->tx_mode,
+                                    heads ? -1 : reversible_somewhere(m)};
     }
-    rc = cli_heads_print(c, a, rows, b->nmigs, on);
+    rc = heads ? cli_heads_print(c, a, rows, b->nmigs, on)
+               : cli_history_print(c, a, rows, b->nmigs, on);
     free(rows);
     session_free(&s);
     return rc;
+}
+
+int cli_history(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
+{
+    return bundle_listing(c, a, src, false);
+}
+
+int cli_heads(cli_ctx *c, const cli_args *a, const cli_bundle_src *src)
+{
+    return bundle_listing(c, a, src, true);
 }
 
 /* ------------------------------------------------------- the bundle file */

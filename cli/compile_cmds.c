@@ -341,17 +341,19 @@ int cc_dump(cli_ctx *c, const cli_args *a)
     return rc;
 }
 
-/* heads --dialect: the folder compiled for those dialects (the masks of
- * joryu's cached one-dialect bundle know its dialect only), the heads of
- * the migrations that run there, computed as joryu-run heads computes a
- * bundle's (cli_heads_print). */
-int cc_heads(cli_ctx *c, const cli_args *a)
+/* history and heads --dialect: every migration of the folder as a row
+ * (depends_on as a bundle stores it, groups expanded), printed as joryu-run
+ * prints a bundle's (cli_history_print, cli_heads_print).  The targets
+ * compiled are the dialects the listing is about; for heads, --dialect's
+ * (the masks of joryu's cached one-dialect bundle know its dialect only). */
+static int cc_listing(cli_ctx *c, const cli_args *a, bool heads)
 {
     cc_job j;
     jy_diags d;
     jy_diags_init(&d);
     ir_program *prog = NULL;
     int rc = job_prepare(c, a, "dialect", &j, &d);
+    /* the whole folder: depends_on must resolve */
     j.opt.single_file = false;
     if (rc == 0)
         rc = job_compile(&j, &prog, &d);
@@ -380,7 +382,8 @@ int cc_heads(cli_ctx *c, const cli_args *a)
         }
     }
     if (rc == 0) {
-        rc = cli_heads_print(c, a, rows, prog->n, j.opt.targets);
+        rc = heads ? cli_heads_print(c, a, rows, prog->n, j.opt.targets)
+                   : cli_history_print(c, a, rows, prog->n, prog->targets);
         for (size_t i = 0; i < prog->n; i++)
             free((void *)rows[i].depends_on);
         free(rows);
@@ -391,56 +394,14 @@ int cc_heads(cli_ctx *c, const cli_args *a)
     return rc;
 }
 
-/* history: every migration of the folder, printed as joryu-run history
- * prints a bundle's (cli_history_print); the targets compiled are the
- * dialects the listing is about. */
+int cc_heads(cli_ctx *c, const cli_args *a)
+{
+    return cc_listing(c, a, true);
+}
+
 int cc_history(cli_ctx *c, const cli_args *a)
 {
-    cc_job j;
-    jy_diags d;
-    jy_diags_init(&d);
-    ir_program *prog = NULL;
-    int rc = job_prepare(c, a, "dialect", &j, &d);
-    /* history lists the whole folder: depends_on must resolve */
-    j.opt.single_file = false;
-    if (rc == 0)
-        rc = job_compile(&j, &prog, &d);
-    cli_print_diags(c, &d);
-    cli_history_row *rows = NULL;
-    if (rc == 0) {
-        rows = calloc(prog->n ? prog->n : 1, sizeof *rows);
-        for (size_t i = 0; rows && i < prog->n; i++) {
-            const ir_migration *m = prog->migs[i];
-            /* depends_on as a bundle stores it, groups expanded: joryu
-               history and joryu-run history print the same list */
-            size_t cap = ir_depends_bound(prog, m);
-            const char **deps = cap ? calloc(cap, sizeof *deps) : NULL;
-            if (cap && !deps) {
-                for (size_t k = 0; k < i; k++)
-                    free((void *)rows[k].depends_on);
-                free(rows);
-                rows = NULL;
-                break;
-            }
-            size_t ndeps = deps ? ir_depends_expand(prog, m, deps) : 0;
-            rows[i] = (cli_history_row){m->id, m->file, m->checksum, deps, ndeps,
-                                        m->dialects, m->tx_mode, -1};
-        }
-        if (!rows) {
-            cli_error(c, "out of memory");
-            rc = JY_EXIT_ERROR;
-        }
-    }
-    if (rc == 0) {
-        rc = cli_history_print(c, a, rows, prog->n, prog->targets);
-        for (size_t i = 0; i < prog->n; i++)
-            free((void *)rows[i].depends_on);
-        free(rows);
-    }
-    ir_program_free(prog);
-    jy_diags_free(&d);
-    job_free(&j);
-    return rc;
+    return cc_listing(c, a, false);
 }
 
 /* ------------------------------------------------------------------ ops */
